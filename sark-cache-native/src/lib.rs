@@ -1,0 +1,205 @@
+//! JNI entry points of sark-cache for `dev.sark.cache.NativeCache`.
+//!
+//! Every function runs through `sark_jni_support::guard`, so errors and panics become Java
+//! exceptions and never unwind into the JVM. The Java object holds a `jlong` handle: a pointer to
+//! a boxed [`Cache`]. Lifetime: `nativeClose` only marks the cache closed (calls racing with it then
+//! get IllegalStateException); the box is freed by `nativeFree`, which Java runs from a Cleaner once
+//! the NativeCache is unreachable, so no call can still be using it.
+
+pub mod cache;
+
+use std::num::NonZeroUsize;
+use std::time::Duration;
+
+use jni::objects::{JByteArray, JClass};
+use jni::sys::{jboolean, jbyteArray, jlong, jlongArray, JNI_FALSE, JNI_TRUE};
+use jni::JNIEnv;
+use sark_jni_support::{bytes_from_java, bytes_to_java, guard, JavaError, JavaResult};
+
+pub use cache::{Cache, CacheError, Stats};
+
+impl From<CacheError> for JavaError {
+    fn from(e: CacheError) -> Self {
+        match e {
+            CacheError::Closed => JavaError::illegal_state("NativeCache is closed"),
+        }
+    }
+}
+
+/// The cache behind a handle made by `nativeNew`.
+///
+/// Safety: Java passes only handles from `nativeNew` that `nativeFree` has not freed yet (the
+/// Cleaner runs only after the owning object, which is kept reachable during calls, is gone).
+fn cache_ref<'a>(handle: jlong) -> JavaResult<&'a Cache> {
+    if handle == 0 {
+        return Err(JavaError::illegal_state("NativeCache has no native handle"));
+    }
+    Ok(unsafe { &*(handle as *const Cache) })
+}
+
+/// Millisecond TTL from Java: 0 selects the default TTL, positive values are used as they are.
+fn ttl_from_java(millis: jlong) -> JavaResult<Option<Duration>> {
+    match millis {
+        0 => Ok(None),
+        m if m > 0 => Ok(Some(Duration::from_millis(m as u64))),
+        m => Err(JavaError::illegal_argument(format!("ttl must be positive, got {m} ms"))),
+    }
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeNew<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    max_entries: jlong,
+    default_ttl_millis: jlong,
+) -> jlong {
+    guard(&mut env, 0, |_| {
+        // A capacity above usize::MAX (32-bit targets) is effectively unbounded: saturate.
+        let capacity = usize::try_from(max_entries).unwrap_or(usize::MAX);
+        let capacity = NonZeroUsize::new(capacity)
+            .filter(|_| max_entries > 0)
+            .ok_or_else(|| JavaError::illegal_argument(format!("maxEntries must be positive, got {max_entries}")))?;
+        if default_ttl_millis <= 0 {
+            return Err(JavaError::illegal_argument(format!(
+                "defaultTtl must be positive, got {default_ttl_millis} ms"
+            )));
+        }
+        let cache = Cache::new(capacity, Duration::from_millis(default_ttl_millis as u64));
+        Ok(Box::into_raw(Box::new(cache)) as jlong)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeGet<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    key: JByteArray<'l>,
+) -> jbyteArray {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        let cache = cache_ref(handle)?;
+        let key = bytes_from_java(env, &key, "key")?;
+        // The value is an Arc, so the lock is already released while we copy it into Java.
+        match cache.get(&key)? {
+            Some(value) => Ok(bytes_to_java(env, &value)?.into_raw()),
+            None => Ok(std::ptr::null_mut()),
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativePut<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    key: JByteArray<'l>,
+    value: JByteArray<'l>,
+    ttl_millis: jlong,
+) {
+    guard(&mut env, (), |env| {
+        let cache = cache_ref(handle)?;
+        let key = bytes_from_java(env, &key, "key")?;
+        let value = bytes_from_java(env, &value, "value")?;
+        cache.put(key, value, ttl_from_java(ttl_millis)?)?;
+        Ok(())
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeRemove<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    key: JByteArray<'l>,
+) -> jboolean {
+    guard(&mut env, JNI_FALSE, |env| {
+        let cache = cache_ref(handle)?;
+        let key = bytes_from_java(env, &key, "key")?;
+        Ok(if cache.remove(&key)? { JNI_TRUE } else { JNI_FALSE })
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeClear<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+) {
+    guard(&mut env, (), |_| Ok(cache_ref(handle)?.clear()?))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeSize<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+) -> jlong {
+    guard(&mut env, 0, |_| Ok(saturate(cache_ref(handle)?.size()?)))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeCleanupExpired<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+) -> jlong {
+    guard(&mut env, 0, |_| Ok(saturate(cache_ref(handle)?.cleanup_expired()?)))
+}
+
+/// Stats as a long[] {hits, misses, evictions, expirations, size}: one JNI array instead of
+/// constructing the Java record from Rust (no class or constructor lookups to keep in sync).
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeStats<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+) -> jlongArray {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        let s = cache_ref(handle)?.stats()?;
+        let values = [s.hits, s.misses, s.evictions, s.expirations, s.size].map(saturate);
+        let array = env.new_long_array(values.len() as i32)?;
+        env.set_long_array_region(&array, 0, &values)?;
+        Ok(array.into_raw())
+    })
+}
+
+/// Marks the cache closed and drops its contents; the handle stays valid (see the module docs).
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeClose<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+) {
+    guard(&mut env, (), |_| {
+        cache_ref(handle)?.close();
+        Ok(())
+    })
+}
+
+/// Frees the box. Called exactly once, by the Cleaner, when no Java code can reach the handle.
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeFree<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+) {
+    guard(&mut env, (), |_| {
+        if handle != 0 {
+            drop(unsafe { Box::from_raw(handle as *mut Cache) });
+        }
+        Ok(())
+    })
+}
+
+/// Test hook: panics inside the guard to prove a panic becomes a Java exception, not a crash.
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativePanicForTest<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+) {
+    guard(&mut env, (), |_| -> JavaResult<()> { panic!("deliberate panic from nativePanicForTest") })
+}
+
+fn saturate(n: u64) -> jlong {
+    jlong::try_from(n).unwrap_or(jlong::MAX)
+}

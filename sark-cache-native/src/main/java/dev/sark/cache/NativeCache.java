@@ -1,0 +1,299 @@
+package dev.sark.cache;
+
+import dev.sark.loader.NativeLoader;
+
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * An in-memory cache held in native (Rust) memory, bounded by entry count with strict LRU eviction
+ * and a per-entry time to live.
+ *
+ * <p><b>Keys and values are bytes.</b> The {@code String} methods encode with UTF-8 (exactly as
+ * {@code s.getBytes(StandardCharsets.UTF_8)} would for a well-formed string), so {@code put("k", ...)}
+ * and {@code put("k".getBytes(UTF_8), ...)} address the same entry, and a value put as a String can be
+ * read back as its UTF-8 bytes and vice versa. Strings round-trip exactly, including NUL and
+ * supplementary characters. A String holding an unpaired surrogate has no exact UTF-8 form and is
+ * rejected with {@link IllegalArgumentException} rather than altered; {@link #get(String)} likewise
+ * throws IllegalArgumentException when the value stored under the key is not valid UTF-8.
+ *
+ * <p><b>Eviction.</b> When a new key would exceed {@code maxEntries}, the least recently used entry
+ * is removed; a get counts as a use, and replacing the value of an existing key makes it the most
+ * recently used without changing the size. The bound holds under concurrent use.
+ *
+ * <p><b>Expiry.</b> Each entry lives for the TTL given to {@code put}, or the default TTL, with
+ * millisecond precision (positive sub-millisecond TTLs round up to 1 ms). Expired entries are never
+ * returned; they are removed when a get finds them or by {@link #cleanupExpired()}, and count in
+ * {@link #size()} until then.
+ *
+ * <p><b>Threads and lifetime.</b> All methods are thread-safe. After {@link #close()} (idempotent) the
+ * contents are released and every other method throws {@link IllegalStateException}, even for calls
+ * racing with close. The small native bookkeeping structure is freed when this object becomes
+ * unreachable.
+ */
+public final class NativeCache implements AutoCloseable {
+
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static volatile boolean loaded;
+
+    /** Pointer to the native cache; valid until the Cleaner frees it, which needs {@code this} unreachable. */
+    private final long handle;
+    private volatile boolean closed;
+
+    /**
+     * @param maxEntries the most entries held at once; positive
+     * @param defaultTtl how long an entry lives when {@code put} is given no TTL; positive
+     * @throws IllegalArgumentException if an argument is null, zero or negative
+     */
+    public NativeCache(long maxEntries, Duration defaultTtl) {
+        if (maxEntries <= 0) {
+            throw new IllegalArgumentException("maxEntries must be positive, got " + maxEntries);
+        }
+        long ttlMillis = ttlMillis(defaultTtl, "defaultTtl");
+        ensureLoaded();
+        handle = nativeNew(maxEntries, ttlMillis);
+        // close() must not free the native struct: another thread may be inside a native call with
+        // this handle. Freeing is left to the Cleaner, which runs only once no call can be in flight
+        // (each call keeps `this` reachable until it returns, see reachabilityFence below).
+        CLEANER.register(this, new Free(handle));
+    }
+
+    /** The value for {@code key} as a UTF-8 String, or null when absent or expired. */
+    public String get(String key) {
+        ensureOpen();
+        byte[] value = get(encode(key, "key"));
+        return value == null ? null : decode(value);
+    }
+
+    /** A copy of the value for {@code key}, or null when absent or expired. */
+    public byte[] get(byte[] key) {
+        ensureOpen();
+        requireNonNull(key, "key");
+        try {
+            return nativeGet(handle, key);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Stores {@code value} under {@code key} (both as UTF-8) with the default TTL. */
+    public void put(String key, String value) {
+        ensureOpen();
+        putBytes(encode(key, "key"), encode(value, "value"), 0);
+    }
+
+    /** Stores {@code value} under {@code key} (both as UTF-8), expiring after {@code ttl}. */
+    public void put(String key, String value, Duration ttl) {
+        ensureOpen();
+        putBytes(encode(key, "key"), encode(value, "value"), ttlMillis(ttl, "ttl"));
+    }
+
+    /** Stores a copy of {@code value} under {@code key} with the default TTL. */
+    public void put(byte[] key, byte[] value) {
+        ensureOpen();
+        putBytes(requireNonNull(key, "key"), requireNonNull(value, "value"), 0);
+    }
+
+    /** Stores a copy of {@code value} under {@code key}, expiring after {@code ttl}. */
+    public void put(byte[] key, byte[] value, Duration ttl) {
+        ensureOpen();
+        putBytes(requireNonNull(key, "key"), requireNonNull(value, "value"), ttlMillis(ttl, "ttl"));
+    }
+
+    /** Removes {@code key}; true when an entry (even an expired one) was removed. */
+    public boolean remove(String key) {
+        ensureOpen();
+        return remove(encode(key, "key"));
+    }
+
+    /** Removes {@code key}; true when an entry (even an expired one) was removed. */
+    public boolean remove(byte[] key) {
+        ensureOpen();
+        requireNonNull(key, "key");
+        try {
+            return nativeRemove(handle, key);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Removes every entry. Counters are kept. */
+    public void clear() {
+        ensureOpen();
+        try {
+            nativeClear(handle);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Entries held, including expired ones not yet removed. */
+    public long size() {
+        ensureOpen();
+        try {
+            return nativeSize(handle);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Removes every expired entry now and returns how many were removed. */
+    public long cleanupExpired() {
+        ensureOpen();
+        try {
+            return nativeCleanupExpired(handle);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** A consistent snapshot of the counters. */
+    public CacheStats stats() {
+        ensureOpen();
+        long[] s;
+        try {
+            s = nativeStats(handle);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+        return new CacheStats(s[0], s[1], s[2], s[3], s[4]);
+    }
+
+    /** Releases the contents; later calls throw IllegalStateException. Calling it again does nothing. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true; // checked first by every method; the native side rejects calls already inside
+        try {
+            nativeClose(handle); // idempotent natively too, so two racing close() calls are harmless
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Test hook: makes the native side panic inside its guard. */
+    static void panicForTest() {
+        ensureLoaded();
+        nativePanicForTest();
+    }
+
+    private void putBytes(byte[] key, byte[] value, long ttlMillis) {
+        try {
+            nativePut(handle, key, value, ttlMillis);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("NativeCache is closed");
+        }
+    }
+
+    private static void ensureLoaded() {
+        // Not a static initializer: a failed load would then leave the class unusable with a bare
+        // NoClassDefFoundError; this way every attempt reports the loader's own explanation.
+        if (loaded) {
+            return;
+        }
+        synchronized (NativeCache.class) {
+            if (!loaded) {
+                NativeLoader.load(NativeCache.class, "sark_cache", "sark-cache-native");
+                loaded = true;
+            }
+        }
+    }
+
+    private static <T> T requireNonNull(T value, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException(what + " must not be null");
+        }
+        return value;
+    }
+
+    /** Milliseconds for the native side, which uses 0 to mean "the default TTL". */
+    private static long ttlMillis(Duration ttl, String what) {
+        requireNonNull(ttl, what);
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, got " + ttl);
+        }
+        try {
+            return Math.max(ttl.toMillis(), 1); // round a positive sub-millisecond TTL up, not to 0
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE; // longer than ~292 million years: it never expires anyway
+        }
+    }
+
+    /**
+     * Exact UTF-8. String.getBytes(UTF_8) would silently turn an unpaired surrogate into '?', and
+     * JNI's GetStringUTFChars produces modified UTF-8 (NUL as two bytes, surrogates encoded one by
+     * one), so the bytes are made here and the native side only ever sees byte arrays.
+     */
+    private static byte[] encode(String s, String what) {
+        requireNonNull(s, what);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++; // a valid pair
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(what + " contains an unpaired surrogate at index " + i
+                        + " and cannot be encoded as UTF-8 exactly");
+            }
+        }
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Strict UTF-8 decoding: malformed bytes are an error, not replacement characters. */
+    private static String decode(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(
+                    "the value stored under this key is not valid UTF-8; read it with get(byte[])", e);
+        }
+    }
+
+    /** The Cleaner action. A static class so it holds the handle but not the NativeCache. */
+    private record Free(long handle) implements Runnable {
+        @Override
+        public void run() {
+            nativeFree(handle);
+        }
+    }
+
+    private static native long nativeNew(long maxEntries, long defaultTtlMillis);
+
+    private static native byte[] nativeGet(long handle, byte[] key);
+
+    /** {@code ttlMillis} 0 selects the default TTL. */
+    private static native void nativePut(long handle, byte[] key, byte[] value, long ttlMillis);
+
+    private static native boolean nativeRemove(long handle, byte[] key);
+
+    private static native void nativeClear(long handle);
+
+    private static native long nativeSize(long handle);
+
+    private static native long nativeCleanupExpired(long handle);
+
+    /** {hits, misses, evictions, expirations, size} */
+    private static native long[] nativeStats(long handle);
+
+    private static native void nativeClose(long handle);
+
+    private static native void nativeFree(long handle);
+
+    private static native void nativePanicForTest();
+}

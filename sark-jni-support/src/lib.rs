@@ -1,0 +1,106 @@
+//! Shared plumbing for SARK's JNI libraries.
+//!
+//! Every exported function runs its body through [`guard`]: a returned [`JavaError`] becomes a Java
+//! exception of the named class, and a Rust panic becomes a `java.lang.IllegalStateException`
+//! instead of unwinding into the JVM (which is undefined behaviour and usually kills the process).
+
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use jni::objects::JByteArray;
+use jni::JNIEnv;
+
+pub const ILLEGAL_ARGUMENT: &str = "java/lang/IllegalArgumentException";
+pub const ILLEGAL_STATE: &str = "java/lang/IllegalStateException";
+pub const OUT_OF_MEMORY: &str = "java/lang/OutOfMemoryError";
+
+/// An error that is thrown to Java as an exception of class `class` (JNI binary name, with slashes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JavaError {
+    pub class: &'static str,
+    pub message: String,
+}
+
+impl JavaError {
+    pub fn new(class: &'static str, message: impl Into<String>) -> Self {
+        JavaError { class, message: message.into() }
+    }
+
+    pub fn illegal_argument(message: impl Into<String>) -> Self {
+        Self::new(ILLEGAL_ARGUMENT, message)
+    }
+
+    pub fn illegal_state(message: impl Into<String>) -> Self {
+        Self::new(ILLEGAL_STATE, message)
+    }
+}
+
+/// A JNI call that failed already has a Java exception pending (or the JVM is in trouble):
+/// report it as a Java error so the caller returns at once.
+impl From<jni::errors::Error> for JavaError {
+    fn from(e: jni::errors::Error) -> Self {
+        JavaError::illegal_state(format!("JNI call failed: {e}"))
+    }
+}
+
+pub type JavaResult<T> = Result<T, JavaError>;
+
+/// Runs `body`, turning an error or a panic into a pending Java exception and returning
+/// `fallback` (the value Java ignores when an exception is pending).
+pub fn guard<'local, R>(
+    env: &mut JNIEnv<'local>,
+    fallback: R,
+    body: impl FnOnce(&mut JNIEnv<'local>) -> JavaResult<R>,
+) -> R {
+    let outcome = catch_unwind(AssertUnwindSafe(|| body(env)));
+    let error = match outcome {
+        Ok(Ok(value)) => return value,
+        Ok(Err(error)) => error,
+        Err(panic) => JavaError::illegal_state(format!("native panic: {}", panic_message(&panic))),
+    };
+    throw(env, &error);
+    fallback
+}
+
+/// Throws `error` unless an exception is already pending (which then says more than we could).
+pub fn throw(env: &mut JNIEnv, error: &JavaError) {
+    if env.exception_check().unwrap_or(true) {
+        return;
+    }
+    if env.throw_new(error.class, &error.message).is_err() {
+        // The class could not be found or instantiated; fall back to a class that always exists.
+        let _ = env.exception_clear();
+        let _ = env.throw_new("java/lang/RuntimeException", &error.message);
+    }
+}
+
+fn panic_message(panic: &Box<dyn Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic payload".to_string()
+    }
+}
+
+/// Copies a Java byte[] into Rust memory; a null array is an IllegalArgumentException naming `what`.
+pub fn bytes_from_java(env: &JNIEnv, array: &JByteArray, what: &str) -> JavaResult<Vec<u8>> {
+    if array.is_null() {
+        return Err(JavaError::illegal_argument(format!("{what} must not be null")));
+    }
+    Ok(env.convert_byte_array(array)?)
+}
+
+/// Text handed over as UTF-8 bytes by the Java side. Java encodes with String.getBytes(UTF_8), so
+/// NUL and supplementary characters arrive intact (JNI's modified UTF-8 would mangle them).
+pub fn utf8_from_java(env: &JNIEnv, array: &JByteArray, what: &str) -> JavaResult<String> {
+    let bytes = bytes_from_java(env, array, what)?;
+    String::from_utf8(bytes).map_err(|e| JavaError::illegal_argument(format!("{what} is not valid UTF-8: {e}")))
+}
+
+/// A new Java byte[] holding `bytes`.
+pub fn bytes_to_java<'local>(env: &JNIEnv<'local>, bytes: &[u8]) -> JavaResult<JByteArray<'local>> {
+    env.byte_array_from_slice(bytes)
+        .map_err(|e| JavaError::new(OUT_OF_MEMORY, format!("cannot allocate a byte[{}]: {e}", bytes.len())))
+}

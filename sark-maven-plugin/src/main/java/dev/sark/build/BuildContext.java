@@ -1,0 +1,46 @@
+package dev.sark.build;
+
+import java.nio.file.Path;
+
+/** What every target of one build shares: the crate, where cargo writes, the profile and offline mode. */
+public final class BuildContext {
+    private final CrateInfo crate;
+    private final Path cargoTargetDir;
+    private final String profile;
+    private final boolean offline;
+
+    public BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline) {
+        this.crate = crate;
+        this.cargoTargetDir = cargoTargetDir.toAbsolutePath().normalize();
+        this.profile = profile == null || profile.isBlank() ? "release" : profile.trim();
+        this.offline = offline;
+    }
+
+    public CrateInfo crate() {
+        return crate;
+    }
+
+    public Path cargoTargetDir() {
+        return cargoTargetDir;
+    }
+
+    /** The cargo profile name ({@code release} unless the pom says otherwise). */
+    public String profile() {
+        return profile;
+    }
+
+    public boolean offline() {
+        return offline;
+    }
+
+    /** The directory cargo writes the profile's artifacts to: {@code dev} is the odd one, it writes to {@code debug}. */
+    public Path outputDir(TargetSpec target) {
+        String dir = profile.equals("dev") || profile.equals("test") ? "debug" : profile;
+        return cargoTargetDir.resolve(target.triple()).resolve(dir);
+    }
+
+    /** The library cargo produces for the target. */
+    public Path libraryPath(TargetSpec target) {
+        return outputDir(target).resolve(target.platform().libraryFileName(crate.libName()));
+    }
+}

@@ -1,0 +1,59 @@
+package dev.sark.build;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The table printed at the end of a cross-build: target, classifier, tool, seconds, size, status. */
+public final class BuildSummary {
+    private BuildSummary() {
+    }
+
+    public static List<String> render(List<TargetResult> results) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"TARGET", "CLASSIFIER", "TOOL", "SECONDS", "SIZE", "STATUS"});
+        for (TargetResult r : results) {
+            String status = r.status().name().replace('_', '-').toLowerCase(Locale.ROOT);
+            if (!r.status().producedJar() && r.target().optional()) {
+                status += " (optional)";
+            }
+            rows.add(new String[] {r.target().triple(), r.target().classifier(), r.tool(),
+                String.format(Locale.ROOT, "%.1f", r.seconds()), size(r), status});
+        }
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(String.format("%-" + widths[i] + "s", row[i]));
+                if (i < row.length - 1) {
+                    line.append("  ");
+                }
+            }
+            lines.add(line.toString().stripTrailing());
+        }
+        return lines;
+    }
+
+    /** Human-readable size of the packaged library, e.g. {@code 812.4 KiB}. */
+    static String size(TargetResult r) {
+        if (r.library() == null) {
+            return "-";
+        }
+        try {
+            long bytes = Files.size(r.library());
+            return bytes >= 1024 * 1024
+                    ? String.format(Locale.ROOT, "%.2f MiB", bytes / (1024.0 * 1024))
+                    : String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.sark.build;
+
+import dev.sark.loader.Platform;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+/**
+ * Writes the JAR published under a target's classifier: the native library at the path the runtime
+ * loader looks for, and a manifest describing it. Nothing else goes in.
+ */
+public final class ClassifierJar {
+    /** Fixed entry time, so that the same library always gives a byte-identical JAR. */
+    private static final FileTime ENTRY_TIME = FileTime.fromMillis(315532800000L + 86400000L * 32);
+
+    private ClassifierJar() {
+    }
+
+    /** What the manifest records about the packaged library. */
+    public static final class Contents {
+        final Path library;
+        final String libName;
+        final String triple;
+        final String classifier;
+        final String sha256;
+        final String rustc;
+
+        public Contents(Path library, String libName, String triple, String classifier, String sha256, String rustc) {
+            this.library = library;
+            this.libName = libName;
+            this.triple = triple;
+            this.classifier = classifier;
+            this.sha256 = sha256;
+            this.rustc = rustc;
+        }
+    }
+
+    /**
+     * The path inside the JAR is always the platform's {@link Platform#resourcePath}, even under a custom
+     * Maven classifier: that path is where the runtime loader looks.
+     */
+    public static String entryName(Platform platform, String libName) {
+        return platform.resourcePath(libName);
+    }
+
+    /** Writes the JAR to a temporary file and moves it into place, so a failed write leaves no half JAR. */
+    public static void write(Path jar, Platform platform, Contents c) {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Created-By", "sark-maven-plugin");
+        main.putValue("Sark-Target", c.triple);
+        main.putValue("Sark-Classifier", c.classifier);
+        main.putValue("Sark-Library", entryName(platform, c.libName));
+        main.putValue("Sark-Sha256", c.sha256);
+        try {
+            main.putValue("Sark-Size", Long.toString(Files.size(c.library)));
+            main.putValue("Sark-Rustc", c.rustc);
+            Files.createDirectories(jar.getParent());
+            Path tmp = Files.createTempFile(jar.getParent(), jar.getFileName().toString(), ".tmp");
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(tmp))) {
+                // The manifest comes first, where JarInputStream and the JDK's tools expect it.
+                putEntry(out, "META-INF/");
+                putEntry(out, JarFile.MANIFEST_NAME);
+                manifest.write(out);
+                String entry = entryName(platform, c.libName);
+                StringBuilder dir = new StringBuilder();
+                for (String part : entry.substring(0, entry.lastIndexOf('/')).split("/")) {
+                    putEntry(out, dir.append(part).append('/').toString());
+                }
+                putEntry(out, entry);
+                Files.copy(c.library, out);
+                out.closeEntry();
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + jar, e);
+        }
+    }
+
+    private static void putEntry(JarOutputStream out, String name) throws IOException {
+        JarEntry entry = new JarEntry(name);
+        entry.setLastModifiedTime(ENTRY_TIME);
+        out.putNextEntry(entry);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.sark.build;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What this machine has: programs on the PATH, rustup toolchains and the standard libraries they carry.
+ * Probes run at most once per build and are cached, so checking a large matrix stays cheap.
+ */
+public class HostTools {
+    private final CommandRunner runner;
+    private final Path workDir;
+    private final Map<String, Optional<String>> rustcVersions = new ConcurrentHashMap<>();
+    private final Map<String, Optional<Path>> sysroots = new ConcurrentHashMap<>();
+    private final Map<String, String> pathOverride;
+
+    public HostTools(CommandRunner runner, Path workDir) {
+        this(runner, workDir, null);
+    }
+
+    /** {@code env} replaces the process environment for PATH lookups (tests use it to hide or plant tools). */
+    public HostTools(CommandRunner runner, Path workDir, Map<String, String> env) {
+        this.runner = runner;
+        this.workDir = workDir;
+        this.pathOverride = env;
+    }
+
+    /** The program's file when it is an executable on the PATH. */
+    public Optional<Path> findOnPath(String program) {
+        Path direct = Path.of(program);
+        if (direct.isAbsolute()) {
+            return Files.isExecutable(direct) ? Optional.of(direct) : Optional.empty();
+        }
+        String path = pathOverride != null ? pathOverride.get("PATH") : System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            for (String name : List.of(program, program + ".exe")) {
+                Path candidate = Path.of(dir, name);
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return Optional.of(candidate);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    public boolean onPath(String program) {
+        return findOnPath(program).isPresent();
+    }
+
+    /** {@code rustc -vV} of a rustup toolchain (null: the default one), or empty when it does not run. */
+    public Optional<String> rustcVersion(String toolchain) {
+        return rustcVersions.computeIfAbsent(key(toolchain), k -> {
+            CommandRunner.Result r = runner.capture(rustc(toolchain, "-V"), Map.of(), workDir);
+            return r != null && r.succeeded() ? Optional.of(r.firstLine().trim()) : Optional.empty();
+        });
+    }
+
+    /** The sysroot of a toolchain: where {@code lib/rustlib/<triple>} holds each target's standard library. */
+    public Optional<Path> sysroot(String toolchain) {
+        return sysroots.computeIfAbsent(key(toolchain), k -> {
+            CommandRunner.Result r = runner.capture(rustc(toolchain, "--print", "sysroot"), Map.of(), workDir);
+            return r != null && r.succeeded() ? Optional.of(Path.of(r.firstLine().trim())) : Optional.empty();
+        });
+    }
+
+    /** Whether the toolchain carries a compiled standard library for the triple. */
+    public boolean hasStandardLibrary(String toolchain, String triple) {
+        return sysroot(toolchain).map(s -> containsStd(s.resolve("lib/rustlib").resolve(triple).resolve("lib")))
+                .orElse(false);
+    }
+
+    /** The host triple of the default toolchain ({@code host:} line of {@code rustc -vV}). */
+    public Optional<String> hostTriple() {
+        CommandRunner.Result r = runner.capture(List.of("rustc", "-vV"), Map.of(), workDir);
+        if (r == null || !r.succeeded()) {
+            return Optional.empty();
+        }
+        return r.output().stream().filter(l -> l.startsWith("host:")).map(l -> l.substring(5).trim()).findFirst();
+    }
+
+    private static boolean containsStd(Path libDir) {
+        if (!Files.isDirectory(libDir)) {
+            return false;
+        }
+        try (var files = Files.list(libDir)) {
+            return files.anyMatch(f -> f.getFileName().toString().startsWith("libstd-"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static List<String> rustc(String toolchain, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("rustc");
+        if (toolchain != null) {
+            cmd.add("+" + toolchain);
+        }
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static String key(String toolchain) {
+        return toolchain == null ? "" : toolchain;
+    }
+}

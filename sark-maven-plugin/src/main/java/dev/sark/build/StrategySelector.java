@@ -1,0 +1,63 @@
+package dev.sark.build;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Picks the toolchain strategy for a target: the one the pom forces, or with {@code auto} the first that can work. */
+public final class StrategySelector {
+    private final Map<ToolchainKind, ToolchainStrategy> strategies = new LinkedHashMap<>();
+    private final HostTools tools;
+
+    /** {@code strategies} in the order {@code auto} tries them. */
+    public StrategySelector(List<ToolchainStrategy> strategies, HostTools tools) {
+        for (ToolchainStrategy s : strategies) {
+            this.strategies.put(s.kind(), s);
+        }
+        this.tools = tools;
+    }
+
+    /** The outcome of a selection: a strategy, or why none fits. */
+    public static final class Selection {
+        public final ToolchainStrategy strategy;
+        /** For auto: why the strategies before the chosen one were passed over; else what is missing. */
+        public final List<String> reasons;
+
+        Selection(ToolchainStrategy strategy, List<String> reasons) {
+            this.strategy = strategy;
+            this.reasons = List.copyOf(reasons);
+        }
+    }
+
+    public Selection select(TargetSpec target) {
+        List<String> reasons = new ArrayList<>();
+        if (target.toolchain() != ToolchainKind.AUTO) {
+            ToolchainStrategy forced = strategies.get(target.toolchain());
+            if (forced == null) {
+                reasons.add(target.toolchain().pomName() + " is not supported by this version of the plugin");
+                return new Selection(null, reasons);
+            }
+            forced.missing(target, tools).ifPresent(reasons::add);
+            return new Selection(forced, reasons);
+        }
+        for (ToolchainStrategy candidate : strategies.values()) {
+            Optional<String> missing = candidate.missing(target, tools);
+            if (missing.isEmpty()) {
+                return new Selection(candidate, reasons);
+            }
+            reasons.add(candidate.kind().pomName() + ": " + missing.get());
+        }
+        return new Selection(null, reasons);
+    }
+
+    /** The strategy of a kind, for reporting ({@code sark:doctor}). */
+    public Optional<ToolchainStrategy> strategy(ToolchainKind kind) {
+        return Optional.ofNullable(strategies.get(kind));
+    }
+
+    public List<ToolchainStrategy> all() {
+        return List.copyOf(strategies.values());
+    }
+}

@@ -1,0 +1,145 @@
+package dev.sark.build;
+
+import dev.sark.loader.Platform;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** One entry of the target matrix, validated: what to build and how. Immutable, free of Maven types. */
+public final class TargetSpec {
+    private final Platform platform;
+    private final ToolchainKind toolchain;
+    private final String rustupToolchain;
+    private final String linker;
+    private final String classifier;
+    private final String rustflags;
+    private final Map<String, String> env;
+    private final boolean optional;
+
+    private TargetSpec(Builder b) {
+        this.platform = Platform.fromTriple(b.triple);
+        this.toolchain = b.toolchain;
+        this.rustupToolchain = blankToNull(b.rustupToolchain);
+        this.linker = blankToNull(b.linker);
+        this.classifier = b.classifier == null || b.classifier.isBlank() ? platform.classifier() : b.classifier.trim();
+        this.rustflags = blankToNull(b.rustflags);
+        this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
+        this.optional = b.optional;
+        if (!this.classifier.matches("[A-Za-z0-9_.-]+")) {
+            throw new IllegalArgumentException("Target " + triple() + ": classifier '" + this.classifier
+                    + "' may only hold letters, digits, '.', '_' and '-'");
+        }
+    }
+
+    public static Builder builder(String triple) {
+        return new Builder(triple);
+    }
+
+    public Platform platform() {
+        return platform;
+    }
+
+    public String triple() {
+        return platform.triple();
+    }
+
+    public ToolchainKind toolchain() {
+        return toolchain;
+    }
+
+    /** A rustup toolchain name for {@code cargo +NAME}, or null for the default toolchain. */
+    public String rustupToolchain() {
+        return rustupToolchain;
+    }
+
+    /** The linker for this target, or null to let cargo decide. */
+    public String linker() {
+        return linker;
+    }
+
+    public String classifier() {
+        return classifier;
+    }
+
+    /** Extra rustc flags for this target, or null. */
+    public String rustflags() {
+        return rustflags;
+    }
+
+    /** Extra environment variables for the build of this target. */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** An optional target that cannot be built is reported, but does not fail the build. */
+    public boolean optional() {
+        return optional;
+    }
+
+    @Override
+    public String toString() {
+        return triple();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** Collects the pom's settings for one target. */
+    public static final class Builder {
+        private final String triple;
+        private ToolchainKind toolchain = ToolchainKind.AUTO;
+        private String rustupToolchain;
+        private String linker;
+        private String classifier;
+        private String rustflags;
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private boolean optional;
+
+        private Builder(String triple) {
+            this.triple = triple;
+        }
+
+        public Builder toolchain(ToolchainKind toolchain) {
+            this.toolchain = Objects.requireNonNull(toolchain);
+            return this;
+        }
+
+        public Builder rustupToolchain(String name) {
+            this.rustupToolchain = name;
+            return this;
+        }
+
+        public Builder linker(String linker) {
+            this.linker = linker;
+            return this;
+        }
+
+        public Builder classifier(String classifier) {
+            this.classifier = classifier;
+            return this;
+        }
+
+        public Builder rustflags(String rustflags) {
+            this.rustflags = rustflags;
+            return this;
+        }
+
+        public Builder env(Map<String, String> env) {
+            if (env != null) {
+                this.env.putAll(env);
+            }
+            return this;
+        }
+
+        public Builder optional(boolean optional) {
+            this.optional = optional;
+            return this;
+        }
+
+        public TargetSpec build() {
+            return new TargetSpec(this);
+        }
+    }
+}

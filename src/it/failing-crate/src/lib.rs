@@ -1,0 +1,5 @@
+#[no_mangle]
+pub extern "C" fn broken() -> i32 {
+    let x: i32 = "not a number";
+    x
+}

@@ -1,0 +1,28 @@
+import java.util.jar.JarFile
+
+def log = new File(basedir, 'build.log').text
+// build.log holds both runs; the second starts at the second "Scanning for projects"
+def secondRun = log.substring(log.lastIndexOf('Scanning for projects'))
+def jar = new File(basedir, 'target/matrix-1.0-linux-x86_64.jar')
+assert jar.isFile() : "no classifier jar for the short-form target"
+new JarFile(jar).withCloseable { j ->
+    def names = j.entries().collect { it.name }.findAll { !it.endsWith('/') }
+    assert names.sort() == ['META-INF/MANIFEST.MF', 'dev/sark/native/linux-x86_64/libsark_it_demo.so']
+    def attrs = j.manifest.mainAttributes
+    assert attrs.getValue('Sark-Target') == 'x86_64-unknown-linux-gnu'
+    assert attrs.getValue('Sark-Classifier') == 'linux-x86_64'
+    assert attrs.getValue('Sark-Sha256') ==~ /[0-9a-f]{64}/
+    assert attrs.getValue('Sark-Rustc').startsWith('rustc ')
+    assert (attrs.getValue('Sark-Size') as long) > 0
+}
+// the optional long-form target cannot be built here: reported, nothing packaged, build still green
+assert !new File(basedir, 'target/matrix-1.0-linux-s390x-custom.jar').exists()
+assert log.contains('unavailable (optional)')
+assert log.contains('rustup target add s390x-unknown-linux-gnu')
+// the second run found the host target up to date and did not start cargo
+assert log.contains('[x86_64-unknown-linux-gnu]    Compiling sark-it-demo')
+assert secondRun.contains('x86_64-unknown-linux-gnu: up to date')
+assert !secondRun.contains('[x86_64-unknown-linux-gnu] ')
+assert secondRun =~ /x86_64-unknown-linux-gnu\s+linux-x86_64\s+cargo\s+0\.0\s+\S+ KiB\s+up-to-date/
+assert log =~ /TARGET\s+CLASSIFIER\s+TOOL\s+SECONDS\s+SIZE\s+STATUS/
+return true
