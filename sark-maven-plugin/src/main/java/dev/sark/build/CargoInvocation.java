@@ -9,10 +9,27 @@ import java.util.Map;
 public final class CargoInvocation {
     private final List<String> command;
     private final Map<String, String> environment;
+    private final String rustupToolchain;
+    private final String label;
 
-    public CargoInvocation(List<String> command, Map<String, String> environment) {
+    /**
+     * @param rustupToolchain the rustup toolchain the command runs (null: the default), whose rustc
+     *                        version is recorded in the classifier JAR
+     * @param label           a short name for logs and the summary, e.g. {@code cargo +sark-debian}
+     */
+    public CargoInvocation(List<String> command, Map<String, String> environment, String rustupToolchain, String label) {
         this.command = List.copyOf(command);
         this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        this.rustupToolchain = rustupToolchain;
+        this.label = label;
+    }
+
+    public String rustupToolchain() {
+        return rustupToolchain;
+    }
+
+    public String label() {
+        return label;
     }
 
     public List<String> command() {

@@ -7,12 +7,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Plain {@code cargo build --target T}, optionally through a rustup toolchain ({@code cargo +NAME}) and a linker. */
+/**
+ * Plain {@code cargo build --target T}, through a rustup toolchain ({@code cargo +NAME}) and a linker.
+ *
+ * <p>Where the pom names neither, they are found: the default toolchain if it has the target's standard
+ * library, else another installed toolchain that has it (such as the one scripts/install-toolchains.sh
+ * links); the usual GCC cross linker for the target when it is on the PATH.
+ */
 public final class CargoStrategy implements ToolchainStrategy {
+    private final HostTools tools;
     private final String hostTriple;
 
     /** {@code hostTriple}: the machine's own triple, which needs no cross linker. */
-    public CargoStrategy(String hostTriple) {
+    public CargoStrategy(HostTools tools, String hostTriple) {
+        this.tools = tools;
         this.hostTriple = hostTriple;
     }
 
@@ -22,22 +30,23 @@ public final class CargoStrategy implements ToolchainStrategy {
     }
 
     @Override
-    public Optional<String> missing(TargetSpec target, HostTools tools) {
+    public Optional<String> missing(TargetSpec target) {
         if (!tools.onPath("cargo")) {
             return Optional.of("cargo is not on the PATH: install Rust with rustup, or add ~/.cargo/bin to the PATH");
         }
-        if (tools.rustcVersion(target.rustupToolchain()).isEmpty()) {
-            return Optional.of(target.rustupToolchain() == null
+        String toolchain = toolchain(target);
+        if (tools.rustcVersion(toolchain).isEmpty()) {
+            return Optional.of(toolchain == null
                     ? "rustc does not run: install Rust with rustup"
-                    : "rustup toolchain '" + target.rustupToolchain() + "' is not installed: `rustup toolchain install "
-                    + target.rustupToolchain() + "`, or `rustup toolchain link " + target.rustupToolchain()
-                    + " DIR` for a compiler from elsewhere (scripts/install-toolchains.sh does this)");
+                    : "rustup toolchain '" + toolchain + "' is not installed: `rustup toolchain install " + toolchain
+                    + "`, or `rustup toolchain link " + toolchain + " DIR` for a compiler from elsewhere"
+                    + " (scripts/install-toolchains.sh links one)");
         }
-        if (!tools.hasStandardLibrary(target.rustupToolchain(), target.triple())) {
-            return Optional.of(Suggestions.missingStandardLibrary(target.triple(), target.rustupToolchain()));
+        if (!tools.hasStandardLibrary(toolchain, target.triple())) {
+            return Optional.of(Suggestions.missingStandardLibrary(target.triple(), toolchain));
         }
-        if (!target.triple().equals(hostTriple)) {
-            String linker = effectiveLinker(target);
+        if (needsCrossLinker(target)) {
+            String linker = linker(target);
             if (linker == null || !tools.onPath(linker)) {
                 return Optional.of(Suggestions.missingLinker(target.platform(), linker));
             }
@@ -47,21 +56,58 @@ public final class CargoStrategy implements ToolchainStrategy {
 
     @Override
     public CargoInvocation invocation(TargetSpec target, BuildContext context) {
+        String toolchain = toolchain(target);
         List<String> cmd = new ArrayList<>();
         cmd.add("cargo");
-        if (target.rustupToolchain() != null) {
-            cmd.add("+" + target.rustupToolchain());
+        if (toolchain != null) {
+            cmd.add("+" + toolchain);
         }
-        cmd.addAll(List.of("build", "--manifest-path", context.crate().manifest().toString(),
+        cmd.addAll(buildArguments("build", target, context));
+        Map<String, String> env = environment(target);
+        String linker = linker(target);
+        if (linker != null) {
+            env.put(cargoTargetVariable(target.triple(), "LINKER"), linker);
+        }
+        return new CargoInvocation(cmd, env, toolchain, "cargo" + (toolchain == null ? "" : " +" + toolchain));
+    }
+
+    /** The rustup toolchain to run: the pom's, else the default if it can, else another that can (null: default). */
+    String toolchain(TargetSpec target) {
+        if (target.rustupToolchain() != null || tools.hasStandardLibrary(null, target.triple())) {
+            return target.rustupToolchain();
+        }
+        return tools.otherToolchainWithStandardLibrary(target.triple()).orElse(null);
+    }
+
+    /** The linker: the pom's, else one set through cargo's environment, else the usual cross gcc if installed. */
+    String linker(TargetSpec target) {
+        if (target.linker() != null) {
+            return target.linker();
+        }
+        String variable = cargoTargetVariable(target.triple(), "LINKER");
+        String fromEnv = target.env().getOrDefault(variable, System.getenv(variable));
+        if (fromEnv != null || !needsCrossLinker(target)) {
+            return fromEnv;
+        }
+        return Suggestions.crossLinker(target.platform()).map(l -> l.program).filter(tools::onPath).orElse(null);
+    }
+
+    private boolean needsCrossLinker(TargetSpec target) {
+        return !target.triple().equals(hostTriple);
+    }
+
+    /** {@code SUBCOMMAND --manifest-path M --target T --target-dir D --profile P --lib [--offline]}. */
+    static List<String> buildArguments(String subcommand, TargetSpec target, BuildContext context) {
+        List<String> args = new ArrayList<>(List.of(subcommand, "--manifest-path", context.crate().manifest().toString(),
                 "--target", target.triple(), "--target-dir", context.cargoTargetDir().toString(),
                 "--profile", context.profile(), "--lib"));
         if (context.offline()) {
-            cmd.add("--offline");
+            args.add("--offline");
         }
-        return new CargoInvocation(cmd, environment(target));
+        return args;
     }
 
-    /** Variables shared by every cargo-based strategy: linker, rustflags and the pom's own {@code <env>}. */
+    /** Variables shared by every cargo-based strategy: rustflags and the pom's own {@code <env>}. */
     static Map<String, String> environment(TargetSpec target) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CARGO_TERM_COLOR", "never");
@@ -82,13 +128,5 @@ public final class CargoStrategy implements ToolchainStrategy {
     /** {@code CARGO_TARGET_<TRIPLE>_<NAME>}, cargo's per-target configuration through the environment. */
     static String cargoTargetVariable(String triple, String name) {
         return "CARGO_TARGET_" + triple.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_') + "_" + name;
-    }
-
-    private static String effectiveLinker(TargetSpec target) {
-        if (target.linker() != null) {
-            return target.linker();
-        }
-        String fromEnv = target.env().get(cargoTargetVariable(target.triple(), "LINKER"));
-        return fromEnv != null ? fromEnv : System.getenv(cargoTargetVariable(target.triple(), "LINKER"));
     }
 }

@@ -83,14 +83,14 @@ public final class CrossBuilder {
             return TargetResult.unavailable(target, "no toolchain strategy can build it here: " + why);
         }
         ToolchainStrategy strategy = selection.strategy;
-        String tool = strategy.label(target);
+        CargoInvocation invocation = strategy.invocation(target, context);
+        String tool = invocation.label();
         if (target.toolchain() == ToolchainKind.AUTO && !selection.reasons.isEmpty()) {
             log.info(progress + ": auto picked " + strategy.kind().pomName() + " (" + String.join("; ", selection.reasons) + ")");
         } else if (!selection.reasons.isEmpty()) {
             log.warn(progress + ": " + tool + " may fail: " + String.join("; ", selection.reasons));
         }
-        CargoInvocation invocation = strategy.invocation(target, context);
-        String rustc = tools.rustcVersion(target.rustupToolchain()).orElse("unknown");
+        String rustc = tools.rustcVersion(invocation.rustupToolchain()).orElse("unknown");
         String fingerprint = fingerprint(invocation, rustc);
         Path library = context.libraryPath(target);
         Path staged = out.stagedLibrary(target, libName);

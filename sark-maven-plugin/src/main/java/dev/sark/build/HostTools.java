@@ -19,6 +19,7 @@ public class HostTools {
     private final Map<String, Optional<String>> rustcVersions = new ConcurrentHashMap<>();
     private final Map<String, Optional<Path>> sysroots = new ConcurrentHashMap<>();
     private final Map<String, String> pathOverride;
+    private volatile List<String> toolchains;
 
     public HostTools(CommandRunner runner, Path workDir) {
         this(runner, workDir, null);
@@ -79,6 +80,34 @@ public class HostTools {
     public boolean hasStandardLibrary(String toolchain, String triple) {
         return sysroot(toolchain).map(s -> containsStd(s.resolve("lib/rustlib").resolve(triple).resolve("lib")))
                 .orElse(false);
+    }
+
+    /** Names of the installed rustup toolchains, the default first; empty without rustup. */
+    public List<String> rustupToolchains() {
+        if (toolchains == null) {
+            CommandRunner.Result r = runner.capture(List.of("rustup", "toolchain", "list"), Map.of(), workDir);
+            List<String> names = new ArrayList<>();
+            if (r != null && r.succeeded()) {
+                for (String line : r.output()) {
+                    String name = line.trim().split("\\s+")[0];
+                    if (name.isEmpty() || name.startsWith("no ")) {
+                        continue;
+                    }
+                    if (line.contains("(default)") || line.contains("(active, default)")) {
+                        names.add(0, name);
+                    } else {
+                        names.add(name);
+                    }
+                }
+            }
+            toolchains = List.copyOf(names);
+        }
+        return toolchains;
+    }
+
+    /** The first installed rustup toolchain, other than the default, that has the triple's standard library. */
+    public Optional<String> otherToolchainWithStandardLibrary(String triple) {
+        return rustupToolchains().stream().skip(1).filter(t -> hasStandardLibrary(t, triple)).findFirst();
     }
 
     /** The host triple of the default toolchain ({@code host:} line of {@code rustc -vV}). */

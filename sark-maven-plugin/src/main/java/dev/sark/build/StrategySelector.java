@@ -9,14 +9,12 @@ import java.util.Optional;
 /** Picks the toolchain strategy for a target: the one the pom forces, or with {@code auto} the first that can work. */
 public final class StrategySelector {
     private final Map<ToolchainKind, ToolchainStrategy> strategies = new LinkedHashMap<>();
-    private final HostTools tools;
 
     /** {@code strategies} in the order {@code auto} tries them. */
-    public StrategySelector(List<ToolchainStrategy> strategies, HostTools tools) {
+    public StrategySelector(List<ToolchainStrategy> strategies) {
         for (ToolchainStrategy s : strategies) {
             this.strategies.put(s.kind(), s);
         }
-        this.tools = tools;
     }
 
     /** The outcome of a selection: a strategy, or why none fits. */
@@ -39,11 +37,11 @@ public final class StrategySelector {
                 reasons.add(target.toolchain().pomName() + " is not supported by this version of the plugin");
                 return new Selection(null, reasons);
             }
-            forced.missing(target, tools).ifPresent(reasons::add);
+            forced.missing(target).ifPresent(reasons::add);
             return new Selection(forced, reasons);
         }
         for (ToolchainStrategy candidate : strategies.values()) {
-            Optional<String> missing = candidate.missing(target, tools);
+            Optional<String> missing = candidate.missing(target);
             if (missing.isEmpty()) {
                 return new Selection(candidate, reasons);
             }

@@ -84,8 +84,8 @@ public final class TargetResult {
         return tail;
     }
 
-    /** A failure that should fail the Maven build: optional targets only warn. */
-    public boolean breaksBuild() {
-        return !status.producedJar() && !target.optional();
+    /** A failure that should fail the Maven build: optional targets only warn, unless every target is required. */
+    public boolean breaksBuild(boolean requireAll) {
+        return !status.producedJar() && (requireAll || !target.optional());
     }
 }

@@ -10,13 +10,8 @@ public interface ToolchainStrategy {
      * Why this strategy cannot build the target on this machine, with the fix, or empty when it can.
      * Used by {@code auto} to pick a strategy and by {@code sark:doctor} to report.
      */
-    Optional<String> missing(TargetSpec target, HostTools tools);
+    Optional<String> missing(TargetSpec target);
 
     /** The command that builds the target. */
     CargoInvocation invocation(TargetSpec target, BuildContext context);
-
-    /** A short label for logs and the summary, e.g. {@code cargo +stable}. */
-    default String label(TargetSpec target) {
-        return kind().pomName() + (target.rustupToolchain() == null ? "" : " +" + target.rustupToolchain());
-    }
 }

@@ -55,6 +55,10 @@ public class CrossBuildMojo extends AbstractMojo {
     @Parameter(property = "sark.skip", defaultValue = "false")
     private boolean skip;
 
+    /** Treats every target as required, optional ones too (the project's own test suite sets it). */
+    @Parameter(property = "sark.requireAll", defaultValue = "false")
+    private boolean requireAll;
+
     /** The cargo profile. */
     @Parameter(property = "sark.profile", defaultValue = "release")
     private String profile;
@@ -91,7 +95,7 @@ public class CrossBuildMojo extends AbstractMojo {
             List<TargetSpec> matrix = TargetMatrix.resolve(specs(), targetsOverride, hostTriple);
             CrateInfo crate = CrateInfo.read(manifestPath.toPath());
             BuildContext context = new BuildContext(crate, cargoTargetDir.toPath(), profile, session.isOffline());
-            StrategySelector selector = new StrategySelector(List.of(new CargoStrategy(hostTriple)), tools);
+            StrategySelector selector = new StrategySelector(List.of(new CargoStrategy(tools, hostTriple)));
             log.info("Cross-building " + crate.packageName() + " (lib " + crate.libName() + ") for " + matrix.size()
                     + " target(s): " + matrix.stream().map(TargetSpec::triple).collect(Collectors.joining(", ")));
 
@@ -141,10 +145,11 @@ public class CrossBuildMojo extends AbstractMojo {
         log.info("");
         log.info("sark:cross-build summary");
         BuildSummary.render(results).forEach(log::info);
-        List<TargetResult> broken = results.stream().filter(TargetResult::breaksBuild).collect(Collectors.toList());
+        List<TargetResult> broken = results.stream().filter(r -> r.breaksBuild(requireAll))
+                .collect(Collectors.toList());
         for (TargetResult r : results) {
             if (!r.status().producedJar()) {
-                if (r.breaksBuild()) {
+                if (r.breaksBuild(requireAll)) {
                     log.error(r.detail());
                 } else {
                     log.warn(r.detail());
@@ -155,7 +160,8 @@ public class CrossBuildMojo extends AbstractMojo {
             throw new MojoFailureException(broken.size() + " of " + results.size() + " target(s) failed: "
                     + broken.stream().map(r -> r.target().triple()).collect(Collectors.joining(", "))
                     + ". The errors above name the command and the fix; mark a target <optional>true</optional>"
-                    + " to tolerate it, or build a subset with -Dsark.targets=host.\n"
+                    + " to tolerate it" + (requireAll ? " (and drop -Dsark.requireAll)" : "")
+                    + ", or build a subset with -Dsark.targets=host.\n"
                     + broken.stream().map(TargetResult::detail).collect(Collectors.joining("\n")));
         }
     }

@@ -1,0 +1,58 @@
+package dev.sark.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.sark.loader.NativeLoader;
+import dev.sark.loader.Platform;
+import dev.sark.testing.ForeignJvm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Runs {@link CacheProbe} in a JVM of each cross target's architecture (Debian's OpenJDK under qemu-user)
+ * with only the loader, the API classes, the classifier JAR and the probe on the class path.
+ */
+class ForeignJvmCacheTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"linux-aarch_64", "linux-arm_32"})
+    void cacheWorksInAForeignJvm(String classifier, @TempDir Path cacheDir) throws IOException {
+        Optional<Path> jar = classifierJar(classifier);
+        assumeTrue(jar.isPresent(), "no " + classifier + " classifier JAR: the cross toolchain is not installed"
+                + " (scripts/install-toolchains.sh); the test suite builds with -Dsark.requireAll, so this only skips"
+                + " in a partial local build");
+        ForeignJvm jvm = ForeignJvm.forPlatform(Platform.fromClassifier(classifier));
+
+        ForeignJvm.Result r = jvm.run(
+                List.of(ForeignJvm.codeSource(NativeLoader.class), ForeignJvm.codeSource(NativeCache.class),
+                        jar.get(), ForeignJvm.codeSource(CacheProbe.class)),
+                List.of("-Dsark.native.cacheDir=" + cacheDir, "-Xshare:off"),
+                CacheProbe.class.getName());
+
+        assertEquals(0, r.exitCode, r.toString());
+        assertEquals(classifier, r.value("platform"), r.toString());
+        assertEquals("true", r.value("roundtrip"), r.toString());
+        assertEquals("true", r.value("lruEvicted"), r.toString());
+        assertEquals("23", r.value("kept"), r.toString());
+        assertEquals("[-1, 0, 7]", r.value("bytes"), r.toString());
+        assertEquals("true", r.value("ttlExpired"), r.toString());
+        assertEquals("2", r.value("evictions"), r.toString()); // a, then b for the byte[] entry
+        assertEquals("1", r.value("expirations"), r.toString());
+        assertEquals("2", r.value("size"), r.toString());
+    }
+
+    /** The JAR sark:cross-build wrote for the classifier in this module's build directory. */
+    static Optional<Path> classifierJar(String classifier) throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith("-" + classifier + ".jar")).findFirst();
+        }
+    }
+}
