@@ -8,6 +8,9 @@
 #   linux-cross  gcc cross linkers for aarch64 and armv7, and a Rust toolchain (Debian's rustc-web)
 #                with the aarch64 and armv7 standard libraries, linked into rustup as "sark-debian"
 #   jvms         Debian's OpenJDK 17 for arm64 and armhf plus qemu-user, to run tests in foreign JVMs
+#   zig          zig and cargo-zigbuild from PyPI (the zigbuild strategy, and the linker for build-std)
+#   build-std    the standard library's source (Debian's rust-web-src) in the sark-debian toolchain,
+#                for -Zbuild-std on targets with no packaged standard library
 #
 # Idempotent: each component records completion and is skipped when already there (a second run takes
 # about a second). Everything goes under $SARK_HOME (default ~/.cache/sark).
@@ -125,16 +128,57 @@ install_jvms() {
   done
 }
 
+ZIGLANG_VERSION=${SARK_ZIGLANG_VERSION:-0.15.2}
+CARGO_ZIGBUILD_VERSION=${SARK_CARGO_ZIGBUILD_VERSION:-0.24.1}
+
+install_zig() {
+  if command -v cargo-zigbuild >/dev/null && python3 -c 'import ziglang' 2>/dev/null; then
+    log "zig + cargo-zigbuild: present ($(cargo-zigbuild --version 2>/dev/null | head -n 1))"
+    return 0
+  fi
+  command -v python3 >/dev/null || die "python3 is needed to install zig from PyPI"
+  log "pip install ziglang==$ZIGLANG_VERSION cargo-zigbuild==$CARGO_ZIGBUILD_VERSION"
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore \
+    "ziglang==$ZIGLANG_VERSION" "cargo-zigbuild==$CARGO_ZIGBUILD_VERSION" 2>/dev/null \
+    || python3 -m pip install -q "ziglang==$ZIGLANG_VERSION" "cargo-zigbuild==$CARGO_ZIGBUILD_VERSION"
+  command -v pyenv >/dev/null && pyenv rehash || true
+  command -v cargo-zigbuild >/dev/null || die "cargo-zigbuild was installed but is not on the PATH; add pip's script directory to the PATH"
+}
+
+install_build_std() {
+  install_linux_cross
+  local root; root=$(rustc "+$RUST_TOOLCHAIN_NAME" --print sysroot)
+  if [ -d "$root/lib/rustlib/src/rust/library/std" ]; then
+    log "std source in $RUST_TOOLCHAIN_NAME: present"
+    return 0
+  fi
+  local version; version=$(rustc "+$RUST_TOOLCHAIN_NAME" -vV | sed -n 's/^release: //p')
+  apt_update
+  local deb_version; deb_version=$(apt-cache madison rust-web-src | awk -F'|' '{gsub(/ /,"",$2); print $2}' \
+    | grep -F "$version+" | sort -V | tail -n 1)
+  [ -n "$deb_version" ] || die "no rust-web-src matches rustc $version; run 'apt-get update' and try again"
+  log "rust-web-src $deb_version -> $root/lib/rustlib/src"
+  local tmp; tmp=$(mktemp -d)
+  unpack_debs "$tmp" "rust-web-src=$deb_version"
+  mkdir -p "$root/lib/rustlib/src"
+  rm -rf "$root/lib/rustlib/src/rust"
+  cp -a "$tmp/usr/src/rustc-$version" "$root/lib/rustlib/src/rust"
+  rm -rf "$tmp"
+  [ -d "$root/lib/rustlib/src/rust/library/std" ] || die "rust-web-src did not bring library/std"
+}
+
 main() {
   local components=("$@")
-  [ ${#components[@]} -gt 0 ] || components=(linux-cross jvms)
+  [ ${#components[@]} -gt 0 ] || components=(all)
   mkdir -p "$SARK_HOME"
   for c in "${components[@]}"; do
     case "$c" in
       linux-cross) install_linux_cross ;;
       jvms) install_jvms ;;
-      all) install_linux_cross; install_jvms ;;
-      *) die "unknown component '$c' (known: linux-cross, jvms, all)" ;;
+      zig) install_zig ;;
+      build-std) install_build_std ;;
+      all) install_linux_cross; install_jvms; install_zig; install_build_std ;;
+      *) die "unknown component '$c' (known: linux-cross, jvms, zig, build-std, all)" ;;
     esac
   done
 }

@@ -33,9 +33,13 @@ public final class BuildContext {
         return offline;
     }
 
-    /** The directory cargo writes the profile's artifacts to: {@code dev} is the odd one, it writes to {@code debug}. */
+    /**
+     * The directory cargo writes the profile's artifacts to: its built-in profiles keep their historical
+     * directories ({@code dev} and {@code test} write to {@code debug}, {@code bench} to {@code release}).
+     */
     public Path outputDir(TargetSpec target) {
-        String dir = profile.equals("dev") || profile.equals("test") ? "debug" : profile;
+        String dir = profile.equals("dev") || profile.equals("test") ? "debug"
+                : profile.equals("bench") ? "release" : profile;
         return cargoTargetDir.resolve(target.triple()).resolve(dir);
     }
 

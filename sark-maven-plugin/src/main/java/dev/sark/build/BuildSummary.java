@@ -22,24 +22,7 @@ public final class BuildSummary {
             rows.add(new String[] {r.target().triple(), r.target().classifier(), r.tool(),
                 String.format(Locale.ROOT, "%.1f", r.seconds()), size(r), status});
         }
-        int[] widths = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        List<String> lines = new ArrayList<>();
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                line.append(String.format("%-" + widths[i] + "s", row[i]));
-                if (i < row.length - 1) {
-                    line.append("  ");
-                }
-            }
-            lines.add(line.toString().stripTrailing());
-        }
-        return lines;
+        return Table.render(rows);
     }
 
     /** Human-readable size of the packaged library, e.g. {@code 812.4 KiB}. */

@@ -31,10 +31,25 @@ public final class CargoStrategy implements ToolchainStrategy {
 
     @Override
     public Optional<String> missing(TargetSpec target) {
+        String toolchain = toolchain(target);
+        Optional<String> rust = missingRust(tools, toolchain, target.triple());
+        if (rust.isPresent()) {
+            return rust;
+        }
+        if (needsCrossLinker(target)) {
+            String linker = linker(target);
+            if (linker == null || !tools.onPath(linker)) {
+                return Optional.of(Suggestions.missingLinker(target.platform(), linker));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What is missing for cargo to compile for the triple with a toolchain: cargo, the toolchain, its std. */
+    static Optional<String> missingRust(HostTools tools, String toolchain, String triple) {
         if (!tools.onPath("cargo")) {
             return Optional.of("cargo is not on the PATH: install Rust with rustup, or add ~/.cargo/bin to the PATH");
         }
-        String toolchain = toolchain(target);
         if (tools.rustcVersion(toolchain).isEmpty()) {
             return Optional.of(toolchain == null
                     ? "rustc does not run: install Rust with rustup"
@@ -42,14 +57,8 @@ public final class CargoStrategy implements ToolchainStrategy {
                     + "`, or `rustup toolchain link " + toolchain + " DIR` for a compiler from elsewhere"
                     + " (scripts/install-toolchains.sh links one)");
         }
-        if (!tools.hasStandardLibrary(toolchain, target.triple())) {
-            return Optional.of(Suggestions.missingStandardLibrary(target.triple(), toolchain));
-        }
-        if (needsCrossLinker(target)) {
-            String linker = linker(target);
-            if (linker == null || !tools.onPath(linker)) {
-                return Optional.of(Suggestions.missingLinker(target.platform(), linker));
-            }
+        if (!tools.hasStandardLibrary(toolchain, triple)) {
+            return Optional.of(Suggestions.missingStandardLibrary(triple, toolchain));
         }
         return Optional.empty();
     }
@@ -71,12 +80,8 @@ public final class CargoStrategy implements ToolchainStrategy {
         return new CargoInvocation(cmd, env, toolchain, "cargo" + (toolchain == null ? "" : " +" + toolchain));
     }
 
-    /** The rustup toolchain to run: the pom's, else the default if it can, else another that can (null: default). */
-    String toolchain(TargetSpec target) {
-        if (target.rustupToolchain() != null || tools.hasStandardLibrary(null, target.triple())) {
-            return target.rustupToolchain();
-        }
-        return tools.otherToolchainWithStandardLibrary(target.triple()).orElse(null);
+    private String toolchain(TargetSpec target) {
+        return tools.toolchainFor(target.rustupToolchain(), target.triple());
     }
 
     /** The linker: the pom's, else one set through cargo's environment, else the usual cross gcc if installed. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Builds every target of the matrix in turn, checks and stages each library, and writes its classifier JAR.
@@ -91,12 +92,13 @@ public final class CrossBuilder {
             log.warn(progress + ": " + tool + " may fail: " + String.join("; ", selection.reasons));
         }
         String rustc = tools.rustcVersion(invocation.rustupToolchain()).orElse("unknown");
-        String fingerprint = fingerprint(invocation, rustc);
+        List<Path> manifests = manifestFiles();
+        String fingerprint = fingerprint(invocation, rustc, manifests);
         Path library = context.libraryPath(target);
         Path staged = out.stagedLibrary(target, libName);
         BuildStamp stamp = out.stamp();
 
-        if (Files.isRegularFile(staged) && stamp.upToDate(fingerprint, library, out.jar, manifestFiles()).isPresent()) {
+        if (Files.isRegularFile(staged) && stamp.upToDate(fingerprint, library, out.jar, manifests).isPresent()) {
             log.info(progress + ": up to date (" + out.jar.getFileName() + ")");
             return TargetResult.packaged(target, true, tool, 0, staged, out.jar);
         }
@@ -106,8 +108,15 @@ public final class CrossBuilder {
         log.info(progress + ": building with " + tool);
         log.info("  " + invocation.display());
         long started = System.currentTimeMillis();
-        CommandRunner.Result result = runner.stream(invocation.command(), invocation.environment(),
-                context.crate().directory(), line -> log.info("[" + target.triple() + "] " + line));
+        CommandRunner.Result result;
+        try {
+            result = runner.stream(invocation.command(), invocation.environment(),
+                    context.crate().directory(), line -> log.info("[" + target.triple() + "] " + line));
+        } catch (BuildException cannotStart) {
+            return TargetResult.failed(target, tool, 0, "target " + target.triple() + ": " + cannotStart.getMessage()
+                    + "\n  command: " + invocation.display()
+                    + selection.reasons.stream().map(r -> "\n  fix: " + r).collect(Collectors.joining()), List.of());
+        }
         double seconds = (System.currentTimeMillis() - started) / 1000.0;
         if (!result.succeeded()) {
             return TargetResult.failed(target, tool, seconds, failureMessage(target, invocation, result,
@@ -132,17 +141,18 @@ public final class CrossBuilder {
     }
 
     /**
-     * What a rebuild depends on besides the sources in cargo's dep-info: the command, the compiler, and the
-     * variables cargo and rustc read from the environment.
+     * What a rebuild depends on besides the sources in cargo's dep-info: the command, the compiler, the
+     * variables cargo and rustc read from the environment, and which manifests and cargo configs exist
+     * (so that deleting a config, not only editing it, forces a rebuild).
      */
-    private static String fingerprint(CargoInvocation invocation, String rustc) {
+    private static String fingerprint(CargoInvocation invocation, String rustc, List<Path> manifests) {
         Map<String, String> env = new TreeMap<>();
         System.getenv().forEach((k, v) -> {
             if (k.startsWith("CARGO_") || k.startsWith("RUST")) {
                 env.put(k, v);
             }
         });
-        return Digests.sha256(invocation.display() + "\n" + rustc + "\n" + env);
+        return Digests.sha256(invocation.display() + "\n" + rustc + "\n" + env + "\n" + manifests);
     }
 
     /** Manifests, lock files and cargo configs from the crate up to the file system root. */

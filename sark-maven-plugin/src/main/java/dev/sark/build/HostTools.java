@@ -20,6 +20,8 @@ public class HostTools {
     private final Map<String, Optional<Path>> sysroots = new ConcurrentHashMap<>();
     private final Map<String, String> pathOverride;
     private volatile List<String> toolchains;
+    private volatile Boolean engineRunning;
+    private final Map<String, Boolean> pythonModules = new ConcurrentHashMap<>();
 
     public HostTools(CommandRunner runner, Path workDir) {
         this(runner, workDir, null);
@@ -105,9 +107,52 @@ public class HostTools {
         return toolchains;
     }
 
-    /** The first installed rustup toolchain, other than the default, that has the triple's standard library. */
-    public Optional<String> otherToolchainWithStandardLibrary(String triple) {
-        return rustupToolchains().stream().skip(1).filter(t -> hasStandardLibrary(t, triple)).findFirst();
+    /**
+     * The rustup toolchain for a target: {@code preferred} when the pom names one; else the default (null)
+     * when it has the target's standard library; else the first other installed toolchain that has it
+     * (such as the one scripts/install-toolchains.sh links); else null, and the caller reports what is missing.
+     */
+    public String toolchainFor(String preferred, String triple) {
+        if (preferred != null || hasStandardLibrary(null, triple)) {
+            return preferred;
+        }
+        return rustupToolchains().stream().skip(1).filter(t -> hasStandardLibrary(t, triple)).findFirst().orElse(null);
+    }
+
+    /** Whether the toolchain carries the standard library's source, which {@code -Zbuild-std} compiles. */
+    public boolean hasStandardLibrarySource(String toolchain) {
+        return sysroot(toolchain).map(s -> Files.isDirectory(s.resolve("lib/rustlib/src/rust/library/std"))).orElse(false);
+    }
+
+    /** The first rustup toolchain (the default first) that carries the standard library's source, or empty. */
+    public Optional<String> toolchainWithStandardLibrarySource(String preferred) {
+        if (preferred != null) {
+            return hasStandardLibrarySource(preferred) ? Optional.of(preferred) : Optional.empty();
+        }
+        return rustupToolchains().stream().filter(this::hasStandardLibrarySource).findFirst();
+    }
+
+    /** Whether {@code python3 -m MODULE} would find the module (pip's ziglang brings zig this way). */
+    public boolean pythonModuleInstalled(String module) {
+        return pythonModules.computeIfAbsent(module, m -> {
+            CommandRunner.Result r = runner.capture(List.of("python3", "-c", "import " + m), Map.of(), workDir);
+            return r != null && r.succeeded();
+        });
+    }
+
+    /** Whether a Docker (or Podman) engine answers, which cross needs; a client alone is not enough. */
+    public boolean containerEngineRunning() {
+        if (engineRunning == null) {
+            boolean running = false;
+            for (String engine : List.of("docker", "podman")) {
+                if (onPath(engine)) {
+                    CommandRunner.Result r = runner.capture(List.of(engine, "info"), Map.of(), workDir);
+                    running |= r != null && r.succeeded();
+                }
+            }
+            engineRunning = running;
+        }
+        return engineRunning;
     }
 
     /** The host triple of the default toolchain ({@code host:} line of {@code rustc -vV}). */

@@ -50,6 +50,12 @@ public final class StrategySelector {
         return new Selection(null, reasons);
     }
 
+    /** Every strategy, in the order {@code auto} tries them: plain cargo first, cross (Docker) last. */
+    public static StrategySelector standard(HostTools tools, String hostTriple) {
+        return new StrategySelector(List.of(new CargoStrategy(tools, hostTriple), new ZigbuildStrategy(tools),
+                new BuildStdStrategy(tools), new CrossStrategy(tools)));
+    }
+
     /** The strategy of a kind, for reporting ({@code sark:doctor}). */
     public Optional<ToolchainStrategy> strategy(ToolchainKind kind) {
         return Optional.ofNullable(strategies.get(kind));

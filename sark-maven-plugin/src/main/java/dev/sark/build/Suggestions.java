@@ -79,7 +79,7 @@ public final class Suggestions {
         }
         return "no linker is set for " + platform.triple() + known
                 .map(l -> ": set <linker>" + l.program + "</linker> (from `apt-get install " + l.debianPackage + "`)")
-                .orElse(": set <linker>, or use <toolchain>zigbuild</toolchain>")
+                .orElse(": set <linker>")
                 + ", or set <toolchain>zigbuild</toolchain> (`pip install ziglang cargo-zigbuild`)";
     }
 

@@ -16,6 +16,7 @@ public final class TargetSpec {
     private final String rustflags;
     private final Map<String, String> env;
     private final boolean optional;
+    private final String glibcFloor;
 
     private TargetSpec(Builder b) {
         this.platform = Platform.fromTriple(b.triple);
@@ -26,9 +27,18 @@ public final class TargetSpec {
         this.rustflags = blankToNull(b.rustflags);
         this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
         this.optional = b.optional;
-        if (!this.classifier.matches("[A-Za-z0-9_.-]+")) {
+        this.glibcFloor = blankToNull(b.glibcFloor);
+        if (glibcFloor != null && !glibcFloor.matches("2\\.\\d+")) {
+            throw new IllegalArgumentException("Target " + triple() + ": <glibcFloor>" + glibcFloor
+                    + "</glibcFloor> is not a glibc version such as 2.17 or 2.28");
+        }
+        if (glibcFloor != null && platform.libc() != Platform.Libc.GLIBC) {
+            throw new IllegalArgumentException("Target " + triple() + " does not link glibc, so <glibcFloor> does not apply");
+        }
+        // The classifier names a file and a directory: it must start with a letter or digit ('.' and '..' must not pass).
+        if (!this.classifier.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
             throw new IllegalArgumentException("Target " + triple() + ": classifier '" + this.classifier
-                    + "' may only hold letters, digits, '.', '_' and '-'");
+                    + "' must start with a letter or digit and hold only letters, digits, '.', '_' and '-'");
         }
     }
 
@@ -77,6 +87,11 @@ public final class TargetSpec {
         return optional;
     }
 
+    /** The oldest glibc the library must run on (such as {@code 2.17}), or null for no check. */
+    public String glibcFloor() {
+        return glibcFloor;
+    }
+
     @Override
     public String toString() {
         return triple();
@@ -96,6 +111,7 @@ public final class TargetSpec {
         private String rustflags;
         private final Map<String, String> env = new LinkedHashMap<>();
         private boolean optional;
+        private String glibcFloor;
 
         private Builder(String triple) {
             this.triple = triple;
@@ -135,6 +151,11 @@ public final class TargetSpec {
 
         public Builder optional(boolean optional) {
             this.optional = optional;
+            return this;
+        }
+
+        public Builder glibcFloor(String glibcFloor) {
+            this.glibcFloor = glibcFloor;
             return this;
         }
 

@@ -4,24 +4,19 @@ import dev.sark.build.BuildContext;
 import dev.sark.build.BuildException;
 import dev.sark.build.BuildLog;
 import dev.sark.build.BuildSummary;
-import dev.sark.build.CargoStrategy;
-import dev.sark.build.CommandRunner;
 import dev.sark.build.CrateInfo;
 import dev.sark.build.CrossBuilder;
 import dev.sark.build.HostTools;
 import dev.sark.build.StrategySelector;
-import dev.sark.build.TargetMatrix;
 import dev.sark.build.TargetResult;
 import dev.sark.build.TargetSpec;
 import dev.sark.loader.Platform;
 import java.io.File;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.model.Resource;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
@@ -37,19 +32,11 @@ import org.apache.maven.project.MavenProjectHelper;
  * <p>Runs before the tests, so the host's library is on the test class path of the module's own tests.
  */
 @Mojo(name = "cross-build", defaultPhase = LifecyclePhase.PROCESS_CLASSES, threadSafe = true)
-public class CrossBuildMojo extends AbstractMojo {
+public class CrossBuildMojo extends AbstractSarkMojo {
 
     /** The crate's Cargo.toml. */
     @Parameter(property = "sark.manifestPath", defaultValue = "${project.basedir}/Cargo.toml")
     private File manifestPath;
-
-    /** The target matrix; empty means the host alone. */
-    @Parameter
-    private List<Target> targets = new ArrayList<>();
-
-    /** Comma-separated triples that replace the matrix for this run ({@code host} is this machine's triple). */
-    @Parameter(property = "sark.targets")
-    private String targetsOverride;
 
     /** Skips the goal. */
     @Parameter(property = "sark.skip", defaultValue = "false")
@@ -87,15 +74,13 @@ public class CrossBuildMojo extends AbstractMojo {
             return;
         }
         BuildLog log = new MavenBuildLog(getLog());
-        CommandRunner runner = new CommandRunner();
-        Path basedir = project.getBasedir().toPath();
-        HostTools tools = new HostTools(runner, basedir);
+        HostTools tools = hostTools();
         try {
             String hostTriple = tools.hostTriple().orElse(null);
-            List<TargetSpec> matrix = TargetMatrix.resolve(specs(), targetsOverride, hostTriple);
+            List<TargetSpec> matrix = matrix(hostTriple);
             CrateInfo crate = CrateInfo.read(manifestPath.toPath());
             BuildContext context = new BuildContext(crate, cargoTargetDir.toPath(), profile, session.isOffline());
-            StrategySelector selector = new StrategySelector(List.of(new CargoStrategy(tools, hostTriple)));
+            StrategySelector selector = StrategySelector.standard(tools, hostTriple);
             log.info("Cross-building " + crate.packageName() + " (lib " + crate.libName() + ") for " + matrix.size()
                     + " target(s): " + matrix.stream().map(TargetSpec::triple).collect(Collectors.joining(", ")));
 
@@ -115,14 +100,6 @@ public class CrossBuildMojo extends AbstractMojo {
         return new CrossBuilder.Outputs(
                 buildDir.resolve(project.getBuild().getFinalName() + "-" + target.classifier() + ".jar"),
                 buildDir.resolve("sark").resolve("staging").resolve(target.classifier()));
-    }
-
-    private List<TargetSpec> specs() {
-        List<TargetSpec> specs = new ArrayList<>();
-        for (Target t : targets) {
-            specs.add(t.toSpec());
-        }
-        return specs;
     }
 
     private void attach(List<TargetResult> results) {

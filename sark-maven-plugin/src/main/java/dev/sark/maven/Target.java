@@ -17,6 +17,7 @@ public class Target {
     private String rustflags;
     private Map<String, String> env;
     private boolean optional;
+    private String glibcFloor;
 
     public Target() {
     }
@@ -62,6 +63,10 @@ public class Target {
         this.env = env;
     }
 
+    public void setGlibcFloor(String glibcFloor) {
+        this.glibcFloor = glibcFloor;
+    }
+
     public void setOptional(boolean optional) {
         this.optional = optional;
     }
@@ -79,6 +84,7 @@ public class Target {
                 .rustflags(rustflags)
                 .env(env)
                 .optional(optional)
+                .glibcFloor(glibcFloor)
                 .build();
     }
 }

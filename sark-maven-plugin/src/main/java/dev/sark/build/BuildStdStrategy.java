@@ -1,0 +1,76 @@
+package dev.sark.build;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code cargo build -Zbuild-std}: compiles the standard library from source for targets that have no
+ * packaged one (musl, Windows, FreeBSD, macOS from this machine). Needs a toolchain with the std source
+ * ({@code rustup component add rust-src}, or Debian's rust-web-src); on a stable compiler
+ * {@code RUSTC_BOOTSTRAP=1} unlocks the unstable flag. Links with zig when cargo-zigbuild is installed,
+ * else with the target's cross linker.
+ */
+public final class BuildStdStrategy implements ToolchainStrategy {
+    private final HostTools tools;
+
+    public BuildStdStrategy(HostTools tools) {
+        this.tools = tools;
+    }
+
+    @Override
+    public ToolchainKind kind() {
+        return ToolchainKind.BUILD_STD;
+    }
+
+    @Override
+    public Optional<String> missing(TargetSpec target) {
+        if (!tools.onPath("cargo")) {
+            return Optional.of("cargo is not on the PATH: install Rust with rustup");
+        }
+        if (tools.toolchainWithStandardLibrarySource(target.rustupToolchain()).isEmpty()) {
+            return Optional.of("no toolchain carries the standard library's source: `rustup component add rust-src`"
+                    + " or `scripts/install-toolchains.sh build-std`");
+        }
+        if (!useZig() && linker(target) == null) {
+            return Optional.of(Suggestions.missingLinker(target.platform(), target.linker()));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public CargoInvocation invocation(TargetSpec target, BuildContext context) {
+        String toolchain = tools.toolchainWithStandardLibrarySource(target.rustupToolchain()).orElse(target.rustupToolchain());
+        List<String> cmd = new ArrayList<>();
+        cmd.add("cargo");
+        if (toolchain != null) {
+            cmd.add("+" + toolchain);
+        }
+        List<String> args = CargoStrategy.buildArguments(useZig() ? "zigbuild" : "build", target, context);
+        if (useZig() && target.glibcFloor() != null) {
+            args.set(args.indexOf(target.triple()), target.triple() + "." + target.glibcFloor());
+        }
+        args.add("-Zbuild-std=std,panic_unwind");
+        cmd.addAll(args);
+        Map<String, String> env = CargoStrategy.environment(target);
+        env.put("RUSTC_BOOTSTRAP", "1");
+        String linker = useZig() ? null : linker(target);
+        if (linker != null) {
+            env.put(CargoStrategy.cargoTargetVariable(target.triple(), "LINKER"), linker);
+        }
+        return new CargoInvocation(cmd, env, toolchain,
+                "build-std" + (useZig() ? "+zig" : "") + (toolchain == null ? "" : " +" + toolchain));
+    }
+
+    private boolean useZig() {
+        return tools.onPath("cargo-zigbuild") && (tools.onPath("zig") || tools.pythonModuleInstalled("ziglang"));
+    }
+
+    private String linker(TargetSpec target) {
+        if (target.linker() != null) {
+            return tools.onPath(target.linker()) ? target.linker() : null;
+        }
+        return Suggestions.crossLinker(target.platform()).map(l -> l.program).filter(tools::onPath).orElse(null);
+    }
+}

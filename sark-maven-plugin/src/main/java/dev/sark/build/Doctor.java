@@ -1,0 +1,84 @@
+package dev.sark.build;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code sark:doctor}: for each target, which strategy would build it and what the machine has for it,
+ * with the fix for each missing piece. Reads the same probes and the same {@link Suggestions} as the build.
+ */
+public final class Doctor {
+    private final HostTools tools;
+    private final StrategySelector selector;
+    private final String hostTriple;
+
+    public Doctor(HostTools tools, StrategySelector selector, String hostTriple) {
+        this.tools = tools;
+        this.selector = selector;
+        this.hostTriple = hostTriple;
+    }
+
+    /** The report, and whether every target has a strategy that can build it. */
+    public static final class Report {
+        public final List<String> lines;
+        public final boolean allBuildable;
+
+        Report(List<String> lines, boolean allBuildable) {
+            this.lines = List.copyOf(lines);
+            this.allBuildable = allBuildable;
+        }
+    }
+
+    public Report examine(List<TargetSpec> targets) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"TARGET", "STRATEGY", "CARGO", "TOOLCHAIN", "STD", "LINKER", "ZIG", "DOCKER"});
+        Set<String> fixes = new LinkedHashSet<>();
+        boolean allBuildable = true;
+        String zig = tools.onPath("cargo-zigbuild") && (tools.onPath("zig") || tools.pythonModuleInstalled("ziglang"))
+                ? "yes" : "missing";
+        String docker = tools.containerEngineRunning() ? "running" : (tools.onPath("docker") ? "no engine" : "missing");
+        for (TargetSpec target : targets) {
+            StrategySelector.Selection selection = selector.select(target);
+            boolean buildable = selection.strategy != null
+                    && (target.toolchain() == ToolchainKind.AUTO || selection.reasons.isEmpty());
+            allBuildable &= buildable;
+            String toolchain = tools.toolchainFor(target.rustupToolchain(), target.triple());
+            boolean std = tools.hasStandardLibrary(toolchain, target.triple());
+            String strategy = selection.strategy == null ? "NONE" : selection.strategy.kind().pomName()
+                    + (buildable ? "" : " (incomplete)");
+            rows.add(new String[] {target.triple(), strategy, tools.onPath("cargo") ? "yes" : "missing",
+                toolchain == null ? "default" : toolchain, std ? "yes" : "missing", linkerColumn(target), zig, docker});
+            if (!buildable) {
+                selection.reasons.forEach(r -> fixes.add(target.triple() + ": " + r));
+            } else if (!std) {
+                fixes.add(target.triple() + ": for plain cargo, "
+                        + Suggestions.missingStandardLibrary(target.triple(), toolchain));
+            }
+        }
+        List<String> lines = new ArrayList<>(Table.render(rows));
+        if (fixes.isEmpty()) {
+            lines.add("Every target can be built here.");
+        } else {
+            lines.add("");
+            lines.add("To fix:");
+            fixes.forEach(f -> lines.add("  - " + f));
+        }
+        return new Report(lines, allBuildable);
+    }
+
+    private String linkerColumn(TargetSpec target) {
+        if (target.triple().equals(hostTriple)) {
+            return "host cc";
+        }
+        String linker = target.linker() != null ? target.linker()
+                : Suggestions.crossLinker(target.platform()).map(l -> l.program).orElse(null);
+        if (linker == null) {
+            return "none known";
+        }
+        Optional<java.nio.file.Path> found = tools.findOnPath(linker);
+        return found.isPresent() ? linker : linker + " missing";
+    }
+}

@@ -1,0 +1,42 @@
+package dev.sark.maven;
+
+import dev.sark.build.CommandRunner;
+import dev.sark.build.HostTools;
+import dev.sark.build.TargetMatrix;
+import dev.sark.build.TargetSpec;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/** The configuration every goal shares: the target matrix and its command-line override. */
+abstract class AbstractSarkMojo extends AbstractMojo {
+
+    /** The target matrix; empty means the host alone. */
+    @Parameter
+    protected List<Target> targets = new ArrayList<>();
+
+    /** Comma-separated triples that replace the matrix for this run ({@code host} is this machine's triple). */
+    @Parameter(property = "sark.targets")
+    protected String targetsOverride;
+
+    /** The directory probes and builds run in. */
+    @Parameter(defaultValue = "${basedir}", readonly = true)
+    protected File basedir;
+
+    protected final CommandRunner runner = new CommandRunner();
+
+    protected HostTools hostTools() {
+        return new HostTools(runner, basedir.toPath());
+    }
+
+    /** The targets this run covers, validated. */
+    protected List<TargetSpec> matrix(String hostTriple) {
+        List<TargetSpec> specs = new ArrayList<>();
+        for (Target t : targets) {
+            specs.add(t.toSpec());
+        }
+        return TargetMatrix.resolve(specs, targetsOverride, hostTriple);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.sark.build;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CrateInfoTest {
+    @TempDir
+    Path tmp;
+
+    private Path manifest(String toml) throws IOException {
+        return Files.writeString(tmp.resolve("Cargo.toml"), toml);
+    }
+
+    @Test
+    void missingManifestSaysWhereItLookedAndWhatToSet() {
+        Path absent = tmp.resolve("nope/Cargo.toml");
+        BuildException e = assertThrows(BuildException.class, () -> CrateInfo.read(absent));
+        assertTrue(e.getMessage().contains(absent.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("<manifestPath>"), e.getMessage());
+    }
+
+    @Test
+    void crateWithoutCdylibGetsTheLibSnippet() throws IOException {
+        Path m = manifest("[package]\nname = \"sark-demo\"\nversion = \"0.1.0\"\n\n[lib]\ncrate-type = [\"rlib\"]\n");
+        BuildException e = assertThrows(BuildException.class, () -> CrateInfo.read(m));
+        assertTrue(e.getMessage().contains("cdylib"), e.getMessage());
+        assertTrue(e.getMessage().contains("[lib]\ncrate-type = [\"cdylib\"]"), e.getMessage());
+
+        Path noLibSection = manifest("[package]\nname = \"sark-demo\"\nversion = \"0.1.0\"\n");
+        assertTrue(assertThrows(BuildException.class, () -> CrateInfo.read(noLibSection)).getMessage()
+                .contains("[lib]\ncrate-type = [\"cdylib\"]"));
+    }
+
+    @Test
+    void libNameIsThePackageNameWithUnderscores() throws IOException {
+        CrateInfo c = CrateInfo.read(manifest("[package]\nname = \"sark-opa-native\"\nversion = \"0.1.0\"\n\n"
+                + "[lib]\ncrate-type = [\"cdylib\", \"rlib\"]\n"));
+        assertEquals("sark-opa-native", c.packageName());
+        assertEquals("sark_opa_native", c.libName());
+        assertEquals(tmp.resolve("Cargo.toml").toAbsolutePath().normalize(), c.manifest());
+        assertEquals(tmp.toAbsolutePath().normalize(), c.directory());
+    }
+
+    @Test
+    void explicitLibNameWins() throws IOException {
+        CrateInfo c = CrateInfo.read(manifest("[package]\nname = \"sark-cache-native\"\nversion = \"0.1.0\"\n\n"
+                + "[lib]\nname = \"sarkcache\"\ncrate-type = [\"cdylib\"]\n"));
+        assertEquals("sarkcache", c.libName());
+        assertEquals("sark-cache-native", c.packageName());
+    }
+
+    @Test
+    void virtualWorkspaceManifestIsRejectedWithAHint() throws IOException {
+        Path m = manifest("[workspace]\nmembers = [\"sark-opa-native\", \"sark-cache-native\"]\nresolver = \"2\"\n");
+        BuildException e = assertThrows(BuildException.class, () -> CrateInfo.read(m));
+        assertTrue(e.getMessage().contains("virtual workspace"), e.getMessage());
+        assertTrue(e.getMessage().contains("<manifestPath>"), e.getMessage());
+    }
+
+    @Test
+    void unparsableManifestNamesTheFile() throws IOException {
+        Path m = manifest("[package\nname = ");
+        BuildException e = assertThrows(BuildException.class, () -> CrateInfo.read(m));
+        assertTrue(e.getMessage().contains(m.toString()), e.getMessage());
+    }
+}

@@ -1,0 +1,404 @@
+package dev.sark.build;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sark.build.TestSupport.FakeHostTools;
+import dev.sark.build.TestSupport.RecordingLog;
+import dev.sark.loader.Platform;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Drives {@link CrossBuilder} with a stand-in strategy whose "cargo" is a shell script: it records each run,
+ * prints a few lines, and then, as the per-target mode file says, writes the library and its dep-info
+ * ({@code ok}), exits 0 without a library ({@code nolib}), or prints linker errors and exits 101 ({@code fail}).
+ */
+class CrossBuilderTest {
+    private static final String HOST = "x86_64-unknown-linux-gnu";
+    private static final String AARCH64 = "aarch64-unknown-linux-gnu";
+
+    private static final String SCRIPT = String.join("\n",
+            "#!/bin/sh",
+            "lib=\"$1\"; dep=\"$2\"; src=\"$3\"; runs=\"$4\"; modefile=\"$5\"; triple=\"$6\"",
+            "echo \"$triple\" >> \"$runs\"",
+            "mode=ok",
+            "[ -f \"$modefile\" ] && mode=$(cat \"$modefile\")",
+            "echo '   Compiling sark-demo v0.1.0'",
+            "echo 'warning: from stderr' >&2",
+            "case \"$mode\" in",
+            "  ok)",
+            "    mkdir -p \"$(dirname \"$lib\")\"",
+            "    printf 'fake library for %s, run %s\\n' \"$triple\" \"$(wc -l < \"$runs\")\" > \"$lib\"",
+            "    printf '%s: %s\\n' \"$lib\" \"$src\" > \"$dep\"",
+            "    echo '    Finished release profile'",
+            "    exit 0;;",
+            "  nolib)",
+            "    rm -f \"$lib\"",
+            "    echo '    Finished release profile'",
+            "    exit 0;;",
+            "  *)",
+            "    echo 'error: linking with `cc` failed: exit status: 1'",
+            "    echo '  = note: /usr/bin/ld: cannot find -lc'",
+            "    echo 'error: could not compile `sark-demo` (lib) due to 1 previous error'",
+            "    exit 101;;",
+            "esac",
+            "");
+
+    @TempDir
+    Path tmp;
+
+    private Path source;
+    private Path runsFile;
+    private Path script;
+    private BuildContext context;
+    private ScriptStrategy strategy;
+    private RecordingLog log;
+    private CrossBuilder builder;
+    private final CrossBuilder.OutputLayout layout = t -> new CrossBuilder.Outputs(
+            tmp.resolve("out/sark-demo-1.0-" + t.classifier() + ".jar"), tmp.resolve("out/sark/staging/" + t.classifier()));
+
+    /** The stand-in: a CARGO-kind strategy whose command is the script. */
+    private final class ScriptStrategy implements ToolchainStrategy {
+        String missingReason;
+        String program;
+
+        @Override
+        public ToolchainKind kind() {
+            return ToolchainKind.CARGO;
+        }
+
+        @Override
+        public Optional<String> missing(TargetSpec target) {
+            return Optional.ofNullable(missingReason);
+        }
+
+        @Override
+        public CargoInvocation invocation(TargetSpec target, BuildContext ctx) {
+            Path lib = ctx.libraryPath(target);
+            return new CargoInvocation(List.of(program != null ? program : script.toString(), lib.toString(),
+                    BuildStamp.depInfoFile(lib).toString(), source.toString(), runsFile.toString(),
+                    modeFile(target.triple()).toString(), target.triple()), CargoStrategy.environment(target),
+                    target.rustupToolchain(), "fake-cargo" + (target.rustupToolchain() == null ? "" : " +" + target.rustupToolchain()));
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Path crateDir = tmp.resolve("crate");
+        CrateInfo crate = CrateInfo.read(TestSupport.writeCdylibCrate(crateDir, "sark-demo"));
+        source = crateDir.resolve("src/lib.rs");
+        runsFile = tmp.resolve("runs.txt");
+        script = TestSupport.writeExecutable(tmp.resolve("bin/fake-cargo.sh"), SCRIPT);
+        context = new BuildContext(crate, tmp.resolve("cargo-target"), "release", false);
+        strategy = new ScriptStrategy();
+        HostTools tools = new FakeHostTools(Map.of("PATH", ""), "rustc 1.95.0 (test)", List.of(HOST));
+        log = new RecordingLog();
+        builder = new CrossBuilder(context, new StrategySelector(List.of(strategy)), tools, new CommandRunner(), log);
+    }
+
+    private Path modeFile(String triple) {
+        return tmp.resolve("mode-" + triple);
+    }
+
+    private void mode(String triple, String mode) throws IOException {
+        Files.writeString(modeFile(triple), mode);
+    }
+
+    private long runs(String triple) throws IOException {
+        return Files.exists(runsFile) ? Files.readAllLines(runsFile).stream().filter(triple::equals).count() : 0;
+    }
+
+    private static TargetSpec target(String triple) {
+        return TargetSpec.builder(triple).build();
+    }
+
+    private TargetResult buildOne(TargetSpec target) {
+        List<TargetResult> results = builder.buildAll(List.of(target), layout);
+        assertEquals(1, results.size());
+        return results.get(0);
+    }
+
+    /** Marks the source as edited now, after the last build started (and before the next one starts). */
+    private void touchSource() throws Exception {
+        Thread.sleep(20);
+        Files.setLastModifiedTime(source, FileTime.from(Instant.now()));
+        Thread.sleep(20);
+    }
+
+    private Path stagedLibrary(TargetSpec t) {
+        return layout.outputsFor(t).stagedLibrary(t, "sark_demo");
+    }
+
+    @Test
+    void successfulBuildWritesTheJarAndStagesTheLibrary() throws IOException {
+        TargetSpec t = target(HOST);
+        TargetResult r = buildOne(t);
+
+        assertEquals(TargetResult.Status.BUILT, r.status(), r.detail());
+        assertEquals(layout.outputsFor(t).jar, r.jar());
+        assertTrue(Files.isRegularFile(r.jar()));
+        assertEquals(stagedLibrary(t), r.library());
+        assertEquals(tmp.resolve("out/sark/staging/linux-x86_64/resources/dev/sark/native/linux-x86_64/libsark_demo.so"),
+                r.library());
+        byte[] built = Files.readAllBytes(context.libraryPath(t));
+        assertArrayEquals(built, Files.readAllBytes(r.library()));
+        assertTrue(Files.size(r.library()) > 0);
+        assertTrue(BuildSummary.size(r).endsWith("KiB"), BuildSummary.size(r));
+        try (ZipFile zip = new ZipFile(r.jar().toFile());
+             InputStream in = zip.getInputStream(zip.getEntry("dev/sark/native/linux-x86_64/libsark_demo.so"))) {
+            assertArrayEquals(built, in.readAllBytes());
+        }
+        assertEquals("fake-cargo", r.tool());
+        assertTrue(r.seconds() >= 0);
+        assertFalse(r.breaksBuild(false));
+        assertEquals(1, runs(HOST));
+    }
+
+    @Test
+    void secondRunWithNothingChangedIsUpToDateAndDoesNotRunTheTool() throws IOException {
+        TargetSpec t = target(HOST);
+        TargetResult first = buildOne(t);
+        byte[] jarBytes = Files.readAllBytes(first.jar());
+        FileTime jarTime = Files.getLastModifiedTime(first.jar());
+
+        TargetResult second = buildOne(t);
+
+        assertEquals(TargetResult.Status.UP_TO_DATE, second.status(), second.detail());
+        assertEquals(1, runs(HOST), "the script must not run again");
+        assertEquals(first.jar(), second.jar());
+        assertEquals(first.library(), second.library());
+        assertArrayEquals(jarBytes, Files.readAllBytes(second.jar()));
+        assertEquals(jarTime, Files.getLastModifiedTime(second.jar()), "the JAR is not rewritten");
+        assertTrue(log.messages().stream().anyMatch(m -> m.contains("up to date")), log.lines.toString());
+    }
+
+    @Test
+    void touchingASourceRebuilds() throws Exception {
+        TargetSpec t = target(HOST);
+        buildOne(t);
+        touchSource();
+
+        TargetResult r = buildOne(t);
+
+        assertEquals(TargetResult.Status.BUILT, r.status(), r.detail());
+        assertEquals(2, runs(HOST));
+        // the fake library records the run number: the JAR holds the new one
+        assertTrue(Files.readString(r.library()).contains("run 2"), Files.readString(r.library()));
+        // and now it is up to date again
+        assertEquals(TargetResult.Status.UP_TO_DATE, buildOne(t).status());
+        assertEquals(2, runs(HOST));
+    }
+
+    @Test
+    void changedTargetSettingsRebuild() throws IOException {
+        buildOne(TargetSpec.builder(HOST).rustflags("-C opt-level=s").build());
+        TargetResult r = buildOne(TargetSpec.builder(HOST).rustflags("-C opt-level=z").build());
+        assertEquals(TargetResult.Status.BUILT, r.status());
+        assertEquals(2, runs(HOST));
+    }
+
+    @Test
+    void deletedJarRebuilds() throws IOException {
+        TargetSpec t = target(HOST);
+        Files.delete(buildOne(t).jar());
+        TargetResult r = buildOne(t);
+        assertEquals(TargetResult.Status.BUILT, r.status());
+        assertTrue(Files.isRegularFile(r.jar()));
+        assertEquals(2, runs(HOST));
+    }
+
+    @Test
+    void failedBuildAfterASuccessfulOneLeavesNothingToPackage() throws Exception {
+        TargetSpec t = target(HOST);
+        TargetResult ok = buildOne(t);
+        Path jar = ok.jar();
+        Path staged = ok.library();
+        mode(HOST, "fail");
+        touchSource();
+
+        TargetResult failed = buildOne(t);
+
+        assertEquals(TargetResult.Status.FAILED, failed.status());
+        assertTrue(failed.breaksBuild(false));
+        assertFalse(Files.exists(jar), "earlier JAR deleted");
+        assertFalse(Files.exists(staged), "earlier staged library deleted");
+        assertFalse(Files.exists(layout.outputsFor(t).stagingDir), "staging dir (with its stamp) deleted");
+        assertNull(failed.jar());
+        assertNull(failed.library());
+        String d = failed.detail();
+        assertTrue(d.contains("target " + HOST + " failed (exit code 101)"), d);
+        assertTrue(d.contains("command: " + strategy.invocation(t, context).display()), d);
+        assertTrue(d.contains("error: could not compile `sark-demo` (lib) due to 1 previous error"), d);
+        assertTrue(d.contains("cannot find -lc"), d);
+        assertTrue(d.contains("fix: "), d);
+        assertTrue(d.contains("<linker>"), "the linking-with-cc fix: " + d);
+        assertTrue(failed.tail().contains("error: linking with `cc` failed: exit status: 1"), failed.tail().toString());
+
+        // cargo's own output dir still has the old library, but nothing stale is taken as up to date
+        assertTrue(Files.exists(context.libraryPath(t)));
+        TargetResult again = buildOne(t);
+        assertEquals(TargetResult.Status.FAILED, again.status());
+        assertEquals(3, runs(HOST));
+
+        mode(HOST, "ok");
+        assertEquals(TargetResult.Status.BUILT, buildOne(t).status());
+        assertEquals(4, runs(HOST));
+    }
+
+    @Test
+    void toolThatSucceedsWithoutALibraryFails() throws IOException {
+        TargetSpec t = target(HOST);
+        mode(HOST, "nolib");
+
+        TargetResult r = buildOne(t);
+
+        assertEquals(TargetResult.Status.FAILED, r.status());
+        assertTrue(r.detail().contains(context.libraryPath(t).toString()), r.detail());
+        assertTrue(r.detail().contains("does not exist"), r.detail());
+        assertFalse(Files.exists(layout.outputsFor(t).jar));
+        assertFalse(Files.exists(stagedLibrary(t)));
+    }
+
+    @Test
+    void optionalTargetFailureDoesNotBreakTheBuildNorStopTheOthers() throws IOException {
+        mode(AARCH64, "fail");
+        TargetSpec optionalArm = TargetSpec.builder(AARCH64).optional(true).build();
+
+        List<TargetResult> results = builder.buildAll(List.of(optionalArm, target(HOST)), layout);
+
+        assertEquals(2, results.size());
+        assertEquals(AARCH64, results.get(0).target().triple());
+        assertEquals(TargetResult.Status.FAILED, results.get(0).status());
+        assertFalse(results.get(0).breaksBuild(false));
+        assertTrue(results.get(0).breaksBuild(true), "-Dsark.requireAll makes optional targets required");
+        assertFalse(results.get(1).breaksBuild(true), "a built target never breaks the build");
+        assertEquals(TargetResult.Status.BUILT, results.get(1).status(), "a failed target does not stop the next");
+        assertTrue(results.stream().noneMatch(r -> r.breaksBuild(false)));
+
+        TargetResult required = buildOne(target(AARCH64));
+        assertEquals(TargetResult.Status.FAILED, required.status());
+        assertTrue(required.breaksBuild(false));
+    }
+
+    @Test
+    void twoTargetsWithTheSameClassifierAreRejectedBeforeAnyBuild() {
+        List<TargetSpec> targets = List.of(target(HOST), TargetSpec.builder(AARCH64).classifier("linux-x86_64").build());
+
+        BuildException e = assertThrows(BuildException.class, () -> builder.buildAll(targets, layout));
+
+        assertTrue(e.getMessage().contains(HOST) && e.getMessage().contains(AARCH64), e.getMessage());
+        assertTrue(e.getMessage().contains("'linux-x86_64'"), e.getMessage());
+        assertFalse(Files.exists(runsFile), "nothing was built");
+    }
+
+    @Test
+    void toolOutputReachesTheLogPrefixedWithTheTriple() {
+        buildOne(target(HOST));
+
+        List<String> messages = log.messages();
+        assertTrue(messages.contains("[" + HOST + "]    Compiling sark-demo v0.1.0"), messages.toString());
+        assertTrue(messages.contains("[" + HOST + "] warning: from stderr"), messages.toString());
+        assertTrue(messages.contains("[" + HOST + "]     Finished release profile"), messages.toString());
+        assertTrue(messages.stream().noneMatch(m -> m.startsWith("   Compiling")), "every tool line is prefixed");
+        assertTrue(messages.stream().anyMatch(m -> m.startsWith("(1/1) " + HOST + ": building with fake-cargo")), messages.toString());
+    }
+
+    @Test
+    void targetNoStrategyCanBuildIsUnavailableAndItsOldOutputsAreRemoved() throws IOException {
+        TargetSpec t = target(HOST);
+        TargetResult ok = buildOne(t);
+        strategy.missingReason = "the linker is gone";
+
+        TargetResult r = buildOne(t);
+
+        assertEquals(TargetResult.Status.UNAVAILABLE, r.status());
+        assertTrue(r.detail().contains("the linker is gone"), r.detail());
+        assertTrue(r.breaksBuild(false));
+        assertFalse(Files.exists(ok.jar()));
+        assertFalse(Files.exists(ok.library()));
+        assertEquals(1, runs(HOST));
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("WARN") && l.contains("cannot be built here")), log.lines.toString());
+    }
+
+    @Test
+    void forcedToolchainRunsDespiteAMissingPieceAndWarns() throws IOException {
+        strategy.missingReason = "linker 'x' is not on the PATH";
+        TargetResult r = buildOne(TargetSpec.builder(HOST).toolchain(ToolchainKind.CARGO).build());
+        assertEquals(TargetResult.Status.BUILT, r.status());
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("WARN") && l.contains("may fail")
+                && l.contains("linker 'x' is not on the PATH")), log.lines.toString());
+    }
+
+    @Test
+    void forcedToolchainThePluginDoesNotHaveIsUnavailable() throws IOException {
+        TargetResult r = buildOne(TargetSpec.builder(HOST).toolchain(ToolchainKind.CROSS).build());
+        assertEquals(TargetResult.Status.UNAVAILABLE, r.status());
+        assertTrue(r.detail().contains("cross"), r.detail());
+        assertEquals(0, runs(HOST));
+    }
+
+    @Test
+    void hostResultIsTheProducedResultForTheRunningPlatform() throws IOException {
+        mode(AARCH64, "fail");
+        List<TargetResult> results = builder.buildAll(List.of(target(AARCH64), target(HOST)), layout);
+
+        assertEquals(HOST, CrossBuilder.hostResult(results, Platform.fromTriple(HOST)).orElseThrow().target().triple());
+        assertEquals(Optional.empty(), CrossBuilder.hostResult(results, Platform.fromTriple(AARCH64)));
+    }
+
+    @Test
+    void toolThatCannotBeStartedFailsOnlyItsTarget() throws IOException {
+        strategy.program = tmp.resolve("bin/not-installed").toString();
+        List<TargetResult> results = builder.buildAll(List.of(target(AARCH64), target(HOST)), layout);
+        assertEquals(TargetResult.Status.FAILED, results.get(0).status());
+        assertTrue(results.get(0).detail().contains("not-installed"), results.get(0).detail());
+        assertEquals(2, results.size());
+    }
+
+    @Test
+    void deletingACargoConfigRebuilds() throws Exception {
+        Path config = tmp.resolve("crate/.cargo/config.toml");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, "[target.x86_64-unknown-linux-gnu]\nrustflags = [\"-C\", \"target-cpu=native\"]\n");
+        Files.setLastModifiedTime(config, FileTime.from(Instant.now().minusSeconds(3600)));
+        TargetSpec t = target(HOST);
+        buildOne(t);
+        Files.delete(config);
+
+        TargetResult r = buildOne(t);
+
+        assertEquals(TargetResult.Status.BUILT, r.status());
+        assertEquals(2, runs(HOST));
+    }
+
+    @Test
+    void editingACargoConfigAfterTheBuildRebuilds() throws Exception {
+        Path config = tmp.resolve("crate/.cargo/config.toml");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, "[build]\n");
+        Files.setLastModifiedTime(config, FileTime.from(Instant.now().minusSeconds(3600)));
+        TargetSpec t = target(HOST);
+        buildOne(t);
+        assertEquals(TargetResult.Status.UP_TO_DATE, buildOne(t).status());
+
+        Files.setLastModifiedTime(config, FileTime.from(Instant.now().plusSeconds(5)));
+        assertEquals(TargetResult.Status.BUILT, buildOne(t).status());
+        assertEquals(2, runs(HOST));
+    }
+}
