@@ -8,12 +8,24 @@ public final class BuildContext {
     private final Path cargoTargetDir;
     private final String profile;
     private final boolean offline;
+    private final boolean requireJniExports;
 
     public BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline) {
+        this(crate, cargoTargetDir, profile, offline, false);
+    }
+
+    /** {@code requireJniExports}: a library that exports no {@code Java_*} symbol fails its check. */
+    public BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline,
+                        boolean requireJniExports) {
         this.crate = crate;
         this.cargoTargetDir = cargoTargetDir.toAbsolutePath().normalize();
         this.profile = profile == null || profile.isBlank() ? "release" : profile.trim();
         this.offline = offline;
+        this.requireJniExports = requireJniExports;
+    }
+
+    public boolean requireJniExports() {
+        return requireJniExports;
     }
 
     public CrateInfo crate() {

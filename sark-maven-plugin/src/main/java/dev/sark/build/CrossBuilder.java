@@ -1,5 +1,7 @@
 package dev.sark.build;
 
+import dev.sark.build.check.BinaryFacts;
+import dev.sark.build.check.LibraryVerifier;
 import dev.sark.loader.Platform;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,10 +88,8 @@ public final class CrossBuilder {
         ToolchainStrategy strategy = selection.strategy;
         CargoInvocation invocation = strategy.invocation(target, context);
         String tool = invocation.label();
-        if (target.toolchain() == ToolchainKind.AUTO && !selection.reasons.isEmpty()) {
+        if (!selection.reasons.isEmpty()) {
             log.info(progress + ": auto picked " + strategy.kind().pomName() + " (" + String.join("; ", selection.reasons) + ")");
-        } else if (!selection.reasons.isEmpty()) {
-            log.warn(progress + ": " + tool + " may fail: " + String.join("; ", selection.reasons));
         }
         String rustc = tools.rustcVersion(invocation.rustupToolchain()).orElse("unknown");
         List<Path> manifests = manifestFiles();
@@ -114,18 +114,29 @@ public final class CrossBuilder {
                     context.crate().directory(), line -> log.info("[" + target.triple() + "] " + line));
         } catch (BuildException cannotStart) {
             return TargetResult.failed(target, tool, 0, "target " + target.triple() + ": " + cannotStart.getMessage()
-                    + "\n  command: " + invocation.display()
-                    + selection.reasons.stream().map(r -> "\n  fix: " + r).collect(Collectors.joining()), List.of());
+                    + "\n  command: " + invocation.display(), List.of());
         }
         double seconds = (System.currentTimeMillis() - started) / 1000.0;
         if (!result.succeeded()) {
-            return TargetResult.failed(target, tool, seconds, failureMessage(target, invocation, result,
-                    selection.reasons), result.tail());
+            return TargetResult.failed(target, tool, seconds, failureMessage(target, invocation, result), result.tail());
         }
         if (!Files.isRegularFile(library)) {
             return TargetResult.failed(target, tool, seconds, tool + " succeeded but " + library + " does not exist."
                     + " Check that the crate's [lib] builds a cdylib named " + libName + ".", result.tail());
         }
+        List<String> problems;
+        try {
+            problems = LibraryVerifier.problems(target.platform(), library, target.glibcFloor(), libName,
+                    context.requireJniExports());
+        } catch (IOException e) {
+            problems = List.of(e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+            return TargetResult.failed(target, tool, seconds, "target " + target.triple() + ": " + library
+                    + " does not match its target, so it is not packaged:\n  - " + String.join("\n  - ", problems),
+                    List.of());
+        }
+        log.info(progress + ": checked " + library.getFileName() + " (" + describe(library) + ")");
         try {
             Files.createDirectories(staged.getParent());
             Files.copy(library, staged, StandardCopyOption.REPLACE_EXISTING);
@@ -140,6 +151,14 @@ public final class CrossBuilder {
         return TargetResult.packaged(target, false, tool, seconds, staged, out.jar);
     }
 
+    private static String describe(Path library) {
+        try {
+            return BinaryFacts.read(library).summary();
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
     /**
      * What a rebuild depends on besides the sources in cargo's dep-info: the command, the compiler, the
      * variables cargo and rustc read from the environment, and which manifests and cargo configs exist
@@ -152,7 +171,9 @@ public final class CrossBuilder {
                 env.put(k, v);
             }
         });
-        return Digests.sha256(invocation.display() + "\n" + rustc + "\n" + env + "\n" + manifests);
+        // Cargo.lock is left out of the list: cargo itself creates it during the first build.
+        List<Path> configs = manifests.stream().filter(p -> !p.endsWith("Cargo.lock")).collect(Collectors.toList());
+        return Digests.sha256(invocation.display() + "\n" + rustc + "\n" + env + "\n" + configs);
     }
 
     /** Manifests, lock files and cargo configs from the crate up to the file system root. */
@@ -169,15 +190,13 @@ public final class CrossBuilder {
         return files;
     }
 
-    private String failureMessage(TargetSpec target, CargoInvocation invocation, CommandRunner.Result result,
-                                  List<String> diagnosis) {
+    private String failureMessage(TargetSpec target, CargoInvocation invocation, CommandRunner.Result result) {
         StringBuilder m = new StringBuilder();
         m.append("target ").append(target.triple()).append(" failed (exit code ").append(result.exitCode()).append(")\n");
         m.append("  command: ").append(invocation.display()).append('\n');
         m.append("  last lines of output:\n");
         result.tail().forEach(l -> m.append("    ").append(l).append('\n'));
-        List<String> fixes = new ArrayList<>(diagnosis);
-        fixes.addAll(Suggestions.forOutput(result.tail(), target.platform()));
+        List<String> fixes = new ArrayList<>(Suggestions.forOutput(result.tail(), target.platform()));
         if (fixes.isEmpty()) {
             fixes.add("Run the command above in " + context.crate().directory() + " to see the whole error.");
         }

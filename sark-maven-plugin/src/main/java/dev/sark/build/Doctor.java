@@ -42,13 +42,11 @@ public final class Doctor {
         String docker = tools.containerEngineRunning() ? "running" : (tools.onPath("docker") ? "no engine" : "missing");
         for (TargetSpec target : targets) {
             StrategySelector.Selection selection = selector.select(target);
-            boolean buildable = selection.strategy != null
-                    && (target.toolchain() == ToolchainKind.AUTO || selection.reasons.isEmpty());
+            boolean buildable = selection.strategy != null;
             allBuildable &= buildable;
             String toolchain = tools.toolchainFor(target.rustupToolchain(), target.triple());
             boolean std = tools.hasStandardLibrary(toolchain, target.triple());
-            String strategy = selection.strategy == null ? "NONE" : selection.strategy.kind().pomName()
-                    + (buildable ? "" : " (incomplete)");
+            String strategy = buildable ? selection.strategy.kind().pomName() : "NONE";
             rows.add(new String[] {target.triple(), strategy, tools.onPath("cargo") ? "yes" : "missing",
                 toolchain == null ? "default" : toolchain, std ? "yes" : "missing", linkerColumn(target), zig, docker});
             if (!buildable) {

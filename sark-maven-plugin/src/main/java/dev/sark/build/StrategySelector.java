@@ -20,7 +20,7 @@ public final class StrategySelector {
     /** The outcome of a selection: a strategy, or why none fits. */
     public static final class Selection {
         public final ToolchainStrategy strategy;
-        /** For auto: why the strategies before the chosen one were passed over; else what is missing. */
+        /** Why strategies were passed over (for auto, those before the chosen one), or what is missing. */
         public final List<String> reasons;
 
         Selection(ToolchainStrategy strategy, List<String> reasons) {
@@ -37,7 +37,13 @@ public final class StrategySelector {
                 reasons.add(target.toolchain().pomName() + " is not supported by this version of the plugin");
                 return new Selection(null, reasons);
             }
-            forced.missing(target).ifPresent(reasons::add);
+            // What the strategy reports missing (toolchain, std, linker, zig, Docker) would fail the build anyway;
+            // saying so up front with the fix beats cargo's error.
+            Optional<String> missing = forced.missing(target);
+            if (missing.isPresent()) {
+                reasons.add(target.toolchain().pomName() + ": " + missing.get());
+                return new Selection(null, reasons);
+            }
             return new Selection(forced, reasons);
         }
         for (ToolchainStrategy candidate : strategies.values()) {

@@ -46,6 +46,10 @@ public class CrossBuildMojo extends AbstractSarkMojo {
     @Parameter(property = "sark.requireAll", defaultValue = "false")
     private boolean requireAll;
 
+    /** Fails a target whose library exports no JNI function ({@code Java_*}): the JVM could not call it. */
+    @Parameter(property = "sark.requireJniExports", defaultValue = "true")
+    private boolean requireJniExports;
+
     /** The cargo profile. */
     @Parameter(property = "sark.profile", defaultValue = "release")
     private String profile;
@@ -79,7 +83,8 @@ public class CrossBuildMojo extends AbstractSarkMojo {
             String hostTriple = tools.hostTriple().orElse(null);
             List<TargetSpec> matrix = matrix(hostTriple);
             CrateInfo crate = CrateInfo.read(manifestPath.toPath());
-            BuildContext context = new BuildContext(crate, cargoTargetDir.toPath(), profile, session.isOffline());
+            BuildContext context = new BuildContext(crate, cargoTargetDir.toPath(), profile, session.isOffline(),
+                    requireJniExports);
             StrategySelector selector = StrategySelector.standard(tools, hostTriple);
             log.info("Cross-building " + crate.packageName() + " (lib " + crate.libName() + ") for " + matrix.size()
                     + " target(s): " + matrix.stream().map(TargetSpec::triple).collect(Collectors.joining(", ")));
