@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -79,6 +80,47 @@ public final class ClassifierJar {
                 putEntry(out, entry);
                 Files.copy(c.library, out);
                 out.closeEntry();
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + jar, e);
+        }
+    }
+
+    /**
+     * Writes one JAR holding every packaged library at its resource path, for users who ship a single
+     * artifact to all platforms; the loader picks the matching one at run time.
+     */
+    public static void writeBundle(Path jar, List<TargetResult> packaged, String libName) {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Created-By", "sark-maven-plugin");
+        main.putValue("Sark-Classifiers", packaged.stream().map(r -> r.target().classifier())
+                .collect(java.util.stream.Collectors.joining(" ")));
+        try {
+            Files.createDirectories(jar.getParent());
+            Path tmp = Files.createTempFile(jar.getParent(), jar.getFileName().toString(), ".tmp");
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(tmp))) {
+                putEntry(out, "META-INF/");
+                putEntry(out, JarFile.MANIFEST_NAME);
+                manifest.write(out);
+                java.util.Set<String> dirs = new java.util.HashSet<>();
+                for (TargetResult r : packaged) {
+                    String entry = entryName(r.target().platform(), libName);
+                    StringBuilder dir = new StringBuilder();
+                    for (String part : entry.substring(0, entry.lastIndexOf('/')).split("/")) {
+                        if (dirs.add(dir.append(part).append('/').toString())) {
+                            putEntry(out, dir.toString());
+                        }
+                    }
+                    putEntry(out, entry);
+                    Files.copy(r.library(), out);
+                    out.closeEntry();
+                }
             } catch (IOException e) {
                 Files.deleteIfExists(tmp);
                 throw e;

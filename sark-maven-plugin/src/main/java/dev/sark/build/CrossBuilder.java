@@ -1,17 +1,11 @@
 package dev.sark.build;
 
-import dev.sark.build.check.BinaryFacts;
-import dev.sark.build.check.LibraryVerifier;
 import dev.sark.loader.Platform;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -26,9 +20,11 @@ public final class CrossBuilder {
     private final HostTools tools;
     private final CommandRunner runner;
     private final BuildLog log;
+    private final LibraryPackager packager;
 
     public CrossBuilder(BuildContext context, StrategySelector selector, HostTools tools, CommandRunner runner,
                         BuildLog log) {
+        this.packager = new LibraryPackager(context.crate().libName(), context.requireJniExports(), log);
         this.context = context;
         this.selector = selector;
         this.tools = tools;
@@ -36,51 +32,25 @@ public final class CrossBuilder {
         this.log = log;
     }
 
-    /** Where one target's outputs go: the classifier JAR, and a staging directory laid out as class path resources. */
-    public static final class Outputs {
-        final Path jar;
-        final Path stagingDir;
-
-        public Outputs(Path jar, Path stagingDir) {
-            this.jar = jar;
-            this.stagingDir = stagingDir;
-        }
-
-        /** A directory that, put on a class path, holds the library where the runtime loader looks. */
-        public Path resourceRoot() {
-            return stagingDir.resolve("resources");
-        }
-
-        Path stagedLibrary(TargetSpec target, String libName) {
-            return resourceRoot().resolve(target.platform().resourcePath(libName));
-        }
-
-        BuildStamp stamp() {
-            return new BuildStamp(stagingDir.resolve("build-stamp.properties"));
-        }
-    }
-
-    /** Decides the outputs of a target; the Mojo names them after the project's finalName. */
-    public interface OutputLayout {
-        Outputs outputsFor(TargetSpec target);
-    }
-
-    public List<TargetResult> buildAll(List<TargetSpec> targets, OutputLayout layout) {
-        checkClassifiersUnique(targets);
+    public List<TargetResult> buildAll(List<TargetSpec> targets, TargetOutputs.Layout layout) {
+        LibraryPackager.checkClassifiersUnique(targets);
         List<TargetResult> results = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
             TargetSpec target = targets.get(i);
             String progress = "(" + (i + 1) + "/" + targets.size() + ") " + target.triple();
-            results.add(buildOne(target, layout.outputsFor(target), progress));
+            results.add(target.platform().arch() == Platform.Arch.UNIVERSAL
+                    ? packager.mergeUniversal(target, layout.outputsFor(target), results,
+                            tools.rustcVersion(null).orElse("unknown"), progress)
+                    : buildOne(target, layout.outputsFor(target), progress));
         }
         return results;
     }
 
-    private TargetResult buildOne(TargetSpec target, Outputs out, String progress) {
+    private TargetResult buildOne(TargetSpec target, TargetOutputs out, String progress) {
         String libName = context.crate().libName();
         StrategySelector.Selection selection = selector.select(target);
         if (selection.strategy == null) {
-            discard(out, target);
+            out.discard(target);
             String why = String.join("; ", selection.reasons);
             log.warn(progress + ": cannot be built here: " + why);
             return TargetResult.unavailable(target, "no toolchain strategy can build it here: " + why);
@@ -98,13 +68,13 @@ public final class CrossBuilder {
         Path staged = out.stagedLibrary(target, libName);
         BuildStamp stamp = out.stamp();
 
-        if (Files.isRegularFile(staged) && stamp.upToDate(fingerprint, library, out.jar, manifests).isPresent()) {
-            log.info(progress + ": up to date (" + out.jar.getFileName() + ")");
-            return TargetResult.packaged(target, true, tool, 0, staged, out.jar);
+        if (Files.isRegularFile(staged) && stamp.upToDate(fingerprint, library, out.jar(), manifests).isPresent()) {
+            log.info(progress + ": up to date (" + out.jar().getFileName() + ")");
+            return TargetResult.packaged(target, true, tool, 0, staged, out.jar());
         }
 
         // From here on the previous outputs are gone, so a failure can never leave a stale library to package.
-        discard(out, target);
+        out.discard(target);
         log.info(progress + ": building with " + tool);
         log.info("  " + invocation.display());
         long started = System.currentTimeMillis();
@@ -124,39 +94,11 @@ public final class CrossBuilder {
             return TargetResult.failed(target, tool, seconds, tool + " succeeded but " + library + " does not exist."
                     + " Check that the crate's [lib] builds a cdylib named " + libName + ".", result.tail());
         }
-        List<String> problems;
-        try {
-            problems = LibraryVerifier.problems(target.platform(), library, target.glibcFloor(), libName,
-                    context.requireJniExports());
-        } catch (IOException e) {
-            problems = List.of(e.getMessage());
+        TargetResult packaged = packager.pack(target, library, out, tool, seconds, rustc, progress);
+        if (packaged.status().producedJar()) {
+            stamp.write(new BuildStamp.Record(fingerprint, Digests.sha256(packaged.library()), rustc, started));
         }
-        if (!problems.isEmpty()) {
-            return TargetResult.failed(target, tool, seconds, "target " + target.triple() + ": " + library
-                    + " does not match its target, so it is not packaged:\n  - " + String.join("\n  - ", problems),
-                    List.of());
-        }
-        log.info(progress + ": checked " + library.getFileName() + " (" + describe(library) + ")");
-        try {
-            Files.createDirectories(staged.getParent());
-            Files.copy(library, staged, StandardCopyOption.REPLACE_EXISTING);
-            String sha256 = Digests.sha256(staged);
-            ClassifierJar.write(out.jar, target.platform(),
-                    new ClassifierJar.Contents(staged, libName, target.triple(), target.classifier(), sha256, rustc));
-            stamp.write(new BuildStamp.Record(fingerprint, sha256, rustc, started));
-        } catch (IOException | UncheckedIOException e) {
-            return TargetResult.failed(target, tool, seconds, "packaging failed: " + e.getMessage(), List.of());
-        }
-        log.info(progress + ": packaged " + out.jar.getFileName() + " in " + String.format("%.1f s", seconds));
-        return TargetResult.packaged(target, false, tool, seconds, staged, out.jar);
-    }
-
-    private static String describe(Path library) {
-        try {
-            return BinaryFacts.read(library).summary();
-        } catch (IOException e) {
-            return e.getMessage();
-        }
+        return packaged;
     }
 
     /**
@@ -202,41 +144,5 @@ public final class CrossBuilder {
         }
         fixes.forEach(f -> m.append("  fix: ").append(f).append('\n'));
         return m.toString().stripTrailing();
-    }
-
-    private static void discard(Outputs out, TargetSpec target) {
-        try {
-            Files.deleteIfExists(out.jar);
-            deleteTree(out.stagingDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot remove the previous outputs of " + target.triple(), e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
-    }
-
-    private static void checkClassifiersUnique(List<TargetSpec> targets) {
-        Map<String, String> seen = new TreeMap<>();
-        for (TargetSpec t : targets) {
-            String other = seen.putIfAbsent(t.classifier(), t.triple());
-            if (other != null) {
-                throw new BuildException("Targets " + other + " and " + t.triple() + " both map to classifier '"
-                        + t.classifier() + "'; give one of them its own <classifier> or drop it from the matrix.");
-            }
-        }
-    }
-
-    /** The result whose platform is the one this JVM runs on, if the matrix has it. */
-    public static Optional<TargetResult> hostResult(List<TargetResult> results, Platform host) {
-        return results.stream().filter(r -> r.status().producedJar() && r.target().platform().equals(host)).findFirst();
     }
 }

@@ -8,6 +8,8 @@ import dev.sark.build.CrateInfo;
 import dev.sark.build.CrossBuilder;
 import dev.sark.build.HostTools;
 import dev.sark.build.StrategySelector;
+import dev.sark.build.LibraryPackager;
+import dev.sark.build.TargetOutputs;
 import dev.sark.build.TargetResult;
 import dev.sark.build.TargetSpec;
 import dev.sark.loader.Platform;
@@ -100,9 +102,9 @@ public class CrossBuildMojo extends AbstractSarkMojo {
     }
 
     /** {@code <finalName>-<classifier>.jar} in the build directory, staged files under {@code sark/staging}. */
-    private CrossBuilder.Outputs outputsFor(TargetSpec target) {
+    private TargetOutputs outputsFor(TargetSpec target) {
         Path buildDir = Path.of(project.getBuild().getDirectory());
-        return new CrossBuilder.Outputs(
+        return new TargetOutputs(
                 buildDir.resolve(project.getBuild().getFinalName() + "-" + target.classifier() + ".jar"),
                 buildDir.resolve("sark").resolve("staging").resolve(target.classifier()));
     }
@@ -114,7 +116,7 @@ public class CrossBuildMojo extends AbstractSarkMojo {
             }
         }
         if (hostLibraryOnTestClasspath) {
-            CrossBuilder.hostResult(results, Platform.current()).ifPresent(host -> {
+            LibraryPackager.hostResult(results, Platform.current()).ifPresent(host -> {
                 Resource resource = new Resource();
                 resource.setDirectory(outputsFor(host.target()).resourceRoot().toString());
                 project.addTestResource(resource);

@@ -73,7 +73,7 @@ class CrossBuilderTest {
     private ScriptStrategy strategy;
     private RecordingLog log;
     private CrossBuilder builder;
-    private final CrossBuilder.OutputLayout layout = t -> new CrossBuilder.Outputs(
+    private final TargetOutputs.Layout layout = t -> new TargetOutputs(
             tmp.resolve("out/sark-demo-1.0-" + t.classifier() + ".jar"), tmp.resolve("out/sark/staging/" + t.classifier()));
 
     /** The stand-in: a CARGO-kind strategy whose command is the script. */
@@ -362,8 +362,8 @@ class CrossBuilderTest {
         mode(AARCH64, "fail");
         List<TargetResult> results = builder.buildAll(List.of(target(AARCH64), target(HOST)), layout);
 
-        assertEquals(HOST, CrossBuilder.hostResult(results, Platform.fromTriple(HOST)).orElseThrow().target().triple());
-        assertEquals(Optional.empty(), CrossBuilder.hostResult(results, Platform.fromTriple(AARCH64)));
+        assertEquals(HOST, LibraryPackager.hostResult(results, Platform.fromTriple(HOST)).orElseThrow().target().triple());
+        assertEquals(Optional.empty(), LibraryPackager.hostResult(results, Platform.fromTriple(AARCH64)));
     }
 
     @Test

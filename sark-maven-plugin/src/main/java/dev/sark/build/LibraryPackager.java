@@ -1,0 +1,126 @@
+package dev.sark.build;
+
+import dev.sark.build.check.BinaryFacts;
+import dev.sark.build.check.FatMachOWriter;
+import dev.sark.build.check.LibraryVerifier;
+import dev.sark.loader.Platform;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Turns a produced library into a published one: checks its headers against the target, stages it where
+ * the runtime loader looks, and writes the classifier JAR. Shared by {@code sark:cross-build}, which gets
+ * libraries from cargo, and {@code sark:package-natives}, which gets them from earlier CI jobs.
+ */
+public final class LibraryPackager {
+    /** The thin macOS targets a universal library is made of. */
+    static final List<String> UNIVERSAL_SLICES = List.of("x86_64-apple-darwin", "aarch64-apple-darwin");
+
+    private final String libName;
+    private final boolean requireJniExports;
+    private final BuildLog log;
+
+    public LibraryPackager(String libName, boolean requireJniExports, BuildLog log) {
+        this.libName = libName;
+        this.requireJniExports = requireJniExports;
+        this.log = log;
+    }
+
+    public String libName() {
+        return libName;
+    }
+
+    /** Checks {@code library} and packages it; a library that does not match its target is refused. */
+    public TargetResult pack(TargetSpec target, Path library, TargetOutputs out, String tool, double seconds,
+                             String rustc, String progress) {
+        List<String> problems;
+        String facts;
+        try {
+            BinaryFacts binary = BinaryFacts.read(library);
+            facts = binary.summary();
+            problems = LibraryVerifier.problems(target.platform(), binary, target.glibcFloor(), libName,
+                    requireJniExports);
+        } catch (IOException e) {
+            facts = "";
+            problems = List.of(e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+            out.discard(target);
+            return TargetResult.failed(target, tool, seconds, "target " + target.triple() + ": " + library
+                    + " does not match its target, so it is not packaged:\n  - " + String.join("\n  - ", problems),
+                    List.of());
+        }
+        log.info(progress + ": checked " + library.getFileName() + " (" + facts + ")");
+        Path staged = out.stagedLibrary(target, libName);
+        try {
+            Files.createDirectories(staged.getParent());
+            if (!library.equals(staged)) {
+                Files.copy(library, staged, StandardCopyOption.REPLACE_EXISTING);
+            }
+            ClassifierJar.write(out.jar(), target.platform(), new ClassifierJar.Contents(staged, libName,
+                    target.triple(), target.classifier(), Digests.sha256(staged), rustc));
+        } catch (IOException | UncheckedIOException e) {
+            out.discard(target);
+            return TargetResult.failed(target, tool, seconds, "target " + target.triple() + ": packaging failed: "
+                    + e.getMessage(), List.of());
+        }
+        log.info(progress + ": packaged " + out.jar().getFileName() + String.format(" in %.1f s", seconds));
+        return TargetResult.packaged(target, false, tool, seconds, staged, out.jar());
+    }
+
+    /**
+     * {@code universal2-apple-darwin}: no compiler builds it; it is the x86_64 and arm64 libraries packaged
+     * earlier in the same run, merged into one fat Mach-O.
+     */
+    public TargetResult mergeUniversal(TargetSpec target, TargetOutputs out, List<TargetResult> earlier, String rustc,
+                                       String progress) {
+        out.discard(target);
+        List<Path> slices = new ArrayList<>();
+        for (String triple : UNIVERSAL_SLICES) {
+            Optional<TargetResult> slice = earlier.stream()
+                    .filter(r -> r.target().triple().equals(triple) && r.status().producedJar()).findFirst();
+            if (slice.isEmpty()) {
+                boolean declared = earlier.stream().anyMatch(r -> r.target().triple().equals(triple));
+                return TargetResult.unavailable(target, "the universal library is made of the x86_64-apple-darwin and"
+                        + " aarch64-apple-darwin libraries: put both in <targets> before " + target.triple() + " ("
+                        + triple + (declared ? " is in the matrix but was not built)" : " is not in the matrix)"));
+            }
+            slices.add(slice.get().library());
+        }
+        Path merged = out.stagedLibrary(target, libName);
+        try {
+            Files.createDirectories(merged.getParent());
+            FatMachOWriter.write(merged, slices);
+        } catch (IOException e) {
+            out.discard(target);
+            return TargetResult.failed(target, "lipo", 0, "target " + target.triple() + ": " + e.getMessage(), List.of());
+        }
+        log.info(progress + ": merged " + String.join(" + ", UNIVERSAL_SLICES));
+        return pack(target, merged, out, "lipo", 0, rustc, progress);
+    }
+
+    /** Two targets of one matrix must not publish under the same classifier. */
+    static void checkClassifiersUnique(List<TargetSpec> targets) {
+        Map<String, String> seen = new TreeMap<>();
+        for (TargetSpec t : targets) {
+            String other = seen.putIfAbsent(t.classifier(), t.triple());
+            if (other != null) {
+                throw new BuildException("Targets " + other + " and " + t.triple() + " both map to classifier '"
+                        + t.classifier() + "'; give one of them its own <classifier> or drop it from the matrix.");
+            }
+        }
+    }
+
+    /** The result whose platform is the one this JVM runs on, if the matrix has it. */
+    public static Optional<TargetResult> hostResult(List<TargetResult> results, Platform host) {
+        return results.stream().filter(r -> r.status().producedJar() && r.target().platform().equals(host)).findFirst();
+    }
+}
