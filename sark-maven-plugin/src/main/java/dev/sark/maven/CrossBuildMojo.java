@@ -3,30 +3,24 @@ package dev.sark.maven;
 import dev.sark.build.BuildContext;
 import dev.sark.build.BuildException;
 import dev.sark.build.BuildLog;
-import dev.sark.build.BuildSummary;
 import dev.sark.build.CrateInfo;
 import dev.sark.build.CrossBuilder;
 import dev.sark.build.HostTools;
 import dev.sark.build.StrategySelector;
 import dev.sark.build.LibraryPackager;
-import dev.sark.build.TargetOutputs;
 import dev.sark.build.TargetResult;
 import dev.sark.build.TargetSpec;
 import dev.sark.loader.Platform;
 import java.io.File;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.model.Resource;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.project.MavenProject;
-import org.apache.maven.project.MavenProjectHelper;
 
 /**
  * Builds the Rust crate for every target of the matrix and attaches one classifier JAR per target.
@@ -34,23 +28,11 @@ import org.apache.maven.project.MavenProjectHelper;
  * <p>Runs before the tests, so the host's library is on the test class path of the module's own tests.
  */
 @Mojo(name = "cross-build", defaultPhase = LifecyclePhase.PROCESS_CLASSES, threadSafe = true)
-public class CrossBuildMojo extends AbstractSarkMojo {
-
-    /** The crate's Cargo.toml. */
-    @Parameter(property = "sark.manifestPath", defaultValue = "${project.basedir}/Cargo.toml")
-    private File manifestPath;
+public class CrossBuildMojo extends AbstractPackagingMojo {
 
     /** Skips the goal. */
     @Parameter(property = "sark.skip", defaultValue = "false")
     private boolean skip;
-
-    /** Treats every target as required, optional ones too (the project's own test suite sets it). */
-    @Parameter(property = "sark.requireAll", defaultValue = "false")
-    private boolean requireAll;
-
-    /** Fails a target whose library exports no JNI function ({@code Java_*}): the JVM could not call it. */
-    @Parameter(property = "sark.requireJniExports", defaultValue = "true")
-    private boolean requireJniExports;
 
     /** The cargo profile. */
     @Parameter(property = "sark.profile", defaultValue = "release")
@@ -64,14 +46,9 @@ public class CrossBuildMojo extends AbstractSarkMojo {
     @Parameter(property = "sark.hostLibraryOnTestClasspath", defaultValue = "true")
     private boolean hostLibraryOnTestClasspath;
 
-    @Parameter(defaultValue = "${project}", readonly = true, required = true)
-    private MavenProject project;
-
     @Parameter(defaultValue = "${session}", readonly = true, required = true)
     private MavenSession session;
 
-    @Component
-    private MavenProjectHelper projectHelper;
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
@@ -92,61 +69,24 @@ public class CrossBuildMojo extends AbstractSarkMojo {
                     + " target(s): " + matrix.stream().map(TargetSpec::triple).collect(Collectors.joining(", ")));
 
             List<TargetResult> results = new CrossBuilder(context, selector, tools, runner, log)
-                    .buildAll(matrix, this::outputsFor);
+                    .buildAll(matrix, t -> outputsFor(t, "staging"));
 
             attach(results);
-            report(log, results);
+            putHostLibraryOnTestClasspath(results);
+            report(log, "sark:cross-build", results);
         } catch (BuildException | IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
     }
 
-    /** {@code <finalName>-<classifier>.jar} in the build directory, staged files under {@code sark/staging}. */
-    private TargetOutputs outputsFor(TargetSpec target) {
-        Path buildDir = Path.of(project.getBuild().getDirectory());
-        return new TargetOutputs(
-                buildDir.resolve(project.getBuild().getFinalName() + "-" + target.classifier() + ".jar"),
-                buildDir.resolve("sark").resolve("staging").resolve(target.classifier()));
-    }
-
-    private void attach(List<TargetResult> results) {
-        for (TargetResult r : results) {
-            if (r.status().producedJar()) {
-                projectHelper.attachArtifact(project, "jar", r.target().classifier(), r.jar().toFile());
-            }
-        }
+    private void putHostLibraryOnTestClasspath(List<TargetResult> results) {
         if (hostLibraryOnTestClasspath) {
             LibraryPackager.hostResult(results, Platform.current()).ifPresent(host -> {
                 Resource resource = new Resource();
-                resource.setDirectory(outputsFor(host.target()).resourceRoot().toString());
+                resource.setDirectory(outputsFor(host.target(), "staging").resourceRoot().toString());
                 project.addTestResource(resource);
                 getLog().debug("Host library on the test class path: " + host.library());
             });
-        }
-    }
-
-    private void report(BuildLog log, List<TargetResult> results) throws MojoFailureException {
-        log.info("");
-        log.info("sark:cross-build summary");
-        BuildSummary.render(results).forEach(log::info);
-        List<TargetResult> broken = results.stream().filter(r -> r.breaksBuild(requireAll))
-                .collect(Collectors.toList());
-        for (TargetResult r : results) {
-            if (!r.status().producedJar()) {
-                if (r.breaksBuild(requireAll)) {
-                    log.error(r.detail());
-                } else {
-                    log.warn(r.detail());
-                }
-            }
-        }
-        if (!broken.isEmpty()) {
-            throw new MojoFailureException(broken.size() + " of " + results.size() + " target(s) failed: "
-                    + broken.stream().map(r -> r.target().triple()).collect(Collectors.joining(", "))
-                    + ". The errors above name the command and the fix; mark a target <optional>true</optional>"
-                    + " to tolerate it" + (requireAll ? " (and drop -Dsark.requireAll)" : "")
-                    + ", or build a subset with -Dsark.targets=host.\n"
-                    + broken.stream().map(TargetResult::detail).collect(Collectors.joining("\n")));
         }
     }
 }

@@ -1,0 +1,80 @@
+package dev.sark.maven;
+
+import dev.sark.build.BuildLog;
+import dev.sark.build.BuildSummary;
+import dev.sark.build.TargetOutputs;
+import dev.sark.build.TargetResult;
+import dev.sark.build.TargetSpec;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.apache.maven.project.MavenProjectHelper;
+
+/** What the goals that produce classifier JARs share: where they go, attaching them, and the summary. */
+abstract class AbstractPackagingMojo extends AbstractSarkMojo {
+
+    /** The crate's Cargo.toml. */
+    @Parameter(property = "sark.manifestPath", defaultValue = "${project.basedir}/Cargo.toml")
+    protected File manifestPath;
+
+    /** Treats every target as required, optional ones too (the project's own test suite sets it). */
+    @Parameter(property = "sark.requireAll", defaultValue = "false")
+    protected boolean requireAll;
+
+    /** Fails a target whose library exports no JNI function ({@code Java_*}): the JVM could not call it. */
+    @Parameter(property = "sark.requireJniExports", defaultValue = "true")
+    protected boolean requireJniExports;
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    protected MavenProject project;
+
+    @Component
+    protected MavenProjectHelper projectHelper;
+
+    /** {@code <finalName>-<classifier>.jar} in the build directory, staged files under {@code sark/<area>}. */
+    protected TargetOutputs outputsFor(TargetSpec target, String area) {
+        Path buildDir = Path.of(project.getBuild().getDirectory());
+        return new TargetOutputs(
+                buildDir.resolve(project.getBuild().getFinalName() + "-" + target.classifier() + ".jar"),
+                buildDir.resolve("sark").resolve(area).resolve(target.classifier()));
+    }
+
+    /** Attaches each produced JAR under its classifier, so install and deploy publish it. */
+    protected void attach(List<TargetResult> results) {
+        for (TargetResult r : results) {
+            if (r.status().producedJar()) {
+                projectHelper.attachArtifact(project, "jar", r.target().classifier(), r.jar().toFile());
+            }
+        }
+    }
+
+    /** Prints the summary table and each problem; fails when a required target produced nothing. */
+    protected void report(BuildLog log, String goal, List<TargetResult> results) throws MojoFailureException {
+        log.info("");
+        log.info(goal + " summary");
+        BuildSummary.render(results).forEach(log::info);
+        for (TargetResult r : results) {
+            if (!r.status().producedJar()) {
+                if (r.breaksBuild(requireAll)) {
+                    log.error(r.detail());
+                } else {
+                    log.warn(r.detail());
+                }
+            }
+        }
+        List<TargetResult> broken = results.stream().filter(r -> r.breaksBuild(requireAll)).collect(Collectors.toList());
+        if (!broken.isEmpty()) {
+            throw new MojoFailureException(broken.size() + " of " + results.size() + " target(s) failed: "
+                    + broken.stream().map(r -> r.target().triple()).collect(Collectors.joining(", "))
+                    + ". The errors above name the command and the fix; mark a target <optional>true</optional>"
+                    + " to tolerate it" + (requireAll ? " (and drop -Dsark.requireAll)" : "")
+                    + ", or build a subset with -Dsark.targets=host.\n"
+                    + broken.stream().map(TargetResult::detail).collect(Collectors.joining("\n")));
+        }
+    }
+}
