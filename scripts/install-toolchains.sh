@@ -10,7 +10,10 @@
 #   jvms         Debian's OpenJDK 17 for arm64 and armhf plus qemu-user, to run tests in foreign JVMs
 #   zig          zig and cargo-zigbuild from PyPI (the zigbuild strategy, and the linker for build-std)
 #   build-std    the standard library's source (Debian's rust-web-src) in the sark-debian toolchain,
-#                for -Zbuild-std on targets with no packaged standard library
+#                for -Zbuild-std on targets with no packaged standard library (musl, FreeBSD, Windows,
+#                macOS); for windows-gnu also the rsbegin.o/rsend.o start files that build-std does not make
+#   runtimes     musl (its dynamic loader and musl-gcc), mingw-w64 and wine64: the run-time checks of the
+#                musl and Windows libraries
 #
 # Idempotent: each component records completion and is skipped when already there (a second run takes
 # about a second). Everything goes under $SARK_HOME (default ~/.cache/sark).
@@ -167,6 +170,37 @@ install_build_std() {
   [ -d "$root/lib/rustlib/src/rust/library/std" ] || die "rust-web-src did not bring library/std"
 }
 
+# rustc links windows-gnu libraries with its own start/end objects, which ship with a packaged standard
+# library but are not produced by -Zbuild-std: compile them from the std source into the target's lib dir.
+install_windows_start_files() {
+  local root; root=$(rustc "+$RUST_TOOLCHAIN_NAME" --print sysroot)
+  local t=x86_64-pc-windows-gnu dir="$root/lib/rustlib/x86_64-pc-windows-gnu/lib"
+  [ -f "$dir/rsbegin.o" ] && [ -f "$dir/rsend.o" ] && { log "windows-gnu start files: present"; return 0; }
+  mkdir -p "$dir"
+  for f in rsbegin rsend; do
+    RUSTC_BOOTSTRAP=1 rustc "+$RUST_TOOLCHAIN_NAME" --target "$t" --crate-type=lib --emit=obj -C panic=abort \
+      -C opt-level=2 -o "$dir/$f.o" "$root/lib/rustlib/src/rust/library/rtstartup/$f.rs" \
+      || die "cannot compile $f.o for $t"
+  done
+  log "windows-gnu start files: compiled into $dir"
+}
+
+# rustc strips macOS libraries with the toolchain's rust-objcopy (rustup's llvm-tools), which Debian's rustc
+# does not ship: Debian's llvm-objcopy is the same program.
+install_objcopy() {
+  local root; root=$(rustc "+$RUST_TOOLCHAIN_NAME" --print sysroot)
+  local bin="$root/lib/rustlib/x86_64-unknown-linux-gnu/bin"
+  [ -x "$bin/rust-objcopy" ] && { log "rust-objcopy: present"; return 0; }
+  apt_install llvm
+  mkdir -p "$bin"
+  ln -sf "$(command -v llvm-objcopy)" "$bin/rust-objcopy"
+  log "rust-objcopy: linked to $(command -v llvm-objcopy)"
+}
+
+install_runtimes() {
+  apt_install musl musl-tools gcc-mingw-w64-x86-64 wine64
+}
+
 main() {
   local components=("$@")
   [ ${#components[@]} -gt 0 ] || components=(all)
@@ -176,9 +210,11 @@ main() {
       linux-cross) install_linux_cross ;;
       jvms) install_jvms ;;
       zig) install_zig ;;
-      build-std) install_build_std ;;
-      all) install_linux_cross; install_jvms; install_zig; install_build_std ;;
-      *) die "unknown component '$c' (known: linux-cross, jvms, zig, build-std, all)" ;;
+      build-std) install_build_std; install_windows_start_files; install_objcopy ;;
+      runtimes) install_runtimes ;;
+      all) install_linux_cross; install_jvms; install_zig; install_build_std; install_windows_start_files
+           install_objcopy; install_runtimes ;;
+      *) die "unknown component '$c' (known: linux-cross, jvms, zig, build-std, runtimes, all)" ;;
     esac
   done
 }

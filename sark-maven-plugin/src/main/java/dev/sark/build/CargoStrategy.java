@@ -1,5 +1,6 @@
 package dev.sark.build;
 
+import dev.sark.loader.Platform;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -119,16 +120,30 @@ public final class CargoStrategy implements ToolchainStrategy {
         if (target.linker() != null) {
             env.put(cargoTargetVariable(target.triple(), "LINKER"), target.linker());
         }
-        if (target.rustflags() != null) {
+        String flags = rustflags(target);
+        if (flags != null) {
             // RUSTFLAGS outranks every other rustflags source in cargo, so extend the caller's rather than hide it.
             // With --target, cargo applies RUSTFLAGS to the target only, never to build scripts on the host.
             String inherited = System.getenv("RUSTFLAGS");
-            env.put("RUSTFLAGS", inherited == null || inherited.isBlank()
-                    ? target.rustflags() : inherited + " " + target.rustflags());
+            env.put("RUSTFLAGS", inherited == null || inherited.isBlank() ? flags : inherited + " " + flags);
         }
         env.putAll(target.env());
         return env;
     }
+
+    /**
+     * The pom's rustflags; for musl also {@code -C target-feature=-crt-static}, without which cargo links musl
+     * statically and produces no cdylib (unless the pom already decides crt-static itself).
+     */
+    static String rustflags(TargetSpec target) {
+        String flags = target.rustflags();
+        if (target.platform().libc() == Platform.Libc.MUSL && (flags == null || !flags.contains("crt-static"))) {
+            return flags == null ? DYNAMIC_MUSL : flags + " " + DYNAMIC_MUSL;
+        }
+        return flags;
+    }
+
+    static final String DYNAMIC_MUSL = "-C target-feature=-crt-static";
 
     /** {@code CARGO_TARGET_<TRIPLE>_<NAME>}, cargo's per-target configuration through the environment. */
     static String cargoTargetVariable(String triple, String name) {

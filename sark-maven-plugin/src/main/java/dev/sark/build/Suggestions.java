@@ -126,6 +126,11 @@ public final class Suggestions {
                         + " cargo's resolver picks compatible versions, or use a newer <rustupToolchain>.");
     }
 
+    /** The output patterns the plugin recognises (docs/troubleshooting.md quotes each of them). */
+    public static java.util.Set<String> knownPatterns() {
+        return java.util.Collections.unmodifiableSet(OUTPUT_PATTERNS.keySet());
+    }
+
     /** The fixes that apply to a failed build's output, most specific first, without repeats. */
     public static List<String> forOutput(List<String> output, Platform platform) {
         String text = String.join("\n", output).toLowerCase(Locale.ROOT);
