@@ -1,5 +1,6 @@
 package dev.sark.build;
 
+import dev.sark.loader.Platform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,8 @@ import java.util.Optional;
  * packaged one (musl, Windows, FreeBSD, macOS from this machine). Needs a toolchain with the std source
  * ({@code rustup component add rust-src}, or Debian's rust-web-src); on a stable compiler
  * {@code RUSTC_BOOTSTRAP=1} unlocks the unstable flag. Links with zig when cargo-zigbuild is installed,
- * else with the target's cross linker.
+ * else with the target's cross linker; Windows prefers mingw-w64's gcc, because Rust's windows-gnu standard
+ * library links {@code libssp_nonshared}, which zig's mingw does not provide.
  */
 public final class BuildStdStrategy implements ToolchainStrategy {
     private final HostTools tools;
@@ -33,7 +35,7 @@ public final class BuildStdStrategy implements ToolchainStrategy {
             return Optional.of("no toolchain carries the standard library's source: `rustup component add rust-src`"
                     + " or `scripts/install-toolchains.sh build-std`");
         }
-        if (!useZig() && linker(target) == null) {
+        if (!useZig(target) && linker(target) == null) {
             return Optional.of(Suggestions.missingLinker(target.platform(), target.linker()));
         }
         return Optional.empty();
@@ -47,24 +49,28 @@ public final class BuildStdStrategy implements ToolchainStrategy {
         if (toolchain != null) {
             cmd.add("+" + toolchain);
         }
-        List<String> args = CargoStrategy.buildArguments(useZig() ? "zigbuild" : "build", target, context);
-        if (useZig() && target.glibcFloor() != null) {
+        boolean zig = useZig(target);
+        List<String> args = CargoStrategy.buildArguments(zig ? "zigbuild" : "build", target, context);
+        if (zig && target.glibcFloor() != null) {
             args.set(args.indexOf(target.triple()), target.triple() + "." + target.glibcFloor());
         }
         args.add("-Zbuild-std=std,panic_unwind");
         cmd.addAll(args);
         Map<String, String> env = CargoStrategy.environment(target);
         env.put("RUSTC_BOOTSTRAP", "1");
-        String linker = useZig() ? null : linker(target);
+        String linker = zig ? null : linker(target);
         if (linker != null) {
             env.put(CargoStrategy.cargoTargetVariable(target.triple(), "LINKER"), linker);
         }
         return new CargoInvocation(cmd, env, toolchain,
-                "build-std" + (useZig() ? "+zig" : "") + (toolchain == null ? "" : " +" + toolchain));
+                "build-std" + (zig ? "+zig" : "") + (toolchain == null ? "" : " +" + toolchain));
     }
 
-    private boolean useZig() {
-        return tools.onPath("cargo-zigbuild") && (tools.onPath("zig") || tools.pythonModuleInstalled("ziglang"));
+    private boolean useZig(TargetSpec target) {
+        if (target.platform().os() == Platform.Os.WINDOWS && linker(target) != null) {
+            return false;
+        }
+        return tools.zigbuildAvailable();
     }
 
     private String linker(TargetSpec target) {

@@ -37,10 +37,14 @@ public final class Doctor {
         rows.add(new String[] {"TARGET", "STRATEGY", "CARGO", "TOOLCHAIN", "STD", "LINKER", "ZIG", "DOCKER"});
         Set<String> fixes = new LinkedHashSet<>();
         boolean allBuildable = true;
-        String zig = tools.onPath("cargo-zigbuild") && (tools.onPath("zig") || tools.pythonModuleInstalled("ziglang"))
-                ? "yes" : "missing";
+        String zig = tools.zigbuildAvailable() ? "yes" : "missing";
         String docker = tools.containerEngineRunning() ? "running" : (tools.onPath("docker") ? "no engine" : "missing");
         for (TargetSpec target : targets) {
+            if (target.platform().arch() == dev.sark.loader.Platform.Arch.UNIVERSAL) {
+                // built by no toolchain: merged from the two thin macOS libraries of the same matrix
+                rows.add(new String[] {target.triple(), "merge", "-", "-", "-", "-", "-", "-"});
+                continue;
+            }
             StrategySelector.Selection selection = selector.select(target);
             boolean buildable = selection.strategy != null;
             allBuildable &= buildable;

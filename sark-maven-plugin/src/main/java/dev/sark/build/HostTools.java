@@ -140,6 +140,11 @@ public class HostTools {
         });
     }
 
+    /** Whether cargo-zigbuild can run: it is on the PATH and finds zig (on the PATH, or pip's ziglang module). */
+    public boolean zigbuildAvailable() {
+        return onPath("cargo-zigbuild") && (onPath("zig") || pythonModuleInstalled("ziglang"));
+    }
+
     /** Whether a Docker (or Podman) engine answers, which cross needs; a client alone is not enough. */
     public boolean containerEngineRunning() {
         if (engineRunning == null) {
