@@ -206,7 +206,8 @@ public final class NativeCache implements AutoCloseable {
         }
         synchronized (NativeCache.class) {
             if (!loaded) {
-                NativeLoader.load(NativeCache.class, "sark_cache", "sark-cache-native");
+                // System.load called from this class binds the library to this class's loader (see NativeLoader)
+                NativeLoader.load(NativeCache.class, "sark_cache", "sark-cache-native", path -> System.load(path));
                 loaded = true;
             }
         }

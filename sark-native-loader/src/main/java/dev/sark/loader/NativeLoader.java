@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Loads a SARK native library (a Rust cdylib) for the running platform, once.
@@ -20,10 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@code -Dsark.native.cacheDir} overrides it) or {@code java.io.tmpdir}. The platform comes from
  * {@link PlatformDetector} ({@code -Dsark.native.classifier}, {@code -Dsark.native.libc} override it).
  *
- * <p>JNI binds a library to the class loader of the class that calls {@code System.load}, which is this
- * class's loader: keep this JAR in the same class loader as the classes that declare the native methods
- * (the normal case for an application class path). Loading is remembered per name in this class, i.e. per
- * class loader that loaded it.
+ * <p>JNI binds a library to the class loader of the class that calls {@code System.load}: API classes pass
+ * their own {@code path -> System.load(path)} (see {@link #load(Class, String, String, Consumer)}), so the
+ * library is bound to their class loader even when this loader sits in a parent one, as in application
+ * servers. Loading is remembered per name.
  */
 public final class NativeLoader {
 
@@ -53,6 +54,17 @@ public final class NativeLoader {
      * version for the error message from its package's Implementation-Version.
      */
     public static void load(Class<?> anchor, String libName, String artifactId) {
+        load(anchor, libName, artifactId, System::load);
+    }
+
+    /**
+     * Like {@link #load(Class, String, String)}, with {@code System.load} called by the anchor itself: pass
+     * {@code path -> System.load(path)} written in the class that declares the native methods. JNI binds a
+     * library to the class loader of the class calling {@code System.load}; in an application server the
+     * API classes may sit in a child class loader of this one, and their native methods would otherwise stay
+     * unresolved.
+     */
+    public static void load(Class<?> anchor, String libName, String artifactId, Consumer<String> systemLoad) {
         requireLibName(libName);
         if (LOADED.contains(libName)) {
             return;
@@ -61,7 +73,8 @@ public final class NativeLoader {
             if (LOADED.contains(libName)) {
                 return;
             }
-            doLoad(anchor, libName, artifactId == null || artifactId.isBlank() ? artifactIdFor(libName) : artifactId);
+            doLoad(anchor, libName, artifactId == null || artifactId.isBlank() ? artifactIdFor(libName) : artifactId,
+                    systemLoad);
             LOADED.add(libName); // only after success: a failed load may succeed later (e.g. after fixing a property)
         }
     }
@@ -77,7 +90,7 @@ public final class NativeLoader {
         return libName.replace('_', '-') + "-native";
     }
 
-    private static void doLoad(Class<?> anchor, String libName, String artifactId) {
+    private static void doLoad(Class<?> anchor, String libName, String artifactId, Consumer<String> systemLoad) {
         String property = LIBRARY_PROPERTY_PREFIX + libName;
         String explicit = System.getProperty(property);
         if (explicit != null && !explicit.isBlank()) {
@@ -86,7 +99,7 @@ public final class NativeLoader {
                 throw new UnsatisfiedLinkError("-D" + property + "=" + explicit + " names no file (" + file + " does not exist"
                         + " or is not a regular file)");
             }
-            loadFile(file, "-D" + property);
+            loadFile(systemLoad, file, "-D" + property);
             return;
         }
 
@@ -105,7 +118,7 @@ public final class NativeLoader {
                 URL url = loader.getResource(path);
                 if (url != null) {
                     byte[] content = read(url);
-                    new LibraryExtractor(ExtractionDirectories.fromSystem(), NativeLoader::loadFileWithoutContext, MountInfo::isNoexec)
+                    new LibraryExtractor(ExtractionDirectories.fromSystem(), f -> systemLoad.accept(f.toString()), MountInfo::isNoexec)
                             .extractAndLoad(p.libraryFileName(libName), content, url.toString());
                     return;
                 }
@@ -150,17 +163,12 @@ public final class NativeLoader {
         }
     }
 
-    private static void loadFile(Path file, String origin) {
+    private static void loadFile(Consumer<String> systemLoad, Path file, String origin) {
         try {
-            System.load(file.toString());
+            systemLoad.accept(file.toString());
         } catch (UnsatisfiedLinkError e) {
             throw linkError("Could not load native library " + file + " (from " + origin + "): " + e.getMessage(), e);
         }
-    }
-
-    /** The extractor adds its own context to the error, and needs the raw message to spot noexec mounts. */
-    private static void loadFileWithoutContext(Path file) {
-        System.load(file.toString());
     }
 
     private static UnsatisfiedLinkError linkError(String message, Throwable cause) {
