@@ -82,6 +82,13 @@ public final class LibraryPackager {
      */
     public TargetResult mergeUniversal(TargetSpec target, TargetOutputs out, List<TargetResult> earlier, String rustc,
                                        String progress) {
+        Path merged = out.stagedLibrary(target, libName);
+        boolean slicesUnchanged = UNIVERSAL_SLICES.stream().allMatch(triple -> earlier.stream().anyMatch(
+                r -> r.target().triple().equals(triple) && r.status() == TargetResult.Status.UP_TO_DATE));
+        if (slicesUnchanged && Files.isRegularFile(merged) && Files.isRegularFile(out.jar())) {
+            log.info(progress + ": up to date (" + out.jar().getFileName() + ")");
+            return TargetResult.packaged(target, true, "lipo", 0, merged, out.jar());
+        }
         out.discard(target);
         List<Path> slices = new ArrayList<>();
         for (String triple : UNIVERSAL_SLICES) {
@@ -95,7 +102,6 @@ public final class LibraryPackager {
             }
             slices.add(slice.get().library());
         }
-        Path merged = out.stagedLibrary(target, libName);
         try {
             Files.createDirectories(merged.getParent());
             FatMachOWriter.write(merged, slices);
