@@ -252,8 +252,16 @@ public final class NativeCache implements AutoCloseable {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Strict UTF-8 decoding: malformed bytes are an error, not replacement characters. */
+    /**
+     * Strict UTF-8 decoding: malformed bytes are an error, not replacement characters. The JDK's intrinsic
+     * decoder does the work; only a result holding U+FFFD (a replaced byte, or a genuine U+FFFD) is decoded
+     * again strictly to tell the two apart, so the common case allocates no decoder.
+     */
     private static String decode(byte[] bytes) {
+        String fast = new String(bytes, StandardCharsets.UTF_8);
+        if (fast.indexOf('\uFFFD') < 0) {
+            return fast;
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
