@@ -242,4 +242,16 @@ class NativeCacheTest {
             assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
         }
     }
+
+    @Test
+    void readingBytesThatAreNotUtf8AsAStringIsAnErrorNotReplacementCharacters() {
+        try (NativeCache cache = new NativeCache(4, Duration.ofMinutes(1))) {
+            cache.put("raw".getBytes(StandardCharsets.UTF_8), new byte[] {'o', 'k', (byte) 0xff});
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cache.get("raw"));
+            assertTrue(e.getMessage().contains("not valid UTF-8"), e.getMessage());
+            // a genuine U+FFFD is text like any other
+            cache.put("fffd", "a\uFFFDb");
+            assertEquals("a\uFFFDb", cache.get("fffd"));
+        }
+    }
 }
