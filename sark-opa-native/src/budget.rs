@@ -1,0 +1,781 @@
+//! Stack budgets: regorus recurses on its input, and a stack overflow in native code kills the JVM.
+//!
+//! Measured with regorus 0.5.0 (x86_64, release profile), and why each guard exists:
+//! - Its parser has no depth limit: every nesting level (`(`, `f(`, `a[b[`, `- -`) takes ~3.6 KiB
+//!   of stack and a comprehension ~6.7 KiB, so a few thousand brackets overflow any Java thread.
+//!   It also parses every `[` and `{` twice (as a comprehension, then as a literal), so parsing
+//!   time doubles with each level (16: ~50 ms, 24: seconds, 30: minutes). Evaluation recurses once
+//!   per link of an operator or reference chain (`1 + 1 + ...`, `a.b.c...`). [`scan`] bounds
+//!   nesting, operator chains and reference chains in the text before regorus sees it.
+//! - It does not reject recursive functions (`f(x) := f(x)` recurses until the stack is gone) and
+//!   evaluates a chain of dependent rules recursively (~3.2-3.8 KiB per rule, ~2.9 KiB per
+//!   function call). [`analyze`] walks the parsed modules, rejects recursion as OPA does, and
+//!   estimates the stack an evaluation can need, so that the store evaluates on the caller's (Java)
+//!   thread only when the estimate fits a budget, and on a thread with a large stack otherwise.
+//!
+//! The weights below over-estimate every measured cost by 1.5x to 3x (the test
+//! `inline_estimates_cover_the_stack_used` checks the worst shapes against a real stack).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use regorus::unstable::{Expr, Literal, LiteralStmt, Module, Query, Rule, RuleHead};
+
+/// Largest policy text accepted (as regorus' later releases do by default): with nesting bounded,
+/// this bounds parse time too.
+pub const MAX_POLICY_BYTES: usize = 1 << 20;
+/// Deepest bracket nesting accepted in policy and query text (bounds parse time and stack).
+pub const MAX_NESTING: usize = 16;
+/// Most binary or unary operators along one expression path (a chain is a left-deep tree).
+pub const MAX_OPERATORS: usize = 64;
+
+/// Estimated stack an evaluation may use on the calling thread. Java threads get 1 MiB by default
+/// on 64-bit platforms (`-Xss`); the rest is left for the Java frames below the native call.
+pub const INLINE_BUDGET: usize = 256 << 10;
+/// Evaluations estimated above [`INLINE_BUDGET`] run on a thread with this much stack.
+pub const EVAL_STACK: usize = 32 << 20;
+/// Policies estimated above this cannot be evaluated safely even there and are rejected at load.
+pub const MAX_POLICY_COST: usize = 16 << 20;
+/// Stack for compiling policies (parsing, regorus' analysis and [`analyze`] itself).
+pub const COMPILE_STACK: usize = 64 << 20;
+
+// Per-construct weights for evaluation, in bytes (measured cost in the comment).
+const HOP: usize = 6 << 10; // entering a rule or function (3-4.3 KiB)
+const NESTED_QUERY: usize = 3 << 10; // comprehension, `every` or `some ... in` body (1.7 KiB)
+const EXPR: usize = 1536; // one expression level (< 1 KiB)
+const OPERATOR: usize = 1 << 10; // one link of an operator or reference chain (0.2-0.6 KiB)
+
+// Queries are parsed on the evaluating thread, which costs more per level than evaluating them.
+const QUERY_BASE: usize = 32 << 10;
+const QUERY_NESTING: usize = 10 << 10; // parse 3.6 KiB (a comprehension 6.7 KiB) + evaluation
+const QUERY_OPERATOR: usize = 5 << 10; // a unary minus parses like a nesting level (3.6 KiB)
+
+/// What [`scan`] learned about a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Shape {
+    pub nesting: usize,
+    pub operators: usize,
+}
+
+impl Shape {
+    /// Stack estimate for parsing and evaluating this text as a query (rules it calls excluded).
+    pub fn query_cost(self) -> usize {
+        QUERY_BASE + self.nesting * QUERY_NESTING + self.operators * QUERY_OPERATOR
+    }
+}
+
+/// Scans Rego text the way its lexer does (comments, strings, raw strings) and measures the
+/// deepest bracket nesting and the longest operator chain; errors name the line and column.
+pub fn scan(text: &str, file: &str) -> Result<Shape, String> {
+    let mut chain = Chain::default();
+    let (mut line, mut col) = (1usize, 0usize);
+    let mut chars = text.chars().peekable();
+    let check = |chain: &mut Chain, line: usize, col: usize, operator: bool| {
+        chain
+            .token(operator)
+            .map_err(|what| format!("{file}:{line}:{col}: {what}"))
+    };
+
+    while let Some(c) = chars.next() {
+        col += 1;
+        if c == '\n' {
+            line += 1;
+            col = 0;
+            chain.pending_newline = true;
+            continue;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        let operator = match c {
+            '#' => {
+                while chars.next_if(|&n| n != '\n').is_some() {}
+                continue;
+            }
+            '"' => {
+                while let Some(n) = chars.next_if(|&n| n != '\n') {
+                    col += 1;
+                    if n == '\\' {
+                        chars.next_if(|&n| n != '\n');
+                        col += 1;
+                    } else if n == '"' {
+                        break;
+                    }
+                }
+                false
+            }
+            '`' => {
+                for n in chars.by_ref() {
+                    col += 1;
+                    if n == '\n' {
+                        line += 1;
+                        col = 0;
+                    } else if n == '`' {
+                        break;
+                    }
+                }
+                false
+            }
+            '(' | '[' | '{' => {
+                if c == '[' {
+                    // An index (`a[0]`) is a reference link: count it in the enclosing expression.
+                    check(&mut chain, line, col, true)?;
+                }
+                chain.open().map_err(|what| format!("{file}:{line}:{col}: {what}"))?;
+                continue;
+            }
+            ')' | ']' | '}' => {
+                chain.close();
+                false
+            }
+            ',' | ';' => {
+                chain.separate();
+                continue;
+            }
+            ':' | '=' | '!' | '<' | '>' => {
+                // `:` alone separates an object key from its value; `:=`, `==`, `<=`... operate.
+                let with_equals = chars.next_if_eq(&'=').is_some();
+                col += usize::from(with_equals);
+                c != ':' || with_equals
+            }
+            // `.` links a reference (`a.b.c`): ~300 B of stack per link when evaluated.
+            '+' | '-' | '*' | '/' | '%' | '&' | '|' | '.' => true,
+            c if c.is_ascii_digit() => {
+                // A number is one token: `1.5e-3` holds no operator.
+                let mut previous = c;
+                while let Some(n) = chars.next_if(|&n| {
+                    n.is_ascii_alphanumeric()
+                        || n == '.'
+                        || n == '_'
+                        || (matches!(n, '-' | '+') && matches!(previous, 'e' | 'E'))
+                }) {
+                    col += 1;
+                    previous = n;
+                }
+                false
+            }
+            c if c.is_alphanumeric() || c == '_' => {
+                let mut word = String::from(c);
+                while let Some(n) = chars.next_if(|&n| n.is_alphanumeric() || n == '_') {
+                    col += 1;
+                    word.push(n);
+                }
+                word == "in"
+            }
+            _ => false,
+        };
+        check(&mut chain, line, col, operator)?;
+    }
+    Ok(chain.shape)
+}
+
+/// Nesting and operator-chain bookkeeping for [`scan`].
+#[derive(Default)]
+struct Chain {
+    shape: Shape,
+    /// Operators counted in the enclosing groups (an operand in parentheses is one more level).
+    enclosing: Vec<usize>,
+    /// Operators in the current group since the last separator.
+    operators: usize,
+    last_was_operator: bool,
+    pending_newline: bool,
+}
+
+impl Chain {
+    fn open(&mut self) -> Result<(), String> {
+        if self.enclosing.len() == MAX_NESTING {
+            return Err(format!("brackets nested deeper than {MAX_NESTING} levels"));
+        }
+        self.enclosing.push(self.operators);
+        self.shape.nesting = self.shape.nesting.max(self.enclosing.len());
+        self.operators = 0;
+        self.last_was_operator = false;
+        self.pending_newline = false;
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        self.operators = self.enclosing.pop().unwrap_or(0);
+    }
+
+    fn separate(&mut self) {
+        self.operators = 0;
+        self.last_was_operator = false;
+        self.pending_newline = false;
+    }
+
+    fn token(&mut self, operator: bool) -> Result<(), String> {
+        // A newline ends a statement unless an operator ends the line or starts the next one.
+        if self.pending_newline && !operator && !self.last_was_operator {
+            self.operators = 0;
+        }
+        self.pending_newline = false;
+        self.last_was_operator = operator;
+        if operator {
+            self.operators += 1;
+            let chain = self.operators + self.enclosing.iter().sum::<usize>();
+            self.shape.operators = self.shape.operators.max(chain);
+            if chain > MAX_OPERATORS {
+                return Err(format!(
+                    "more than {MAX_OPERATORS} operators or reference links in one expression"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A rule or function definition, keyed by its path (`["data", "pkg", "rule"]`).
+struct Definition<'a> {
+    module: &'a Module,
+    rule: &'a Rule,
+    function: bool,
+    /// Names the definition declares (arguments, `:=`, `some`, `every`): not rule references.
+    locals: BTreeSet<String>,
+}
+
+/// The policy set being analysed: definitions by path, and per-definition results.
+struct Analysis<'a> {
+    definitions: BTreeMap<Vec<String>, Vec<usize>>,
+    all: Vec<Definition<'a>>,
+    /// `with f as g`: calling f may run g instead (indexes of f -> indexes of g).
+    replacements: BTreeMap<usize, BTreeSet<usize>>,
+    cost: Vec<Option<usize>>,
+    /// Definitions being costed, innermost last: meeting one again is recursion.
+    active: Vec<usize>,
+}
+
+/// Rejects recursion among rules and functions (OPA's rego_recursion_error) and returns the
+/// estimated stack needed to evaluate the costliest rule of `modules`.
+pub fn analyze<M: AsRef<Module>>(modules: &[M]) -> Result<usize, String> {
+    let mut analysis = Analysis {
+        definitions: BTreeMap::new(),
+        all: Vec::new(),
+        replacements: BTreeMap::new(),
+        cost: Vec::new(),
+        active: Vec::new(),
+    };
+    for module in modules {
+        let module = module.as_ref();
+        for rule in &module.policy {
+            let rule = rule.as_ref();
+            let function = match rule {
+                Rule::Spec { head, .. } => matches!(head, RuleHead::Func { .. }),
+                Rule::Default { args, .. } => !args.is_empty(),
+            };
+            let mut locals = BTreeSet::new();
+            declared_in_rule(rule, &mut locals);
+            let index = analysis.all.len();
+            analysis
+                .definitions
+                .entry(definition_path(module, rule))
+                .or_default()
+                .push(index);
+            analysis.all.push(Definition {
+                module,
+                rule,
+                function,
+                locals,
+            });
+        }
+    }
+    analysis.cost = vec![None; analysis.all.len()];
+    analysis.collect_replacements();
+    let mut worst = 0;
+    for index in 0..analysis.all.len() {
+        worst = worst.max(analysis.definition_cost(index)?);
+    }
+    Ok(worst)
+}
+
+impl<'a> Analysis<'a> {
+    fn definition_cost(&mut self, index: usize) -> Result<usize, String> {
+        if let Some(cost) = self.cost[index] {
+            return Ok(cost);
+        }
+        if let Some(start) = self.active.iter().position(|&i| i == index) {
+            return Err(self.recursion_error(start));
+        }
+        self.active.push(index);
+        let body = match self.all[index].rule {
+            Rule::Spec { head, bodies, .. } => {
+                let mut cost = match head {
+                    RuleHead::Compr { assign, .. } => self.opt_expr(index, assign.as_ref().map(|a| &*a.value))?,
+                    RuleHead::Set { key, .. } => self.opt_expr(index, key.as_deref())?,
+                    RuleHead::Func { args, assign, .. } => {
+                        let mut cost = self.opt_expr(index, assign.as_ref().map(|a| &*a.value))?;
+                        for arg in args {
+                            cost = cost.max(self.expr(index, arg)?);
+                        }
+                        cost
+                    }
+                };
+                for body in bodies {
+                    cost = cost.max(self.query(index, &body.query)?);
+                    if let Some(assign) = &body.assign {
+                        cost = cost.max(self.expr(index, &assign.value)?);
+                    }
+                }
+                cost
+            }
+            Rule::Default { value, .. } => self.expr(index, value)?,
+        };
+        // Evaluating f under `with f as g` runs g in its place.
+        let mut cost = HOP + body;
+        for g in self.replacements.get(&index).cloned().unwrap_or_default() {
+            cost = cost.max(HOP + self.definition_cost(g)?);
+        }
+        self.active.pop();
+        if cost > MAX_POLICY_COST {
+            return Err(format!(
+                "{}rules and functions depend on each other too deeply to evaluate safely \
+                 (estimated stack {} KiB, limit {} KiB)",
+                self.location(index),
+                cost >> 10,
+                MAX_POLICY_COST >> 10
+            ));
+        }
+        self.cost[index] = Some(cost);
+        Ok(cost)
+    }
+
+    fn opt_expr(&mut self, at: usize, expr: Option<&Expr>) -> Result<usize, String> {
+        expr.map_or(Ok(0), |e| self.expr(at, e))
+    }
+
+    fn query(&mut self, at: usize, query: &Query) -> Result<usize, String> {
+        let mut cost = 0;
+        for stmt in &query.stmts {
+            cost = cost.max(self.statement(at, stmt)?);
+        }
+        Ok(cost)
+    }
+
+    fn statement(&mut self, at: usize, stmt: &LiteralStmt) -> Result<usize, String> {
+        let mut cost = match &stmt.literal {
+            Literal::SomeVars { .. } => 0,
+            Literal::SomeIn {
+                key, value, collection, ..
+            } => {
+                let cost = self
+                    .expr(at, value)?
+                    .max(self.expr(at, collection)?)
+                    .max(self.opt_expr(at, key.as_deref())?);
+                NESTED_QUERY + cost
+            }
+            Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => self.expr(at, expr)?,
+            Literal::Every { domain, query, .. } => NESTED_QUERY + self.expr(at, domain)?.max(self.query(at, query)?),
+        };
+        for modifier in &stmt.with_mods {
+            cost = cost
+                .max(self.expr(at, &modifier.refr)?)
+                .max(self.expr(at, &modifier.r#as)?);
+        }
+        Ok(cost)
+    }
+
+    /// Estimated stack for evaluating `expr` inside definition `at`.
+    fn expr(&mut self, at: usize, expr: &Expr) -> Result<usize, String> {
+        let cost = match expr {
+            Expr::String { .. }
+            | Expr::RawString { .. }
+            | Expr::Number { .. }
+            | Expr::Bool { .. }
+            | Expr::Null { .. } => 0,
+            Expr::Var { .. } | Expr::RefDot { .. } | Expr::RefBrack { .. } => {
+                // A reference may evaluate every rule it names, contains or reads into.
+                let (root, indexes) = ref_parts(expr);
+                let mut cost = if matches!(root, Expr::Var { .. }) {
+                    self.references(at, expr, false)?
+                } else {
+                    self.expr(at, root)?
+                };
+                for index in indexes {
+                    cost = cost.max(self.expr(at, index)?);
+                }
+                // Evaluation recurses once per link (`a.b[c].d`: 3).
+                ref_links(expr) * OPERATOR + cost
+            }
+            Expr::Array { items, .. } | Expr::Set { items, .. } => self.max_of(at, items.iter().map(|e| &**e))?,
+            Expr::Object { fields, .. } => self.max_of(at, fields.iter().flat_map(|(_, k, v)| [&**k, &**v]))?,
+            Expr::ArrayCompr { term, query, .. } | Expr::SetCompr { term, query, .. } => {
+                NESTED_QUERY + self.expr(at, term)?.max(self.query(at, query)?)
+            }
+            Expr::ObjectCompr { key, value, query, .. } => {
+                NESTED_QUERY
+                    + self
+                        .expr(at, key)?
+                        .max(self.expr(at, value)?)
+                        .max(self.query(at, query)?)
+            }
+            Expr::Call { fcn, params, .. } => {
+                // Arguments and locals cannot shadow a function: resolve the name as is.
+                let (root, indexes) = ref_parts(fcn);
+                let mut cost = if matches!(root, Expr::Var { .. }) {
+                    self.references(at, fcn, true)?
+                } else {
+                    self.expr(at, root)?
+                };
+                for index in indexes {
+                    cost = cost.max(self.expr(at, index)?);
+                }
+                cost.max(self.max_of(at, params.iter().map(|e| &**e))?)
+            }
+            Expr::UnaryExpr { expr, .. } => self.expr(at, expr)?,
+            Expr::BinExpr { lhs, rhs, .. }
+            | Expr::BoolExpr { lhs, rhs, .. }
+            | Expr::ArithExpr { lhs, rhs, .. }
+            | Expr::AssignExpr { lhs, rhs, .. } => {
+                return Ok(OPERATOR + self.expr(at, lhs)?.max(self.expr(at, rhs)?));
+            }
+            Expr::Membership {
+                key, value, collection, ..
+            } => {
+                let cost = self
+                    .expr(at, value)?
+                    .max(self.expr(at, collection)?)
+                    .max(self.opt_expr(at, key.as_deref())?);
+                return Ok(OPERATOR + cost);
+            }
+        };
+        Ok(EXPR + cost)
+    }
+
+    fn max_of<'e>(&mut self, at: usize, exprs: impl Iterator<Item = &'e Expr>) -> Result<usize, String> {
+        let mut cost = 0;
+        for expr in exprs {
+            cost = cost.max(self.expr(at, expr)?);
+        }
+        Ok(cost)
+    }
+
+    /// The costliest definition a reference from definition `at` may evaluate.
+    fn references(&mut self, at: usize, expr: &Expr, call: bool) -> Result<usize, String> {
+        let definition = &self.all[at];
+        let shadowed = !call && root_name(expr).is_some_and(|root| definition.locals.contains(root));
+        if shadowed {
+            return Ok(0);
+        }
+        let mut cost = 0;
+        for index in self.referenced(definition.module, expr) {
+            cost = cost.max(self.definition_cost(index)?);
+        }
+        Ok(cost)
+    }
+
+    /// Definitions a reference may evaluate: those under its static path or above it.
+    fn referenced(&self, module: &Module, expr: &Expr) -> Vec<usize> {
+        let Some(path) = resolve(module, expr) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        // Definitions above the path: a rule whose value the reference reads into.
+        for len in 1..path.len() {
+            if let Some(indexes) = self.definitions.get(&path[..len]) {
+                found.extend(indexes);
+            }
+        }
+        // Definitions at or below the path (a package reference evaluates all its rules).
+        for (key, indexes) in self.definitions.range(path.clone()..) {
+            if !key.starts_with(&path) {
+                break;
+            }
+            found.extend(indexes);
+        }
+        found
+    }
+
+    /// `with f as g` anywhere in a rule body: a call of f may run g.
+    fn collect_replacements(&mut self) {
+        let mut replacements: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+        for definition in &self.all {
+            let mut modifiers = Vec::new();
+            with_modifiers_in_rule(definition.rule, &mut modifiers);
+            for (target, source) in modifiers {
+                let sources = self.referenced(definition.module, source);
+                for target in self.referenced(definition.module, target) {
+                    if self.all[target].function {
+                        replacements.entry(target).or_default().extend(sources.iter().copied());
+                    }
+                }
+            }
+        }
+        self.replacements = replacements;
+    }
+
+    fn recursion_error(&self, start: usize) -> String {
+        let cycle: Vec<String> = self.active[start..]
+            .iter()
+            .chain(std::iter::once(&self.active[start]))
+            .map(|&i| definition_path(self.all[i].module, self.all[i].rule).join("."))
+            .collect();
+        format!(
+            "{}recursion detected: {}",
+            self.location(self.active[start]),
+            cycle.join(" -> ")
+        )
+    }
+
+    fn location(&self, index: usize) -> String {
+        let span = self.all[index].rule.span();
+        format!("{}:{}:{}: ", span.source.file(), span.line, span.col)
+    }
+}
+
+/// `package a.b` + rule `c.d` -> ["data", "a", "b", "c", "d"].
+fn definition_path(module: &Module, rule: &Rule) -> Vec<String> {
+    let mut path = package_path(module);
+    path.extend(static_path(rule_refr(rule)).0);
+    path
+}
+
+/// Every local name a rule declares; over-collecting only hides a rule reference of the same name.
+fn declared_in_rule(rule: &Rule, out: &mut BTreeSet<String>) {
+    let args = match rule {
+        Rule::Spec {
+            head: RuleHead::Func { args, .. },
+            ..
+        }
+        | Rule::Default { args, .. } => &args[..],
+        Rule::Spec { .. } => &[],
+    };
+    args.iter().for_each(|a| vars_in(a, out));
+    visit_rule(rule, &mut |stmt| match &stmt.literal {
+        Literal::SomeVars { vars, .. } => out.extend(vars.iter().map(|v| v.text().to_string())),
+        Literal::SomeIn { key, value, .. } => {
+            key.iter().for_each(|k| vars_in(k, out));
+            vars_in(value, out);
+        }
+        Literal::Every { key, value, .. } => out.extend(key.iter().chain([value]).map(|v| v.text().to_string())),
+        Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => {
+            if let Expr::AssignExpr {
+                op: regorus::unstable::AssignOp::ColEq,
+                lhs,
+                ..
+            } = &**expr
+            {
+                vars_in(lhs, out);
+            }
+        }
+    });
+}
+
+/// `with` modifiers anywhere in a rule, as (target, replacement).
+fn with_modifiers_in_rule<'r>(rule: &'r Rule, out: &mut Vec<(&'r Expr, &'r Expr)>) {
+    visit_rule(rule, &mut |stmt| {
+        out.extend(stmt.with_mods.iter().map(|m| (&*m.refr, &*m.r#as)))
+    });
+}
+
+/// Calls `f` on every statement of a rule: in its bodies and in any query nested in its head,
+/// bodies or values (comprehensions, `every`).
+fn visit_rule<'r>(rule: &'r Rule, f: &mut impl FnMut(&'r LiteralStmt)) {
+    let mut exprs: Vec<&Expr> = Vec::new();
+    match rule {
+        Rule::Spec { head, bodies, .. } => {
+            match head {
+                RuleHead::Compr { assign, .. } => exprs.extend(assign.iter().map(|a| &*a.value)),
+                RuleHead::Set { key, .. } => exprs.extend(key.iter().map(|k| &**k)),
+                RuleHead::Func { args, assign, .. } => {
+                    exprs.extend(args.iter().map(|a| &**a).chain(assign.iter().map(|a| &*a.value)))
+                }
+            }
+            for body in bodies {
+                exprs.extend(body.assign.iter().map(|a| &*a.value));
+                visit_query(&body.query, f);
+            }
+        }
+        Rule::Default { value, .. } => exprs.push(value),
+    }
+    visit_exprs(exprs, f);
+}
+
+/// Calls `f` on every statement of `query` and of the queries nested in it.
+fn visit_query<'q>(query: &'q Query, f: &mut impl FnMut(&'q LiteralStmt)) {
+    for stmt in &query.stmts {
+        f(stmt);
+        let mut exprs: Vec<&Expr> = Vec::new();
+        match &stmt.literal {
+            Literal::SomeVars { .. } => {}
+            Literal::SomeIn {
+                key, value, collection, ..
+            } => exprs.extend(key.iter().map(|k| &**k).chain([&**value, &**collection])),
+            Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => exprs.push(expr),
+            Literal::Every { domain, query, .. } => {
+                exprs.push(domain);
+                visit_query(query, f);
+            }
+        }
+        for modifier in &stmt.with_mods {
+            exprs.extend([&*modifier.refr, &*modifier.r#as]);
+        }
+        visit_exprs(exprs, f);
+    }
+}
+
+/// Visits the queries of the comprehensions inside `exprs` (iteratively over expressions).
+fn visit_exprs<'q>(mut exprs: Vec<&'q Expr>, f: &mut impl FnMut(&'q LiteralStmt)) {
+    while let Some(expr) = exprs.pop() {
+        match expr {
+            Expr::ArrayCompr { term, query, .. } | Expr::SetCompr { term, query, .. } => {
+                exprs.push(term);
+                visit_query(query, f);
+            }
+            Expr::ObjectCompr { key, value, query, .. } => {
+                exprs.extend([&**key, &**value]);
+                visit_query(query, f);
+            }
+            other => children(other, &mut exprs),
+        }
+    }
+}
+
+/// The direct sub-expressions of `expr` (comprehension queries excluded).
+fn children<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match expr {
+        Expr::String { .. }
+        | Expr::RawString { .. }
+        | Expr::Number { .. }
+        | Expr::Bool { .. }
+        | Expr::Null { .. }
+        | Expr::Var { .. } => {}
+        Expr::Array { items, .. } | Expr::Set { items, .. } => out.extend(items.iter().map(|e| &**e)),
+        Expr::Object { fields, .. } => out.extend(fields.iter().flat_map(|(_, k, v)| [&**k, &**v])),
+        Expr::ArrayCompr { term, .. } | Expr::SetCompr { term, .. } => out.push(term),
+        Expr::ObjectCompr { key, value, .. } => out.extend([&**key, &**value]),
+        Expr::Call { fcn, params, .. } => out.extend(std::iter::once(&**fcn).chain(params.iter().map(|e| &**e))),
+        Expr::UnaryExpr { expr, .. } => out.push(expr),
+        Expr::RefDot { refr, .. } => out.push(refr),
+        Expr::RefBrack { refr, index, .. } => out.extend([&**refr, &**index]),
+        Expr::BinExpr { lhs, rhs, .. }
+        | Expr::BoolExpr { lhs, rhs, .. }
+        | Expr::ArithExpr { lhs, rhs, .. }
+        | Expr::AssignExpr { lhs, rhs, .. } => out.extend([&**lhs, &**rhs]),
+        Expr::Membership {
+            key, value, collection, ..
+        } => out.extend(key.iter().map(|k| &**k).chain([&**value, &**collection])),
+    }
+}
+
+/// Variable names in a pattern (`[x, {"k": y}]` -> x, y).
+fn vars_in(expr: &Expr, out: &mut BTreeSet<String>) {
+    let mut pending = vec![expr];
+    while let Some(expr) = pending.pop() {
+        match expr {
+            Expr::Var { span, .. } => {
+                out.insert(span.text().to_string());
+            }
+            Expr::Array { items, .. } => pending.extend(items.iter().map(|e| &**e)),
+            Expr::Object { fields, .. } => pending.extend(fields.iter().map(|(_, _, v)| &**v)),
+            _ => {}
+        }
+    }
+}
+
+fn root_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Var { span, .. } => Some(span.text()),
+        Expr::RefDot { refr, .. } | Expr::RefBrack { refr, .. } => root_name(refr),
+        _ => None,
+    }
+}
+
+fn rule_refr(rule: &Rule) -> &Expr {
+    match rule {
+        Rule::Spec {
+            head: RuleHead::Compr { refr, .. } | RuleHead::Set { refr, .. } | RuleHead::Func { refr, .. },
+            ..
+        }
+        | Rule::Default { refr, .. } => refr,
+    }
+}
+
+/// `package a.b` -> ["data", "a", "b"].
+fn package_path(module: &Module) -> Vec<String> {
+    let mut path = vec!["data".to_string()];
+    path.extend(static_path(&module.package.refr).0);
+    path
+}
+
+/// The leading static components of a reference (`a.b["c"][x].d` -> [a, b, c]), and whether the
+/// whole reference was static.
+fn static_path(expr: &Expr) -> (Vec<String>, bool) {
+    match expr {
+        Expr::Var { span, .. } => (vec![span.text().to_string()], true),
+        Expr::RefDot { refr, field, .. } => {
+            let (mut path, whole) = static_path(refr);
+            if whole {
+                path.push(field.0.text().to_string());
+            }
+            (path, whole)
+        }
+        Expr::RefBrack { refr, index, .. } => {
+            let (mut path, whole) = static_path(refr);
+            match (whole, index.as_ref()) {
+                (true, Expr::String { value, .. } | Expr::RawString { value, .. }) => {
+                    path.push(value.as_string().map(|s| s.to_string()).unwrap_or_default());
+                    (path, true)
+                }
+                _ => (path, false),
+            }
+        }
+        _ => (Vec::new(), false),
+    }
+}
+
+/// The root and the index expressions of a reference chain (`a[x].b[y]` -> a, [y, x]).
+fn ref_parts(mut expr: &Expr) -> (&Expr, Vec<&Expr>) {
+    let mut indexes = Vec::new();
+    loop {
+        match expr {
+            Expr::RefDot { refr, .. } => expr = refr,
+            Expr::RefBrack { refr, index, .. } => {
+                indexes.push(&**index);
+                expr = refr;
+            }
+            _ => return (expr, indexes),
+        }
+    }
+}
+
+fn ref_links(mut expr: &Expr) -> usize {
+    let mut links = 0;
+    while let Expr::RefDot { refr, .. } | Expr::RefBrack { refr, .. } = expr {
+        links += 1;
+        expr = refr;
+    }
+    links
+}
+
+/// The absolute path (`data...`) a reference in `module` reads, or None for input and locals.
+fn resolve(module: &Module, expr: &Expr) -> Option<Vec<String>> {
+    let (path, _) = static_path(expr);
+    let root = path.first()?;
+    if root == "data" {
+        return Some(path);
+    }
+    if root == "input" {
+        return None;
+    }
+    // `import data.x.y` binds y, `import data.x.y as z` binds z.
+    for import in &module.imports {
+        let (target, _) = static_path(&import.refr);
+        let alias = import
+            .r#as
+            .as_ref()
+            .map(|s| s.text().to_string())
+            .or_else(|| target.last().cloned());
+        if target.first().map(String::as_str) == Some("data") && alias.as_deref() == Some(root.as_str()) {
+            let mut resolved = target.clone();
+            resolved.extend(path[1..].iter().cloned());
+            return Some(resolved);
+        }
+    }
+    // Otherwise a rule of the same package (or a local variable or builtin, which match nothing
+    // unless a rule has the same name: then the estimate only grows).
+    let mut resolved = package_path(module);
+    resolved.extend(path);
+    Some(resolved)
+}
+
+#[cfg(test)]
+mod tests;

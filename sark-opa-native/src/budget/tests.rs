@@ -1,0 +1,167 @@
+use super::*;
+
+/// Parses and analyses on a large stack, as the store does.
+fn analyze_text(rego: &str) -> Result<usize, String> {
+    let rego = rego.to_string();
+    let worker = std::thread::Builder::new().stack_size(COMPILE_STACK).spawn(move || {
+        let mut engine = regorus::Engine::new();
+        engine.add_policy("p.rego".into(), rego).map_err(|e| e.to_string())?;
+        analyze(engine.get_modules())
+    });
+    worker.unwrap().join().unwrap()
+}
+
+#[test]
+fn scan_measures_nesting_and_operator_chains() {
+    assert_eq!(
+        scan("data.a.b", "q").unwrap(),
+        Shape {
+            nesting: 0,
+            operators: 2
+        }
+    );
+    assert_eq!(
+        scan("input.a + 1 == 3", "q").unwrap(),
+        Shape {
+            nesting: 0,
+            operators: 3
+        }
+    );
+    assert_eq!(scan("count([x | x := input.a[_]]) > 0", "q").unwrap().nesting, 3);
+    // Numbers are single tokens; brackets and operators in strings and comments do not count.
+    assert_eq!(scan("1.5e-3 + 2E+4", "q").unwrap().operators, 1);
+    let quoted = format!(
+        "x := \"{}\" # {}\ny := `{}`",
+        "[".repeat(100),
+        "(".repeat(100),
+        "{+\n".repeat(100)
+    );
+    assert_eq!(
+        scan(&quoted, "q").unwrap(),
+        Shape {
+            nesting: 0,
+            operators: 1
+        }
+    );
+    assert_eq!(scan(r#"x := "a\"[[[""#, "q").unwrap().nesting, 0);
+}
+
+#[test]
+fn scan_limits_reference_chains() {
+    assert!(scan(&format!("input{}", ".a".repeat(MAX_OPERATORS)), "q").is_ok());
+    let error = scan(&format!("input{}", ".a".repeat(MAX_OPERATORS + 1)), "q").unwrap_err();
+    assert!(error.contains("more than 64 operators or reference links"), "{error}");
+    assert!(scan(&format!("input{}", "[0]".repeat(MAX_OPERATORS + 1)), "q").is_err());
+}
+
+#[test]
+fn scan_rejects_deep_nesting_with_position() {
+    let deep = format!(
+        "package p\nx := {}1{}",
+        "[".repeat(MAX_NESTING + 1),
+        "]".repeat(MAX_NESTING + 1)
+    );
+    let error = scan(&deep, "p.rego").unwrap_err();
+    assert!(
+        error.starts_with("p.rego:2:22: brackets nested deeper than 16"),
+        "{error}"
+    );
+    let ok = format!("x := {}1{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+    assert_eq!(scan(&ok, "q").unwrap().nesting, MAX_NESTING);
+    assert!(scan(&"[".repeat(20_000), "q").is_err());
+}
+
+#[test]
+fn scan_counts_chains_across_lines_but_not_across_statements() {
+    let chain = |n: usize, sep: &str| format!("x := {}", vec!["1"; n].join(sep));
+    assert!(scan(&chain(MAX_OPERATORS, "+"), "q").is_ok()); // `:=` plus 63 `+`
+    assert!(scan(&chain(MAX_OPERATORS + 1, "+"), "q").is_err());
+    assert!(scan(&chain(MAX_OPERATORS + 1, "\n+ "), "q").is_err());
+    assert!(scan(&chain(MAX_OPERATORS + 1, " +\n"), "q").is_err());
+    // Operators inside parentheses add to the chain around them.
+    assert!(scan(&format!("x := 1 + ({})", vec!["1"; MAX_OPERATORS].join("+")), "q").is_err());
+    // Statements on their own lines or separated by `;` or `,` start afresh.
+    let body = (0..500)
+        .map(|i| format!("  x{i} := {i} + 1"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(scan(&format!("package p\nallow if {{\n{body}\n}}\n"), "p").is_ok());
+    assert!(scan(
+        &(0..500).map(|i| format!("x{i} == 1")).collect::<Vec<_>>().join("; "),
+        "q"
+    )
+    .is_ok());
+    assert!(scan(&format!("x := {}1", "- ".repeat(MAX_OPERATORS)), "q").is_err());
+    assert!(scan("x := {1, 2} | {3}; y := 1 in [1]", "q").is_ok());
+}
+
+#[test]
+fn recursive_functions_are_rejected() {
+    let error = analyze_text("package p\nf(x) := y if { y := f(x) }\nr := f(1)\n").unwrap_err();
+    assert!(error.contains("recursion detected: data.p.f -> data.p.f"), "{error}");
+    let error = analyze_text("package p\nf(x) := g(x)\ng(x) := f(x)\n").unwrap_err();
+    assert!(error.contains("data.p.f -> data.p.g -> data.p.f"), "{error}");
+    // Through an import alias and an absolute reference.
+    let error = analyze_text("package p\nimport data.p as me\nf(x) := me.g(x)\ng(x) := data.p.f(x)\n").unwrap_err();
+    assert!(error.contains("recursion detected"), "{error}");
+    // `with f as g` where g calls f.
+    let error = analyze_text("package p\nf(x) := 1\ng(x) := f(x)\nr := y if { y := f(1) with f as g }\n").unwrap_err();
+    assert!(error.contains("recursion detected"), "{error}");
+    // ... also when the `with` sits in a comprehension in a rule's value.
+    let error = analyze_text("package p\nf(x) := 1\ng(x) := f(x)\nr := [y | y := f(1) with f as g]\n").unwrap_err();
+    assert!(error.contains("data.p.f -> data.p.g -> data.p.f"), "{error}");
+}
+
+#[test]
+fn recursive_rules_are_rejected() {
+    let error = analyze_text("package p\na := b\nb := a\n").unwrap_err();
+    assert!(
+        error.starts_with("p.rego:2:1: recursion detected: data.p.a -> data.p.b -> data.p.a"),
+        "{error}"
+    );
+    assert!(analyze_text("package p\nall := data.p\n")
+        .unwrap_err()
+        .contains("recursion"));
+}
+
+#[test]
+fn locals_that_share_a_rule_name_are_not_references() {
+    // `user` is both a rule and normalize's argument; OPA accepts this, so must we.
+    let policy = "package p\nuser := normalize(input.user)\nnormalize(user) := lower(user)\n\
+                  admins contains user if { some user in input.users }\n\
+                  x := y if { y := user }\ny := 1 if { every y in [1] { y > 0 } }\n";
+    analyze_text(policy).unwrap();
+}
+
+#[test]
+fn cost_grows_with_dependency_depth() {
+    let chain = |n: usize| {
+        let mut p = String::from("package p\n");
+        for i in 0..n {
+            p += &format!("r{i} := r{} + 1\n", i + 1);
+        }
+        p + &format!("r{n} := 0\n")
+    };
+    let shallow = analyze_text(&chain(2)).unwrap();
+    let deep = analyze_text(&chain(40)).unwrap();
+    assert!(deep > shallow + 38 * HOP, "{shallow} {deep}");
+    let error = analyze_text(&chain(3000)).unwrap_err();
+    assert!(error.contains("depend on each other too deeply"), "{error}");
+}
+
+#[test]
+fn other_packages_and_builtins_resolve() {
+    let mut engine = regorus::Engine::new();
+    engine
+        .add_policy("lib.rego".into(), "package lib\nf(x) := x + 1\n".into())
+        .unwrap();
+    engine
+        .add_policy(
+            "app.rego".into(),
+            "package app\nimport data.lib\nr := lib.f(count([1]))\n".into(),
+        )
+        .unwrap();
+    let cost = analyze(engine.get_modules()).unwrap();
+    // app.r -> lib.f: two hops.
+    assert!(cost >= 2 * HOP, "{cost}");
+}

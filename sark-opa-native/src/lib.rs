@@ -1,0 +1,229 @@
+//! sark-opa: JNI bindings of `dev.sark.opa.PolicyEngine` on regorus.
+//!
+//! The engine logic lives in [`store`] (no JNI, unit-tested with `cargo test`); [`budget`] keeps
+//! regorus' recursion within the stack. This file only converts arguments and errors. Every entry
+//! point runs through `sark_jni_support::guard`, so an error or a panic becomes a Java exception.
+//!
+//! Text crosses the boundary as UTF-8 `byte[]` (JNI's modified UTF-8 would mangle NUL and
+//! supplementary characters). The Java object owns a `Box<PolicyStore>` as a `long` handle: `close`
+//! only empties the store (so calls racing with it fail cleanly), and a `java.lang.ref.Cleaner`
+//! calls `nativeFree` once the PolicyEngine is unreachable, so no call can see freed memory.
+
+pub mod budget;
+pub mod compat;
+pub mod store;
+
+use jni::objects::{JByteArray, JClass};
+use jni::sys::{jboolean, jbyteArray, jint, jlong, JNI_FALSE, JNI_TRUE};
+use jni::JNIEnv;
+use sark_jni_support::{bytes_to_java, guard, utf8_from_java, JavaError, JavaResult, ILLEGAL_ARGUMENT, ILLEGAL_STATE};
+
+use store::{PolicyStore, RegoVersion, StoreError};
+
+const POLICY_EXCEPTION: &str = "dev/sark/opa/PolicyException";
+const COMPILATION_EXCEPTION: &str = "dev/sark/opa/PolicyCompilationException";
+const EVALUATION_EXCEPTION: &str = "dev/sark/opa/PolicyEvaluationException";
+
+impl From<StoreError> for JavaError {
+    fn from(error: StoreError) -> Self {
+        let class = match &error {
+            StoreError::Argument(_) => ILLEGAL_ARGUMENT,
+            StoreError::Closed => ILLEGAL_STATE,
+            StoreError::Compilation(_) => COMPILATION_EXCEPTION,
+            StoreError::Evaluation(_) => EVALUATION_EXCEPTION,
+            StoreError::Document(_) => POLICY_EXCEPTION,
+        };
+        JavaError::new(class, error.to_string())
+    }
+}
+
+/// The store behind a handle from `nativeCreate`. Java passes only live handles: the object that
+/// owns one is reachable during every call (reachabilityFence), and the Cleaner frees it after.
+fn store<'a>(handle: jlong) -> JavaResult<&'a PolicyStore> {
+    let pointer = handle as *const PolicyStore;
+    if pointer.is_null() {
+        return Err(JavaError::illegal_state("policy engine handle is null"));
+    }
+    // SAFETY: see above; the store is Sync, so concurrent calls may share the reference.
+    Ok(unsafe { &*pointer })
+}
+
+/// Optional text: a null array means "absent".
+fn optional_utf8(env: &JNIEnv, array: &JByteArray, what: &str) -> JavaResult<Option<String>> {
+    if array.is_null() {
+        return Ok(None);
+    }
+    utf8_from_java(env, array, what).map(Some)
+}
+
+fn boolean(value: bool) -> jboolean {
+    if value {
+        JNI_TRUE
+    } else {
+        JNI_FALSE
+    }
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeCreate(
+    mut env: JNIEnv,
+    _class: JClass,
+    version: jint,
+) -> jlong {
+    guard(&mut env, 0, |_| {
+        let version = match version {
+            0 => RegoVersion::V0,
+            1 => RegoVersion::V1,
+            other => return Err(JavaError::illegal_argument(format!("unknown Rego version {other}"))),
+        };
+        Ok(Box::into_raw(Box::new(PolicyStore::new(version)?)) as jlong)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeLoadPolicy(
+    mut env: JNIEnv,
+    _class: JClass,
+    handle: jlong,
+    name: JByteArray,
+    rego: JByteArray,
+) {
+    guard(&mut env, (), |env| {
+        let name = utf8_from_java(env, &name, "policy name")?;
+        let rego = utf8_from_java(env, &rego, "policy source")?;
+        Ok(store(handle)?.load_policy(&name, &rego)?)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeAddData(
+    mut env: JNIEnv,
+    _class: JClass,
+    handle: jlong,
+    json: JByteArray,
+) {
+    guard(&mut env, (), |env| {
+        let json = utf8_from_java(env, &json, "data JSON")?;
+        Ok(store(handle)?.add_data(&json)?)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeEvaluate(
+    mut env: JNIEnv,
+    _class: JClass,
+    handle: jlong,
+    query: JByteArray,
+    input: JByteArray,
+) -> jbyteArray {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        let query = utf8_from_java(env, &query, "query")?;
+        let input = optional_utf8(env, &input, "input JSON")?;
+        let json = store(handle)?.evaluate_json(&query, input.as_deref())?;
+        Ok(bytes_to_java(env, json.as_bytes())?.into_raw())
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeIsAllowed(
+    mut env: JNIEnv,
+    _class: JClass,
+    handle: jlong,
+    query: JByteArray,
+    input: JByteArray,
+) -> jboolean {
+    guard(&mut env, JNI_FALSE, |env| {
+        let query = utf8_from_java(env, &query, "query")?;
+        let input = optional_utf8(env, &input, "input JSON")?;
+        Ok(boolean(store(handle)?.is_allowed(&query, input.as_deref())?))
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeHasPolicy(
+    mut env: JNIEnv,
+    _class: JClass,
+    handle: jlong,
+    name: JByteArray,
+) -> jboolean {
+    guard(&mut env, JNI_FALSE, |env| {
+        let name = utf8_from_java(env, &name, "policy name")?;
+        Ok(boolean(store(handle)?.has_policy(&name)?))
+    })
+}
+
+/// Policy names, each as a 4-byte big-endian length and its UTF-8 bytes (names may hold any
+/// character, so no separator would do).
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativePolicies(
+    mut env: JNIEnv,
+    _class: JClass,
+    handle: jlong,
+) -> jbyteArray {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        let mut encoded = Vec::new();
+        for name in store(handle)?.policies()? {
+            let length = u32::try_from(name.len()).map_err(|_| JavaError::illegal_state("policy name too long"))?;
+            encoded.extend_from_slice(&length.to_be_bytes());
+            encoded.extend_from_slice(name.as_bytes());
+        }
+        Ok(bytes_to_java(env, &encoded)?.into_raw())
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeRemovePolicy(
+    mut env: JNIEnv,
+    _class: JClass,
+    handle: jlong,
+    name: JByteArray,
+) {
+    guard(&mut env, (), |env| {
+        let name = utf8_from_java(env, &name, "policy name")?;
+        Ok(store(handle)?.remove_policy(&name)?)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeClearPolicies(
+    mut env: JNIEnv,
+    _class: JClass,
+    handle: jlong,
+) {
+    guard(&mut env, (), |_| Ok(store(handle)?.clear_policies()?))
+}
+
+/// Drops policies and data; the store stays allocated until `nativeFree`.
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeClose(mut env: JNIEnv, _class: JClass, handle: jlong) {
+    guard(&mut env, (), |_| {
+        store(handle)?.close();
+        Ok(())
+    })
+}
+
+/// Called once, by the Cleaner, when no Java code can reach the handle any more.
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeFree(mut env: JNIEnv, _class: JClass, handle: jlong) {
+    guard(&mut env, (), |_| {
+        let pointer = handle as *mut PolicyStore;
+        if !pointer.is_null() {
+            // SAFETY: the pointer came from Box::into_raw in nativeCreate and is freed only here.
+            drop(unsafe { Box::from_raw(pointer) });
+        }
+        Ok(())
+    })
+}
+
+/// Test hook: panics with `message`, to prove a panic becomes a Java exception.
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativePanicForTest(
+    mut env: JNIEnv,
+    _class: JClass,
+    message: JByteArray,
+) {
+    guard(&mut env, (), |env| {
+        let message = utf8_from_java(env, &message, "message")?;
+        panic!("{message}");
+    })
+}

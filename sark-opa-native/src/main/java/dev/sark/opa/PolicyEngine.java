@@ -1,0 +1,267 @@
+package dev.sark.opa;
+
+import dev.sark.loader.NativeLoader;
+
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * An embedded Open Policy Agent (Rego) engine, backed by the regorus interpreter in native code.
+ *
+ * <p>Policies are loaded by name and compiled at once. Policies and data form an immutable snapshot
+ * that changes are swapped in atomically: any number of threads may evaluate concurrently, without a
+ * lock, while others load policies; a change that fails leaves the previous snapshot answering.
+ *
+ * <p>{@code inputJson} may be {@code null}: the query then runs without input, and {@code input} is
+ * undefined in it (so {@code input.user == "admin"} is undefined and a rule depending on it is not
+ * satisfied) - the same as {@code opa eval} without {@code --input}.
+ *
+ * <p>Bad arguments (null, or an empty name, source or query) throw {@link IllegalArgumentException};
+ * every call after {@link #close()} throws {@link IllegalStateException}.
+ *
+ * <p>Limits that keep native code from overflowing the thread's stack or parsing for minutes: Rego
+ * nested deeper than 16 brackets, with more than 64 operators or reference links in one expression, or
+ * larger than 1 MiB is rejected; JSON nested deeper than 128 levels is a {@link PolicyException};
+ * recursive rules and functions are rejected at load time, as OPA does. Evaluation runs on the calling
+ * thread (which should have the JVM's default stack, 1 MiB on 64-bit platforms, or at least 512 KiB);
+ * rules that depend on each other very deeply are evaluated on a native thread with a large stack.
+ *
+ * <p>The engine is regorus 0.5.0, which differs from OPA in a few places: a function in another
+ * package must be called by its full path ({@code data.lib.f(x)}, not through an import), {@code
+ * sprintf} ignores precision ({@code %.2f}), {@code count} of a string counts UTF-16 code units, and
+ * {@code upper} uses full Unicode case mapping ({@code "ß"} becomes {@code "SS"}).
+ */
+public final class PolicyEngine implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private static volatile boolean loaded;
+
+    private final long handle;
+    private final Cleaner.Cleanable freeNative;
+    private volatile boolean closed;
+
+    /** An engine for Rego v1 (OPA 1.x) policies. */
+    public PolicyEngine() {
+        this(RegoVersion.V1);
+    }
+
+    /** An engine for policies in {@code version}'s syntax. */
+    public PolicyEngine(RegoVersion version) {
+        if (version == null) {
+            throw new IllegalArgumentException("version must not be null");
+        }
+        ensureLoaded();
+        handle = nativeCreate(version == RegoVersion.V0 ? 0 : 1);
+        // The action captures only the handle: capturing `this` would keep the engine reachable forever.
+        long h = handle;
+        freeNative = CLEANER.register(this, () -> nativeFree(h));
+    }
+
+    /**
+     * Compiles {@code rego} and publishes it under {@code name}, replacing a policy of that name.
+     *
+     * @throws PolicyCompilationException when the policy (or the policy set it joins) does not compile;
+     *     the engine then keeps answering with the previous policies
+     */
+    public void loadPolicy(String name, String rego) {
+        byte[] nameBytes = nonEmpty(name, "policy name");
+        byte[] regoBytes = nonEmpty(rego, "policy source");
+        checkOpen();
+        try {
+            nativeLoadPolicy(handle, nameBytes, regoBytes);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Deep-merges a JSON object into the data document ({@code data}).
+     *
+     * @throws PolicyException when {@code json} is malformed, not an object or conflicts with the data
+     *     already there; the data document is then unchanged
+     */
+    public void addData(String json) {
+        byte[] bytes = utf8(json, "data JSON");
+        checkOpen();
+        try {
+            nativeAddData(handle, bytes);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Evaluates {@code query} (a rule path like {@code data.authz.allow} or any Rego expression) and
+     * returns the JSON text of the first expression of the first result, or {@code "false"} when the
+     * query is undefined.
+     *
+     * @param inputJson the input document, or {@code null} for none
+     * @throws PolicyException when {@code inputJson} is malformed
+     * @throws PolicyEvaluationException when the query does not parse or evaluation fails
+     */
+    public String evaluate(String query, String inputJson) {
+        byte[] queryBytes = nonEmpty(query, "query");
+        byte[] inputBytes = inputJson == null ? null : inputJson.getBytes(StandardCharsets.UTF_8);
+        checkOpen();
+        try {
+            return new String(nativeEvaluate(handle, queryBytes, inputBytes), StandardCharsets.UTF_8);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Whether {@code query}'s value is the JSON boolean {@code true}; errors as for {@link #evaluate}. */
+    public boolean isAllowed(String query, String inputJson) {
+        byte[] queryBytes = nonEmpty(query, "query");
+        byte[] inputBytes = inputJson == null ? null : inputJson.getBytes(StandardCharsets.UTF_8);
+        checkOpen();
+        try {
+            return nativeIsAllowed(handle, queryBytes, inputBytes);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    public boolean hasPolicy(String name) {
+        byte[] bytes = nonEmpty(name, "policy name");
+        checkOpen();
+        try {
+            return nativeHasPolicy(handle, bytes);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** The names of the loaded policies, sorted; a snapshot that later changes do not affect. */
+    public Set<String> policies() {
+        checkOpen();
+        byte[] encoded;
+        try {
+            encoded = nativePolicies(handle);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+        // Each name is a 4-byte big-endian length followed by its UTF-8 bytes.
+        TreeSet<String> names = new TreeSet<>();
+        ByteBuffer buffer = ByteBuffer.wrap(encoded);
+        while (buffer.hasRemaining()) {
+            int length = buffer.getInt();
+            names.add(new String(encoded, buffer.position(), length, StandardCharsets.UTF_8));
+            buffer.position(buffer.position() + length);
+        }
+        return Collections.unmodifiableSortedSet(names);
+    }
+
+    /**
+     * Removes the policy named {@code name}; an unknown name is ignored.
+     *
+     * @throws PolicyCompilationException when the remaining policies no longer compile without it
+     *     (one called a function it defined); nothing is removed then
+     */
+    public void removePolicy(String name) {
+        byte[] bytes = nonEmpty(name, "policy name");
+        checkOpen();
+        try {
+            nativeRemovePolicy(handle, bytes);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Removes every policy; the data document stays. */
+    public void clearPolicies() {
+        checkOpen();
+        try {
+            nativeClearPolicies(handle);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Releases the policies and data. Idempotent. Evaluations already running on other threads finish;
+     * calls that start later throw {@link IllegalStateException}. The small native remainder is freed
+     * once this object is unreachable, so a call racing with close never touches freed memory.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            nativeClose(handle);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the policy engine is closed");
+        }
+    }
+
+    private static byte[] nonEmpty(String text, String what) {
+        byte[] bytes = utf8(text, what);
+        if (bytes.length == 0) {
+            throw new IllegalArgumentException(what + " must not be empty");
+        }
+        return bytes;
+    }
+
+    /** UTF-8, not JNI's modified UTF-8, so NUL and supplementary characters cross unchanged. */
+    private static byte[] utf8(String text, String what) {
+        if (text == null) {
+            throw new IllegalArgumentException(what + " must not be null");
+        }
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void ensureLoaded() {
+        if (!loaded) {
+            synchronized (PolicyEngine.class) {
+                if (!loaded) {
+                    // System.load called from this class binds the library to this class's loader
+                    NativeLoader.load(PolicyEngine.class, "sark_opa", "sark-opa-native", path -> System.load(path));
+                    loaded = true;
+                }
+            }
+        }
+    }
+
+    /** Test hook: makes the native library panic with {@code message}. */
+    static void panicForTest(String message) {
+        ensureLoaded();
+        nativePanicForTest(message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static native long nativeCreate(int version);
+
+    private static native void nativeLoadPolicy(long handle, byte[] name, byte[] rego);
+
+    private static native void nativeAddData(long handle, byte[] json);
+
+    private static native byte[] nativeEvaluate(long handle, byte[] query, byte[] input);
+
+    private static native boolean nativeIsAllowed(long handle, byte[] query, byte[] input);
+
+    private static native boolean nativeHasPolicy(long handle, byte[] name);
+
+    private static native byte[] nativePolicies(long handle);
+
+    private static native void nativeRemovePolicy(long handle, byte[] name);
+
+    private static native void nativeClearPolicies(long handle);
+
+    private static native void nativeClose(long handle);
+
+    private static native void nativeFree(long handle);
+
+    private static native void nativePanicForTest(byte[] message);
+}

@@ -1,0 +1,406 @@
+//! The policy store behind one Java `PolicyEngine`, free of JNI so `cargo test` can exercise it.
+//!
+//! Readers never wait for writers: the current policies and data live in an immutable, fully
+//! prepared [`Snapshot`] behind an `Arc`. An evaluation clones that `Arc` (a read lock held only for
+//! the clone), then clones the snapshot's regorus `Engine` (reference-count bumps: modules, schedule
+//! and data are shared) and evaluates on its private copy. A change builds and prepares a complete
+//! new snapshot outside the lock and swaps it in, so a failed change leaves the old one answering.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use regorus::{Engine, Value};
+
+use crate::{budget, compat};
+
+/// Which Rego dialect policies are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegoVersion {
+    /// OPA 0.x syntax: `allow { ... }`, `default allow = false`.
+    V0,
+    /// OPA 1.x syntax (`if`, `contains`); `import rego.v1` is accepted.
+    V1,
+}
+
+/// What went wrong, by the Java exception it becomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// A bad argument (empty name, source or query): IllegalArgumentException.
+    Argument(String),
+    /// The store was closed: IllegalStateException.
+    Closed,
+    /// A policy does not parse or compile: PolicyCompilationException.
+    Compilation(String),
+    /// Evaluation failed at run time (or the query is malformed): PolicyEvaluationException.
+    Evaluation(String),
+    /// Malformed or conflicting input or data JSON: PolicyException.
+    Document(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Closed => f.write_str("the policy engine is closed"),
+            StoreError::Argument(m)
+            | StoreError::Compilation(m)
+            | StoreError::Evaluation(m)
+            | StoreError::Document(m) => f.write_str(m),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything one evaluation needs, immutable once published.
+struct Snapshot {
+    /// Policy sources by name; a BTreeMap so modules load, and names list, in a stable order.
+    policies: BTreeMap<String, String>,
+    /// The merged data document (regorus values share structure, so clones are cheap).
+    data: Value,
+    /// Policies and data loaded and prepared: clones of it evaluate without re-analysis.
+    engine: Engine,
+    /// Estimated stack for evaluating its costliest rule (see `budget`).
+    cost: usize,
+}
+
+/// One policy engine: the published snapshot, and a lock that serialises writers.
+pub struct PolicyStore {
+    version: RegoVersion,
+    /// `None` once closed. Held only to clone or replace the `Arc`, never while compiling.
+    current: RwLock<Option<Arc<Snapshot>>>,
+    /// Writers read-modify-write the snapshot; without this, two concurrent loadPolicy calls could
+    /// each start from the same old snapshot and one policy would be lost.
+    writer: Mutex<()>,
+}
+
+// The store is shared by every Java thread that calls the engine.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<PolicyStore>();
+};
+
+impl PolicyStore {
+    pub fn new(version: RegoVersion) -> StoreResult<Self> {
+        let empty = Snapshot::build(version, BTreeMap::new(), Value::new_object()).map_err(StoreError::Compilation)?;
+        Ok(PolicyStore {
+            version,
+            current: RwLock::new(Some(Arc::new(empty))),
+            writer: Mutex::new(()),
+        })
+    }
+
+    /// Compiles `source` together with the other policies and publishes the result; on any error
+    /// the previous snapshot stays in place (replacement by name is atomic).
+    pub fn load_policy(&self, name: &str, source: &str) -> StoreResult<()> {
+        non_empty(name, "policy name")?;
+        non_empty(source, "policy source")?;
+        if source.len() > budget::MAX_POLICY_BYTES {
+            return Err(StoreError::Compilation(format!(
+                "{name}: policy is {} bytes, more than the limit of {} bytes",
+                source.len(),
+                budget::MAX_POLICY_BYTES
+            )));
+        }
+        budget::scan(source, name).map_err(StoreError::Compilation)?;
+        self.update(|policies, _| {
+            policies.insert(name.to_string(), source.to_string());
+            Ok(())
+        })
+        .map_err(|e| self.explain_version(e))
+    }
+
+    /// Deep-merges a JSON object into the data document (an error leaves the data unchanged).
+    pub fn add_data(&self, json: &str) -> StoreResult<()> {
+        let value = parse_json(json, "data")?;
+        if value.as_object().is_err() {
+            return Err(StoreError::Document("data must be a JSON object".into()));
+        }
+        self.update(|_, data| {
+            *data = deep_merge(data, value, &mut Vec::new()).map_err(StoreError::Document)?;
+            Ok(())
+        })
+    }
+
+    /// Removes a policy; removing an unknown name does nothing. Fails, changing nothing, when the
+    /// remaining policies no longer compile (one called a function the removed one defined).
+    pub fn remove_policy(&self, name: &str) -> StoreResult<()> {
+        non_empty(name, "policy name")?;
+        if !self.snapshot()?.policies.contains_key(name) {
+            return Ok(());
+        }
+        self.update(|policies, _| {
+            policies.remove(name);
+            Ok(())
+        })
+    }
+
+    /// Removes every policy; the data document stays.
+    pub fn clear_policies(&self) -> StoreResult<()> {
+        self.update(|policies, _| {
+            policies.clear();
+            Ok(())
+        })
+    }
+
+    pub fn has_policy(&self, name: &str) -> StoreResult<bool> {
+        Ok(self.snapshot()?.policies.contains_key(name))
+    }
+
+    /// Policy names in sorted (byte-wise UTF-8) order.
+    pub fn policies(&self) -> StoreResult<Vec<String>> {
+        Ok(self.snapshot()?.policies.keys().cloned().collect())
+    }
+
+    /// Evaluates `query` and hands the first expression of its first result (`None` when
+    /// undefined) to `finish`. `input = None` leaves `input` undefined.
+    ///
+    /// Runs on the calling thread when the stack estimate fits [`budget::INLINE_BUDGET`], else on
+    /// a thread with a large stack; `finish` runs there too, since a deep value is deep to
+    /// serialize and to drop as well.
+    fn evaluate_with<R: Send>(
+        &self,
+        query: &str,
+        input: Option<&str>,
+        finish: impl FnOnce(Option<Value>) -> StoreResult<R> + Send,
+    ) -> StoreResult<R> {
+        non_empty(query, "query")?;
+        let shape = budget::scan(query, "<query>").map_err(StoreError::Evaluation)?;
+        // Parse the input before anything else: it is the likeliest error and needs no engine.
+        let input = input.map(|json| parse_json(json, "input")).transpose()?;
+        let snapshot = self.snapshot()?;
+        let cost = shape.query_cost() + snapshot.cost;
+        let evaluate = move || {
+            let mut engine = snapshot.engine.clone();
+            if let Some(input) = input {
+                engine.set_input(input);
+            }
+            finish(first_value(&mut engine, query)?)
+        };
+        if cost <= budget::INLINE_BUDGET {
+            evaluate()
+        } else {
+            on_stack(budget::EVAL_STACK, evaluate).map_err(StoreError::Evaluation)?
+        }
+    }
+
+    /// The query's value as JSON text; an undefined result is `false`, as OPA's SDKs report a
+    /// denied decision.
+    pub fn evaluate_json(&self, query: &str, input: Option<&str>) -> StoreResult<String> {
+        self.evaluate_with(query, input, |value| match value {
+            None => Ok("false".to_string()),
+            Some(value) => serde_json::to_string(&value)
+                .map_err(|e| StoreError::Evaluation(format!("result is not representable as JSON: {e}"))),
+        })
+    }
+
+    /// True only when the query's value is the JSON boolean `true`.
+    pub fn is_allowed(&self, query: &str, input: Option<&str>) -> StoreResult<bool> {
+        self.evaluate_with(query, input, |value| Ok(value == Some(Value::Bool(true))))
+    }
+
+    /// Drops policies and data now. The struct itself stays valid, so a call racing with close
+    /// sees `Closed` instead of freed memory; Java frees it once the PolicyEngine is unreachable.
+    pub fn close(&self) {
+        let _writer = self.lock_writer();
+        let old = self.current.write().unwrap_or_else(|e| e.into_inner()).take();
+        // Evaluations in flight hold their own Arc; the last of them frees the snapshot.
+        drop(old);
+    }
+
+    /// Estimated stack for evaluating the costliest rule (for tests of the estimate).
+    #[cfg(test)]
+    fn cost(&self) -> usize {
+        self.snapshot().map_or(0, |s| s.cost)
+    }
+
+    fn snapshot(&self) -> StoreResult<Arc<Snapshot>> {
+        // A panic can never leave the Option half-written, so a poisoned lock is still consistent.
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .ok_or(StoreError::Closed)
+    }
+
+    fn lock_writer(&self) -> MutexGuard<'_, ()> {
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Applies `change` to copies of the policies and data, compiles the result and publishes it.
+    fn update(
+        &self,
+        change: impl FnOnce(&mut BTreeMap<String, String>, &mut Value) -> StoreResult<()>,
+    ) -> StoreResult<()> {
+        let _writer = self.lock_writer();
+        let old = self.snapshot()?;
+        let mut policies = old.policies.clone();
+        let mut data = old.data.clone();
+        change(&mut policies, &mut data)?;
+        let fresh = Snapshot::build(self.version, policies, data).map_err(StoreError::Compilation)?;
+        let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
+        if current.is_some() {
+            // `old` is dropped after the lock is released (below), never while readers wait.
+            *current = Some(Arc::new(fresh));
+        }
+        drop(current);
+        Ok(())
+    }
+
+    /// A v0 policy in a v1 engine fails with a bare parse error; say what to do. (Matching regorus'
+    /// two v1-only messages is cheaper and quieter than re-parsing as v0: regorus' v0 parser prints
+    /// warnings to stderr.)
+    fn explain_version(&self, error: StoreError) -> StoreError {
+        match error {
+            StoreError::Compilation(message)
+                if self.version == RegoVersion::V1
+                    && (message.contains("`if` keyword is required")
+                        || message.contains("`contains` keyword is required")) =>
+            {
+                StoreError::Compilation(format!(
+                    "{message}\nhint: this looks like Rego v0 (OPA 0.x) syntax, but the engine expects Rego v1: \
+                     write `if` before rule bodies and `contains` in partial set rules, or create the \
+                     engine with RegoVersion.V0"
+                ))
+            }
+            other => other,
+        }
+    }
+}
+
+impl Snapshot {
+    /// Loads `policies` and `data` into a fresh engine, checks it and prepares it (rule analysis,
+    /// scheduling), so that compile errors surface here, at load time, and clones evaluate at once.
+    /// Runs on a thread with a large stack: regorus' parser and analysis recurse on the text.
+    fn build(version: RegoVersion, policies: BTreeMap<String, String>, data: Value) -> Result<Snapshot, String> {
+        on_stack(budget::COMPILE_STACK, move || {
+            let mut engine = new_engine(version);
+            compat::add_missing_builtins(&mut engine)?;
+            for (name, source) in &policies {
+                // The name is regorus' "file name", so messages read `--> name:line:col`.
+                let source = compat::with_import_aliases(source).into_owned();
+                engine.add_policy(name.clone(), source).map_err(|e| message(&e))?;
+            }
+            let cost = budget::analyze(engine.get_modules())?;
+            engine.add_data(data.clone()).map_err(|e| message(&e))?;
+            // regorus prepares lazily on the first evaluation; a trivial query does it now. Rule
+            // conflicts between modules are reported here, before publishing.
+            engine.eval_query("true".to_string(), false).map_err(|e| message(&e))?;
+            Ok(Snapshot {
+                policies,
+                data,
+                engine,
+                cost,
+            })
+        })?
+    }
+}
+
+/// The first expression of the first result of `query`, `None` when undefined.
+fn first_value(engine: &mut Engine, query: &str) -> StoreResult<Option<Value>> {
+    let evaluation_error = |e: &dyn fmt::Display| StoreError::Evaluation(message(&e));
+    // A plain rule path (`data.authz.allow`, the common case) skips parsing and scheduling a
+    // query: about 3x faster. Paths that are not a rule (a package, a data document) fail there
+    // and take the general route, which also gives the definitive error.
+    if is_rule_path(query) {
+        if let Ok(value) = engine.eval_rule(query.to_string()) {
+            return Ok(Some(value).filter(|v| *v != Value::Undefined));
+        }
+    }
+    let results = engine
+        .eval_query(query.to_string(), false)
+        .map_err(|e| evaluation_error(&e))?;
+    let value = results
+        .result
+        .into_iter()
+        .next()
+        .and_then(|r| r.expressions.into_iter().next())
+        .map(|e| e.value);
+    Ok(value.filter(|v| *v != Value::Undefined))
+}
+
+/// `data.a.b_c.d`: `data` and at least one more identifier, dot-separated.
+fn is_rule_path(query: &str) -> bool {
+    let mut parts = query.split('.');
+    let identifier = |p: &str| {
+        p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    parts.next() == Some("data") && query.len() > 5 && parts.all(identifier)
+}
+
+/// Runs `f` on a new thread with `size` bytes of stack and waits for it; a panic there resumes
+/// here, so the JNI guard still turns it into a Java exception.
+fn on_stack<R: Send>(size: usize, f: impl FnOnce() -> R + Send) -> Result<R, String> {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("sark-opa-deep".into())
+            .stack_size(size)
+            .spawn_scoped(scope, f)
+            .map_err(|e| format!("cannot start a thread with a {} MiB stack: {e}", size >> 20))?;
+        Ok(worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
+}
+
+fn new_engine(version: RegoVersion) -> Engine {
+    let mut engine = Engine::new();
+    engine.set_rego_v0(version == RegoVersion::V0);
+    // Rego's print() would otherwise write straight to the process' stderr, past System.err; as in
+    // OPA's SDKs, print output stays off unless asked for (gathered prints are dropped with the clone).
+    engine.set_gather_prints(true);
+    engine
+}
+
+/// regorus' message with its whole cause chain; it starts with a newline before `--> file:line:col`.
+fn message(error: &impl fmt::Display) -> String {
+    format!("{error:#}").trim().to_string()
+}
+
+fn non_empty(text: &str, what: &str) -> StoreResult<()> {
+    if text.is_empty() {
+        return Err(StoreError::Argument(format!("{what} must not be empty")));
+    }
+    Ok(())
+}
+
+/// `new` merged into `base`, objects key by key as OPA merges data documents; the same path with
+/// two different values is a conflict. regorus 0.5.0's own `add_data` merges only top-level keys
+/// and leaves a partial merge behind on conflict. Depth is bounded by the JSON parser (128).
+fn deep_merge(base: &Value, new: Value, path: &mut Vec<String>) -> Result<Value, String> {
+    match (base, new) {
+        (Value::Object(base), Value::Object(new)) => {
+            let mut merged = (**base).clone(); // copies one level: the values are shared
+            for (key, value) in new.iter() {
+                let value = match merged.get(key) {
+                    Some(old) => {
+                        path.push(
+                            key.as_string()
+                                .map(|k| k.to_string())
+                                .unwrap_or_else(|_| key.to_string()),
+                        );
+                        let value = deep_merge(old, value.clone(), path)?;
+                        path.pop();
+                        value
+                    }
+                    None => value.clone(),
+                };
+                merged.insert(key.clone(), value);
+            }
+            Ok(Value::from(merged))
+        }
+        (base, new) if *base == new => Ok(new),
+        _ => Err(format!(
+            "data conflict: data.{} already holds a different value",
+            path.join(".")
+        )),
+    }
+}
+
+/// Parses JSON through regorus (serde_json underneath: nesting deeper than 128 levels is an error,
+/// not a stack overflow, and values that deep are small enough to drop recursively).
+fn parse_json(json: &str, what: &str) -> StoreResult<Value> {
+    Value::from_json_str(json).map_err(|e| StoreError::Document(format!("malformed {what} JSON: {e}")))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,398 @@
+use super::*;
+
+fn v1() -> PolicyStore {
+    PolicyStore::new(RegoVersion::V1).unwrap()
+}
+
+const AUTHZ: &str = r#"package authz
+default allow := false
+allow if input.user.role == "admin"
+"#;
+
+const ADMIN: &str = r#"{"user":{"role":"admin"}}"#;
+
+fn compilation(result: StoreResult<()>) -> String {
+    match result {
+        Err(StoreError::Compilation(message)) => message,
+        other => panic!("expected a compilation error, got {other:?}"),
+    }
+}
+
+#[test]
+fn admin_allowed_and_missing_input_denied() {
+    let store = v1();
+    store.load_policy("authz", AUTHZ).unwrap();
+    assert!(store.is_allowed("data.authz.allow", Some(ADMIN)).unwrap());
+    assert!(!store
+        .is_allowed("data.authz.allow", Some(r#"{"user":{"role":"guest"}}"#))
+        .unwrap());
+    assert!(!store.is_allowed("data.authz.allow", None).unwrap());
+    assert_eq!(store.evaluate_json("data.authz.allow", None).unwrap(), "false");
+    assert_eq!(
+        store.evaluate_json("input", None).unwrap(),
+        "false",
+        "no input: input is undefined"
+    );
+}
+
+#[test]
+fn queries_may_be_expressions_and_results_are_compact_json() {
+    let store = v1();
+    assert_eq!(
+        store.evaluate_json("input.a + 1", Some(r#"{"a": 1.5}"#)).unwrap(),
+        "2.5"
+    );
+    assert_eq!(
+        store.evaluate_json("[1, {\"b\": [true, null]}]", None).unwrap(),
+        r#"[1,{"b":[true,null]}]"#
+    );
+    assert_eq!(store.evaluate_json("x := 2; y := x * 3", None).unwrap(), "true");
+    // isAllowed is true only for the boolean true, not for other truthy-looking values.
+    assert!(!store.is_allowed("1", None).unwrap());
+    assert!(!store.is_allowed("\"true\"", None).unwrap());
+}
+
+#[test]
+fn rule_path_fast_path_agrees_with_general_queries() {
+    let store = v1();
+    store
+        .load_policy(
+            "a",
+            "package a\nx := 1\ns contains y if some y in [1, 2]\nf(v) := v\nb.c := 3\n",
+        )
+        .unwrap();
+    store.add_data(r#"{"d": {"e": 4}}"#).unwrap();
+    for (query, expected) in [
+        ("data.a.x", "1"),
+        ("data.a.s", "[1,2]"),
+        ("data.a.b.c", "3"),
+        ("data.a.b", r#"{"c":3}"#),
+        ("data.d.e", "4"),
+        ("data.a.missing", "false"),
+        ("data.nothing", "false"),
+    ] {
+        assert_eq!(store.evaluate_json(query, None).unwrap(), expected, "{query}");
+        // The same query through the general route (a no-op conjunct defeats the fast path).
+        assert_eq!(
+            store.evaluate_json(&format!("{query}; true"), None).unwrap(),
+            expected,
+            "{query}"
+        );
+    }
+    assert!(is_rule_path("data.a_1.B"));
+    for query in [
+        "data",
+        "data.",
+        "data.a.",
+        "data.a[0]",
+        "data.1a",
+        "input.a",
+        "data.a b",
+    ] {
+        assert!(!is_rule_path(query), "{query}");
+    }
+}
+
+#[test]
+fn arguments_are_checked() {
+    let store = v1();
+    assert!(matches!(store.load_policy("", AUTHZ), Err(StoreError::Argument(_))));
+    assert!(matches!(store.load_policy("p", ""), Err(StoreError::Argument(_))));
+    assert!(matches!(store.evaluate_json("", None), Err(StoreError::Argument(_))));
+    assert!(matches!(store.remove_policy(""), Err(StoreError::Argument(_))));
+}
+
+#[test]
+fn invalid_policy_reports_name_line_and_column_and_keeps_the_old_one() {
+    let store = v1();
+    store.load_policy("authz", AUTHZ).unwrap();
+    let message = compilation(store.load_policy("authz", "package authz\nallow if {\n"));
+    assert!(message.starts_with("--> authz:3:1"), "{message}");
+    assert!(
+        store.is_allowed("data.authz.allow", Some(ADMIN)).unwrap(),
+        "old policy still answers"
+    );
+    assert_eq!(store.policies().unwrap(), ["authz"]);
+}
+
+#[test]
+fn v0_policy_in_a_v1_engine_gets_a_hint_and_v0_engines_load_it() {
+    let v0_policy = "package old\ndefault allow = false\nallow { input.user == \"root\" }\n";
+    let message = compilation(v1().load_policy("old", v0_policy));
+    assert!(message.contains("`if` keyword is required"), "{message}");
+    assert!(message.contains("RegoVersion.V0"), "{message}");
+
+    let v0 = PolicyStore::new(RegoVersion::V0).unwrap();
+    v0.load_policy("old", v0_policy).unwrap();
+    assert!(v0.is_allowed("data.old.allow", Some(r#"{"user":"root"}"#)).unwrap());
+    // `import rego.v1` opts a module into v1 syntax in both engines.
+    let v1_policy = "package new\nimport rego.v1\nallow if input.user == \"root\"\n";
+    v0.load_policy("new", v1_policy).unwrap();
+    v1().load_policy("new", v1_policy).unwrap();
+}
+
+#[test]
+fn two_packages_override_remove_and_clear() {
+    let store = v1();
+    store.load_policy("a", "package a\nx := 1\n").unwrap();
+    store.load_policy("b", "package b\nx := data.a.x + 1\n").unwrap();
+    assert_eq!(store.evaluate_json("data.b.x", None).unwrap(), "2");
+    store.load_policy("a", "package a\nx := 10\n").unwrap();
+    assert_eq!(store.evaluate_json("data.b.x", None).unwrap(), "11");
+    assert_eq!(store.policies().unwrap(), ["a", "b"]);
+    store.remove_policy("a").unwrap();
+    store.remove_policy("a").unwrap(); // unknown names are ignored
+    assert!(!store.has_policy("a").unwrap() && store.has_policy("b").unwrap());
+    assert_eq!(store.evaluate_json("data.b.x", None).unwrap(), "false");
+    store.add_data(r#"{"k": 1}"#).unwrap();
+    store.clear_policies().unwrap();
+    assert!(store.policies().unwrap().is_empty());
+    assert_eq!(
+        store.evaluate_json("data.k", None).unwrap(),
+        "1",
+        "data survives clearPolicies"
+    );
+}
+
+#[test]
+fn data_merges_and_conflicts_change_nothing() {
+    let store = v1();
+    store
+        .load_policy(
+            "rbac",
+            "package rbac\nallow if input.action in data.roles[input.role]\n",
+        )
+        .unwrap();
+    store.add_data(r#"{"roles": {"admin": ["read", "write"]}}"#).unwrap();
+    store.add_data(r#"{"roles": {"viewer": ["read"]}}"#).unwrap();
+    assert!(store
+        .is_allowed("data.rbac.allow", Some(r#"{"role":"viewer","action":"read"}"#))
+        .unwrap());
+    assert!(!store
+        .is_allowed("data.rbac.allow", Some(r#"{"role":"viewer","action":"write"}"#))
+        .unwrap());
+    for bad in [r#"{"roles": {"admin": ["none"]}}"#, "[1]", "{", ""] {
+        assert!(matches!(store.add_data(bad), Err(StoreError::Document(_))), "{bad}");
+    }
+    assert!(store
+        .is_allowed("data.rbac.allow", Some(r#"{"role":"admin","action":"write"}"#))
+        .unwrap());
+}
+
+#[test]
+fn runtime_errors_do_not_break_the_engine() {
+    let store = v1();
+    store
+        .load_policy("c", "package c\nx := input.a\nx := input.b\n")
+        .unwrap();
+    let error = store
+        .evaluate_json("data.c.x", Some(r#"{"a": 1, "b": 2}"#))
+        .unwrap_err();
+    assert!(
+        matches!(&error, StoreError::Evaluation(m) if m.contains("c:")),
+        "{error:?}"
+    );
+    assert_eq!(
+        store.evaluate_json("data.c.x", Some(r#"{"a": 1, "b": 1}"#)).unwrap(),
+        "1"
+    );
+    assert!(matches!(
+        store.evaluate_json("1 +", None),
+        Err(StoreError::Evaluation(_))
+    ));
+    assert!(matches!(
+        store.evaluate_json("input", Some("{")),
+        Err(StoreError::Document(_))
+    ));
+}
+
+#[test]
+fn deep_json_is_an_error_not_a_crash() {
+    let store = v1();
+    let deep = "[".repeat(20_000) + &"]".repeat(20_000);
+    assert!(
+        matches!(store.evaluate_json("input", Some(&deep)), Err(StoreError::Document(m)) if m.contains("recursion limit"))
+    );
+    assert!(matches!(
+        store.add_data(&format!("{{\"a\": {deep}}}")),
+        Err(StoreError::Document(_))
+    ));
+    let unmarshal = format!("{{\"s\": \"{deep}\"}}");
+    assert!(store
+        .evaluate_json("json.unmarshal(input.s)", Some(&unmarshal))
+        .is_err());
+    // 100 levels are fine.
+    let fine = "[".repeat(100) + &"]".repeat(100);
+    assert_eq!(store.evaluate_json("input", Some(&fine)).unwrap(), fine);
+}
+
+#[test]
+fn deep_rego_is_rejected_or_evaluated_off_thread() {
+    let store = v1();
+    // Each of these overflows or hangs regorus 0.5.0's parser.
+    for query in [
+        "[".repeat(40) + &"]".repeat(40),
+        "input[".repeat(300) + "0" + &"]".repeat(300),
+        "- ".repeat(300) + "1",
+    ] {
+        assert!(
+            matches!(store.evaluate_json(&query, None), Err(StoreError::Evaluation(_))),
+            "{query}"
+        );
+    }
+    let message = compilation(store.load_policy("r", "package r\nf(x) := f(x)\ny := f(1)\n"));
+    assert!(
+        message.contains("recursion detected: data.r.f -> data.r.f"),
+        "{message}"
+    );
+    // A chain of 300 dependent rules is too deep for a small Java thread but fine off-thread.
+    let mut chain = String::from("package chain\n");
+    for i in 0..300 {
+        chain += &format!("r{i} := r{} + 1\n", i + 1);
+    }
+    chain += "r300 := 0\n";
+    store.load_policy("chain", &chain).unwrap();
+    assert!(store.cost() > budget::INLINE_BUDGET);
+    let store = Arc::new(store);
+    let small = std::thread::Builder::new().stack_size(256 << 10).spawn({
+        let store = store.clone();
+        move || store.evaluate_json("data.chain.r0", None)
+    });
+    assert_eq!(small.unwrap().join().unwrap().unwrap(), "300");
+}
+
+#[test]
+fn strings_round_trip_unchanged() {
+    let store = v1();
+    let text = "nul \u{0} emoji \u{1F600} accents \u{e9}\u{301} cjk \u{4e2d}";
+    let input = serde_json::json!({ "s": text }).to_string();
+    let output = store.evaluate_json("input.s", Some(&input)).unwrap();
+    assert_eq!(serde_json::from_str::<String>(&output).unwrap(), text);
+}
+
+#[test]
+fn closed_store_refuses_calls_but_stays_valid() {
+    let store = v1();
+    store.load_policy("authz", AUTHZ).unwrap();
+    store.close();
+    store.close();
+    assert!(matches!(
+        store.evaluate_json("data.authz.allow", None),
+        Err(StoreError::Closed)
+    ));
+    assert!(matches!(store.load_policy("authz", AUTHZ), Err(StoreError::Closed)));
+    assert!(matches!(store.policies(), Err(StoreError::Closed)));
+}
+
+#[test]
+fn concurrent_evaluation_during_reloads() {
+    let store = Arc::new(v1());
+    store.load_policy("authz", AUTHZ).unwrap();
+    std::thread::scope(|scope| {
+        for t in 0..4 {
+            let store = &store;
+            scope.spawn(move || {
+                for i in 0..300 {
+                    let role = if (i + t) % 2 == 0 { "admin" } else { "guest" };
+                    let input = format!(r#"{{"user":{{"role":"{role}"}}}}"#);
+                    assert_eq!(
+                        store.is_allowed("data.authz.allow", Some(&input)).unwrap(),
+                        role == "admin"
+                    );
+                }
+            });
+        }
+        scope.spawn(|| {
+            for i in 0..30 {
+                // Same meaning, different text: answers must not change while it is swapped in.
+                store.load_policy("authz", &format!("{AUTHZ}# reload {i}\n")).unwrap();
+                store
+                    .load_policy(&format!("extra{i}"), "package extra\ny := 1\n")
+                    .unwrap_or(());
+            }
+        });
+    });
+}
+
+/// Policies and queries shaped like the worst cases measured for `budget`, `n` levels deep.
+fn deep_case(kind: &str, n: usize) -> (String, String) {
+    let lines = |f: &dyn Fn(usize) -> String| (0..n).map(f).collect::<String>();
+    let policy = match kind {
+        "rules" => format!(
+            "package p\n{}r{n} := 0\n",
+            lines(&|i| format!("r{i} := r{} + 1\n", i + 1))
+        ),
+        "bodies" => format!(
+            "package p\n{}r{n} := true\n",
+            lines(&|i| format!("r{i} if {{ count([r{}]) > 0 }}\n", i + 1))
+        ),
+        "functions" => format!(
+            "package p\n{}f{n}(x) := x\nr0 := f0(0)\n",
+            lines(&|i| format!("f{i}(x) := f{}(x + 1)\n", i + 1))
+        ),
+        "every" => format!(
+            "package p\nr0 if {{\n{}true\n{}}}\n",
+            lines(&|i| format!("every x{i} in [1] {{\n")),
+            "}\n".repeat(n)
+        ),
+        // Each rule nests brackets, calls and reference links.
+        "nested" => format!(
+            "package p\n{}r{n} := 0\n",
+            lines(&|i| format!("r{i} := [{{\"a\": [abs(abs(r{} + 1))]}}][0].a[0]\n", i + 1))
+        ),
+        "references" => {
+            let long_ref = format!("input{}{}", ".a.b.c.d.e.f.g.h".repeat(5), "[0][1][2]".repeat(5));
+            format!(
+                "package p\n{}r{n} := 0\n",
+                lines(&|i| format!("r{i} := r{} + 1 if not {long_ref}\n", i + 1))
+            )
+        }
+        // Queries are parsed on the evaluating thread.
+        "query-comprehensions" => return (String::new(), "[x | x := ".repeat(n) + "1" + &"]".repeat(n)),
+        "query-minus" => return (String::new(), "- ".repeat(n) + "1"),
+        _ => unreachable!(),
+    };
+    (policy, "data.p.r0".to_string())
+}
+
+#[test]
+fn inline_estimates_cover_the_stack_used() {
+    // Debug builds use several times the stack of the release profile the estimates are for.
+    let stack = if cfg!(debug_assertions) {
+        8 * budget::INLINE_BUDGET
+    } else {
+        budget::INLINE_BUDGET
+    };
+    for kind in [
+        "rules",
+        "bodies",
+        "functions",
+        "every",
+        "nested",
+        "references",
+        "query-comprehensions",
+        "query-minus",
+    ] {
+        let mut deepest = None;
+        for n in 1..200 {
+            let store = v1();
+            let (policy, query) = deep_case(kind, n);
+            let Ok(shape) = budget::scan(&query, "q") else { break };
+            if !policy.is_empty() && store.load_policy("p", &policy).is_err() {
+                break; // deeper than the scanner accepts
+            }
+            if shape.query_cost() + store.cost() > budget::INLINE_BUDGET {
+                break;
+            }
+            deepest = Some((n, store, query));
+        }
+        let (n, store, query) = deepest.unwrap();
+        let worker = std::thread::Builder::new()
+            .stack_size(stack)
+            .spawn(move || store.evaluate_json(&query, None));
+        let result = worker.unwrap().join().unwrap();
+        println!("{kind}: depth {n} evaluates inline to {result:?}");
+        assert!(n > 5, "{kind}: only {n} levels fit the budget");
+        assert!(result.is_ok() || kind == "query-minus", "{kind}: {result:?}");
+    }
+}

@@ -1,0 +1,133 @@
+package dev.sark.opa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Whatever a caller passes must end in a result or an exception, never in a crashed JVM. */
+class PolicyEngineSafetyTest {
+    private final PolicyEngine engine = new PolicyEngine();
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    private static String nested(String open, String close, int depth, String inner) {
+        return open.repeat(depth) + inner + close.repeat(depth);
+    }
+
+    @Test
+    void megabyteInputEvaluates() {
+        StringBuilder json = new StringBuilder("{\"items\": [");
+        for (int i = 0; i < 40_000; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"id\": ").append(i).append(", \"name\": \"item-").append(i).append("\"}");
+        }
+        json.append("]}");
+        assertTrue(json.length() > 1_000_000, "input is " + json.length() + " bytes");
+        engine.loadPolicy("big", "package big\ncount_items := count(input.items)\nlast := input.items[39999].name\n");
+        assertEquals("40000", engine.evaluate("data.big.count_items", json.toString()));
+        assertEquals("\"item-39999\"", engine.evaluate("data.big.last", json.toString()));
+        String megabyteString = "x".repeat(4 << 20);
+        assertEquals(String.valueOf(megabyteString.length()), engine.evaluate("count(input.s)", "{\"s\": \"" + megabyteString + "\"}"));
+    }
+
+    @Test
+    void deeplyNestedJsonInputAndDataArePolicyExceptions() {
+        String deepArray = nested("[", "]", 20_000, "");
+        String deepObject = nested("{\"a\":", "}", 20_000, "1");
+        for (String deep : new String[] {deepArray, deepObject}) {
+            PolicyException e = assertThrows(PolicyException.class, () -> engine.evaluate("input", deep));
+            assertTrue(e.getMessage().contains("recursion limit"), e.getMessage());
+            assertThrows(PolicyException.class, () -> engine.isAllowed("input", deep));
+            assertThrows(PolicyException.class, () -> engine.addData("{\"deep\": " + deep + "}"));
+        }
+        // json.unmarshal parses with the same limit.
+        String escaped = "{\"s\": \"" + deepArray + "\"}";
+        assertThrows(PolicyEvaluationException.class, () -> engine.evaluate("json.unmarshal(input.s)", escaped));
+        // 100 levels are within the limit.
+        String fine = nested("[", "]", 100, "");
+        assertEquals(fine, engine.evaluate("input", fine));
+        engine.addData("{\"fine\": " + fine + "}");
+        assertEquals(fine, engine.evaluate("data.fine", null));
+    }
+
+    @Test
+    void deeplyNestedRegoIsRejectedQuickly() {
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            // regorus 0.5.0 needs minutes for 30 nested brackets and overflows the stack on thousands.
+            for (String query : new String[] {
+                    nested("[", "]", 20_000, "1"),
+                    nested("[", "]", 30, "1"),
+                    nested("{", "}", 30, "1"),
+                    nested("input[", "]", 500, "0"),
+                    "- ".repeat(500) + "1",
+                    String.join(" + ", java.util.Collections.nCopies(2000, "1"))}) {
+                PolicyEvaluationException e = assertThrows(PolicyEvaluationException.class, () -> engine.evaluate(query, null));
+                assertTrue(e.getMessage().contains("<query>:1:"), e.getMessage());
+            }
+            PolicyCompilationException e = assertThrows(PolicyCompilationException.class,
+                    () -> engine.loadPolicy("deep", "package deep\nx := " + nested("[", "]", 20_000, "1") + "\n"));
+            assertTrue(e.getMessage().startsWith("deep:2:"), e.getMessage());
+            String chain = "package chain\nx := (1\n" + "+ 1\n".repeat(100_000) + ")\n";
+            assertThrows(PolicyCompilationException.class, () -> engine.loadPolicy("chain", chain));
+            assertThrows(PolicyCompilationException.class, () -> engine.loadPolicy("huge", "package huge\n" + "x := 1\n".repeat(400_000)));
+            assertEquals("2", engine.evaluate("1 + 1", null));
+        });
+    }
+
+    @Test
+    void recursiveFunctionsAndRulesAreRejectedAtLoad() {
+        // regorus would recurse until the stack overflows; OPA rejects these as rego_recursion_error.
+        PolicyCompilationException e = assertThrows(PolicyCompilationException.class,
+                () -> engine.loadPolicy("rec", "package rec\nf(x) := y if { y := f(x) }\nr := f(1)\n"));
+        assertTrue(e.getMessage().contains("recursion detected: data.rec.f -> data.rec.f"), e.getMessage());
+        e = assertThrows(PolicyCompilationException.class,
+                () -> engine.loadPolicy("mutual", "package mutual\nf(x) := g(x)\ng(x) := f(x)\n"));
+        assertTrue(e.getMessage().contains("data.mutual.f -> data.mutual.g -> data.mutual.f"), e.getMessage());
+        e = assertThrows(PolicyCompilationException.class, () -> engine.loadPolicy("rules", "package rules\na := b\nb := a\n"));
+        assertTrue(e.getMessage().contains("recursion detected"), e.getMessage());
+        assertTrue(engine.policies().isEmpty());
+    }
+
+    @Test
+    void deepRuleChainsEvaluateEvenFromThreadsWithSmallStacks() throws Exception {
+        StringBuilder policy = new StringBuilder("package chain\n");
+        for (int i = 0; i < 1_000; i++) {
+            policy.append("r").append(i).append(" := r").append(i + 1).append(" + 1\n");
+        }
+        policy.append("r1000 := 0\n");
+        engine.loadPolicy("chain", policy.toString());
+        AtomicReference<Object> result = new AtomicReference<>();
+        Thread small = new Thread(null, () -> {
+            try {
+                result.set(engine.evaluate("data.chain.r0", null));
+            } catch (RuntimeException e) {
+                result.set(e);
+            }
+        }, "small-stack", 256 * 1024);
+        small.start();
+        small.join();
+        assertEquals("1000", result.get());
+        // Far deeper chains are refused at load time.
+        StringBuilder tooDeep = new StringBuilder("package chain2\n");
+        for (int i = 0; i < 5_000; i++) {
+            tooDeep.append("r").append(i).append(" := r").append(i + 1).append(" + 1\n");
+        }
+        tooDeep.append("r5000 := 0\n");
+        PolicyCompilationException e = assertThrows(PolicyCompilationException.class, () -> engine.loadPolicy("chain2", tooDeep.toString()));
+        assertTrue(e.getMessage().contains("too deeply"), e.getMessage());
+    }
+
+    @Test
+    void invalidUtf8CannotArriveButUnpairedSurrogatesAreReplaced() {
+        // String.getBytes(UTF_8) replaces an unpaired surrogate with '?': the engine sees valid UTF-8.
+        assertEquals("\"a?b\"", engine.evaluate("input.s", "{\"s\": \"a\uD800b\"}"));
+    }
+}
