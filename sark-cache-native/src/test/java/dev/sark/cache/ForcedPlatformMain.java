@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * Creates a NativeCache in a child JVM whose platform a test forces with {@code -Dsark.native.classifier},
  * and prints {@code key=value} facts: the platform the loader saw, and whether the library loaded (with a
- * round trip) or the loader's error, newlines escaped. Run by {@link ForcedClassifier}.
+ * round trip) or the loader's error, newlines escaped. Run by {@link dev.sark.testing.ForcedPlatform}.
  */
 public final class ForcedPlatformMain {
     private ForcedPlatformMain() {

@@ -4,18 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sark.loader.Platform;
 import dev.sark.testing.ClassifierJars;
+import dev.sark.testing.ForcedPlatform;
 import dev.sark.testing.JniSymbols;
 import dev.sark.testing.MuslProbe;
 import dev.sark.testing.NativeProbe;
+import dev.sark.testing.Requirements;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,22 +28,15 @@ class MuslLibraryTest {
 
     static final String CLASSIFIER = "linux-x86_64-musl";
 
+    /** The classifier JAR in target/: skipped when its toolchain was not installed, a failure under -Dsark.requireAll. */
     private static Path jar() {
-        Optional<Path> jar = ForcedClassifier.jar(CLASSIFIER);
-        assumeTrue(jar.isPresent(), "no " + CLASSIFIER + " classifier JAR in target/: its toolchain is not installed"
-                + " (scripts/install-toolchains.sh build-std); the test suite builds with -Dsark.requireAll, so this only"
-                + " skips in a partial local build");
-        return jar.get();
+        return Requirements.classifierJar(Path.of("target"), CLASSIFIER);
     }
 
     @Test
     void muslsLoaderLoadsTheLibraryAndFindsEveryJniEntryPoint(@TempDir Path dir) {
         Path jar = jar();
-        Optional<String> unavailable = MuslProbe.availability();
-        if (unavailable.isPresent() && ForcedClassifier.requireAll()) {
-            fail("-Dsark.requireAll: " + unavailable.get());
-        }
-        assumeTrue(unavailable.isEmpty(), () -> unavailable.get());
+        Requirements.available(MuslProbe.availability());
 
         Path library = ClassifierJars.extract(jar, ClassifierJars.libraryEntry(CLASSIFIER, "sark_cache"), dir);
         Set<String> symbols = JniSymbols.of(NativeCache.class);
@@ -71,13 +63,13 @@ class MuslLibraryTest {
     }
 
     @Test
-    void theRuntimeLoaderPicksTheMuslLibraryWhenThePlatformIsForced(@TempDir Path dir) throws IOException {
+    void theRuntimeLoaderPicksTheMuslLibraryWhenThePlatformIsForced(@TempDir Path dir) {
         Path jar = jar();
-        ForcedClassifier.Outcome o = ForcedClassifier.run(jar, CLASSIFIER, dir.resolve("cache"));
+        ForcedPlatform.Outcome o = forced(jar, dir.resolve("cache"));
         assertEquals("dev/sark/native/linux-x86_64-musl/libsark_cache.so", o.entry);
         System.out.println("forced " + CLASSIFIER + ": " + o.result);
 
-        String host = ForcedClassifier.hostClassifier();
+        String host = ForcedPlatform.hostClassifier();
         if ("linux-x86_64".equals(host)) {
             // A glibc JVM cannot run a musl library: its NEEDED libc.so is musl's loader, which glibc does not
             // have (it finds a linker script or nothing). The error proves System.load got the extracted file.
@@ -95,5 +87,10 @@ class MuslLibraryTest {
         } catch (IOException e) {
             return p.toAbsolutePath().toString();
         }
+    }
+
+    /** {@link ForcedPlatformMain} in a child JVM with the platform forced to {@link #CLASSIFIER}, checked by {@link ForcedPlatform}. */
+    static ForcedPlatform.Outcome forced(Path jar, Path cacheDir) {
+        return ForcedPlatform.run(jar, CLASSIFIER, "sark_cache", cacheDir, List.of(NativeCache.class), ForcedPlatformMain.class);
     }
 }

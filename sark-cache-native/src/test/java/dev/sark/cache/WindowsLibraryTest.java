@@ -6,18 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sark.testing.ClassifierJars;
+import dev.sark.testing.ForcedPlatform;
 import dev.sark.testing.JniSymbols;
 import dev.sark.testing.NativeProbe;
+import dev.sark.testing.Requirements;
 import dev.sark.testing.WineProbe;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -32,22 +30,15 @@ class WindowsLibraryTest {
 
     static final String CLASSIFIER = "windows-x86_64";
 
+    /** The classifier JAR in target/: skipped when its toolchain was not installed, a failure under -Dsark.requireAll. */
     private static Path jar() {
-        Optional<Path> jar = ForcedClassifier.jar(CLASSIFIER);
-        assumeTrue(jar.isPresent(), "no " + CLASSIFIER + " classifier JAR in target/: its toolchain is not installed"
-                + " (scripts/install-toolchains.sh build-std); the test suite builds with -Dsark.requireAll, so this only"
-                + " skips in a partial local build");
-        return jar.get();
+        return Requirements.classifierJar(Path.of("target"), CLASSIFIER);
     }
 
     @Test
     void winesLoaderLoadsTheDllAndFindsEveryJniEntryPoint(@TempDir Path dir) {
         Path jar = jar();
-        Optional<String> unavailable = WineProbe.availability();
-        if (unavailable.isPresent() && ForcedClassifier.requireAll()) {
-            fail("-Dsark.requireAll: " + unavailable.get());
-        }
-        assumeTrue(unavailable.isEmpty(), () -> unavailable.get());
+        Requirements.available(WineProbe.availability());
 
         Path dll = ClassifierJars.extract(jar, ClassifierJars.libraryEntry(CLASSIFIER, "sark_cache"), dir);
         assertEquals("sark_cache.dll", dll.getFileName().toString());
@@ -86,15 +77,20 @@ class WindowsLibraryTest {
     }
 
     @Test
-    void theRuntimeLoaderPicksTheWindowsDllWhenThePlatformIsForced(@TempDir Path dir) throws IOException {
+    void theRuntimeLoaderPicksTheWindowsDllWhenThePlatformIsForced(@TempDir Path dir) {
         Path jar = jar();
-        ForcedClassifier.Outcome o = ForcedClassifier.run(jar, CLASSIFIER, dir.resolve("cache"));
+        ForcedPlatform.Outcome o = forced(jar, dir.resolve("cache"));
         assertEquals("dev/sark/native/windows-x86_64/sark_cache.dll", o.entry);
         System.out.println("forced " + CLASSIFIER + ": " + o.result);
-        if (!CLASSIFIER.equals(ForcedClassifier.hostClassifier())) {
+        if (!CLASSIFIER.equals(ForcedPlatform.hostClassifier())) {
             // Not Windows: System.load got the extracted PE file and the host's loader refused it.
             assertFalse(o.loaded(), o.result::toString);
             assertTrue(o.error().contains(o.extracted + ": "), o.result::toString);
         }
+    }
+
+    /** {@link ForcedPlatformMain} in a child JVM with the platform forced to {@link #CLASSIFIER}, checked by {@link ForcedPlatform}. */
+    static ForcedPlatform.Outcome forced(Path jar, Path cacheDir) {
+        return ForcedPlatform.run(jar, CLASSIFIER, "sark_cache", cacheDir, List.of(NativeCache.class), ForcedPlatformMain.class);
     }
 }

@@ -1,0 +1,97 @@
+package dev.sark.opa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sark.loader.NativeLoader;
+import dev.sark.loader.Platform;
+import dev.sark.testing.ForcedPlatform;
+import dev.sark.testing.ForeignJvm;
+import dev.sark.testing.HostJvm;
+import dev.sark.testing.Requirements;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Runs {@link PolicyProbe} in a JVM of each cross target's architecture (Debian's OpenJDK under qemu-user)
+ * with only the loader, the API classes, the classifier JAR and the probe on the class path: real policy
+ * decisions, data, errors and Unicode through the cross-built library. The host run checks the same facts,
+ * so a foreign failure is the library's and not the probe's.
+ */
+class ForeignJvmPolicyTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"linux-aarch_64", "linux-arm_32"})
+    void policiesWorkInAForeignJvm(String classifier, @TempDir Path cacheDir) {
+        // Skipped in a partial local build without the cross toolchain; a failure under -Dsark.requireAll.
+        Path jar = Requirements.classifierJar(Path.of("target"), classifier);
+        ForeignJvm jvm = ForeignJvm.forPlatform(Platform.fromClassifier(classifier));
+
+        long start = System.nanoTime();
+        ForeignJvm.Result r = jvm.run(
+                List.of(ForeignJvm.codeSource(NativeLoader.class), ForeignJvm.codeSource(PolicyEngine.class),
+                        jar, ForeignJvm.codeSource(PolicyProbe.class)),
+                List.of("-Dsark.native.cacheDir=" + cacheDir, "-Xshare:off"),
+                PolicyProbe.class.getName());
+        System.out.println(classifier + " JVM under qemu (" + (System.nanoTime() - start) / 1_000_000 + " ms):\n" + r);
+
+        assertDecisions(classifier, r);
+    }
+
+    @Test
+    void theProbesFactsHoldOnTheHost(@TempDir Path cacheDir) {
+        String host = ForcedPlatform.hostClassifier();
+        // The host library is in target/test-classes (sark:cross-build puts it there for the tests).
+        ForeignJvm.Result r = HostJvm.run(
+                List.of(ForeignJvm.codeSource(NativeLoader.class), ForeignJvm.codeSource(PolicyEngine.class),
+                        ForeignJvm.codeSource(PolicyProbe.class)),
+                List.of("-Dsark.native.cacheDir=" + cacheDir),
+                PolicyProbe.class.getName());
+        assertDecisions(host, r);
+    }
+
+    private static void assertDecisions(String classifier, ForeignJvm.Result r) {
+        assertEquals(0, r.exitCode, r.toString());
+        assertEquals(classifier, r.value("platform"), r.toString());
+
+        assertEquals("true", r.value("hasPolicy"), r.toString());
+        assertEquals("false", r.value("hasOther"), r.toString());
+        assertEquals("[rbac]", r.value("policies"), r.toString());
+
+        // RBAC with the roles in data: alice (admin) may delete, guest (viewer) may only read.
+        assertEquals("true", r.value("adminAllowed"), r.toString());
+        assertEquals("false", r.value("guestAllowed"), r.toString());
+        assertEquals("true", r.value("guestRead"), r.toString());
+        assertEquals("[\"guest may not delete\"]", r.value("guestDeny"), r.toString());
+        assertEquals("[]", r.value("adminDeny"), r.toString());
+
+        // Any expression is a query.
+        assertEquals("42", r.value("expression"), r.toString());
+
+        // NUL and a surrogate pair cross JNI both ways unchanged (UTF-8 byte[], not modified UTF-8).
+        String json = "\"" + PolicyProbe.UNICODE.replace("\u0000", "\\u0000") + "\"";
+        assertEquals(PolicyProbe.ascii(json), r.value("unicode"), r.toString());
+        assertEquals("true", r.value("unicodeRoundTrip"), r.toString());
+
+        // Errors become the API's exceptions, with regorus' message: policy name, line and column.
+        assertContains(r, "compileError", "broken:5:1");
+        assertContains(r, "compileError", "error:");
+        assertEquals("false", r.value("hasBroken"), r.toString());
+        assertContains(r, "v0Error", "old:3:7");
+        assertContains(r, "v0Error", "`if` keyword is required");
+        assertContains(r, "evaluationError", ":1:9");
+        assertContains(r, "evaluationError", "divide by zero");
+
+        // The failed loads left the engine answering with the previous policies.
+        assertEquals("true", r.value("stillAllowed"), r.toString());
+    }
+
+    private static void assertContains(ForeignJvm.Result r, String key, String part) {
+        String value = r.value(key);
+        assertTrue(value != null && value.contains(part), () -> key + " does not contain '" + part + "': " + r);
+    }
+}
