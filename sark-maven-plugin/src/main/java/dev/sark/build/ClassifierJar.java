@@ -7,12 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.stream.Collectors;
 
 /**
  * Writes the JAR published under a target's classifier: the native library at the path the runtime
@@ -100,7 +103,7 @@ public final class ClassifierJar {
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         main.putValue("Created-By", "sark-maven-plugin");
         main.putValue("Sark-Classifiers", packaged.stream().map(r -> r.target().classifier())
-                .collect(java.util.stream.Collectors.joining(" ")));
+                .collect(Collectors.joining(" ")));
         try {
             Files.createDirectories(jar.getParent());
             Path tmp = Files.createTempFile(jar.getParent(), jar.getFileName().toString(), ".tmp");
@@ -108,7 +111,7 @@ public final class ClassifierJar {
                 putEntry(out, "META-INF/");
                 putEntry(out, JarFile.MANIFEST_NAME);
                 manifest.write(out);
-                java.util.Set<String> dirs = new java.util.HashSet<>();
+                Set<String> dirs = new HashSet<>();
                 for (TargetResult r : packaged) {
                     String entry = entryName(r.target().platform(), libName);
                     StringBuilder dir = new StringBuilder();

@@ -1,5 +1,7 @@
 package dev.sark.build;
 
+import dev.sark.loader.Platform;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,7 +42,7 @@ public final class Doctor {
         String zig = tools.zigbuildAvailable() ? "yes" : "missing";
         String docker = tools.containerEngineRunning() ? "running" : (tools.onPath("docker") ? "no engine" : "missing");
         for (TargetSpec target : targets) {
-            if (target.platform().arch() == dev.sark.loader.Platform.Arch.UNIVERSAL) {
+            if (target.platform().arch() == Platform.Arch.UNIVERSAL) {
                 // built by no toolchain: merged from the two thin macOS libraries of the same matrix
                 rows.add(new String[] {target.triple(), "merge", "-", "-", "-", "-", "-", "-"});
                 continue;
@@ -80,7 +82,7 @@ public final class Doctor {
         if (linker == null) {
             return "none known";
         }
-        Optional<java.nio.file.Path> found = tools.findOnPath(linker);
+        Optional<Path> found = tools.findOnPath(linker);
         return found.isPresent() ? linker : linker + " missing";
     }
 }

@@ -1,6 +1,7 @@
 package dev.sark.build;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -175,7 +176,7 @@ public class HostTools {
         }
         try (var files = Files.list(libDir)) {
             return files.anyMatch(f -> f.getFileName().toString().startsWith("libstd-"));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }

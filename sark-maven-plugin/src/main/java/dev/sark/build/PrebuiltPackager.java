@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -115,20 +116,20 @@ public final class PrebuiltPackager {
         return false;
     }
 
-    private java.util.Optional<Path> extractFromJar(Path jar, TargetSpec target) throws IOException {
+    private Optional<Path> extractFromJar(Path jar, TargetSpec target) throws IOException {
         String entry = target.platform().resourcePath(packager.libName());
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             ZipEntry e = zip.getEntry(entry);
             if (e == null) {
                 log.warn(jar + " holds no " + entry + "; skipped");
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             Path extracted = Files.createTempFile("sark-prebuilt-", "-" + fileName(target));
             extracted.toFile().deleteOnExit();
             try (InputStream in = zip.getInputStream(e)) {
                 Files.copy(in, extracted, StandardCopyOption.REPLACE_EXISTING);
             }
-            return java.util.Optional.of(extracted);
+            return Optional.of(extracted);
         }
     }
 

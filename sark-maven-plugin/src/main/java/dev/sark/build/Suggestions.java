@@ -2,11 +2,13 @@ package dev.sark.build;
 
 import dev.sark.loader.Platform;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one home of the project's troubleshooting knowledge: each known failure maps to a sentence that
@@ -127,8 +129,8 @@ public final class Suggestions {
     }
 
     /** The output patterns the plugin recognises (docs/troubleshooting.md quotes each of them). */
-    public static java.util.Set<String> knownPatterns() {
-        return java.util.Collections.unmodifiableSet(OUTPUT_PATTERNS.keySet());
+    public static Set<String> knownPatterns() {
+        return Collections.unmodifiableSet(OUTPUT_PATTERNS.keySet());
     }
 
     /** The fixes that apply to a failed build's output, most specific first, without repeats. */
