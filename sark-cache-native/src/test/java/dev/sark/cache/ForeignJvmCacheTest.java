@@ -2,10 +2,7 @@ package dev.sark.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.sark.loader.NativeLoader;
-import dev.sark.loader.Platform;
 import dev.sark.testing.ForeignJvm;
-import dev.sark.testing.Requirements;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,14 +19,7 @@ class ForeignJvmCacheTest {
     @ValueSource(strings = {"linux-aarch_64", "linux-arm_32"})
     void cacheWorksInAForeignJvm(String classifier, @TempDir Path cacheDir) {
         // Skipped in a partial local build without the cross toolchain; a failure under -Dsark.requireAll.
-        Path jar = Requirements.classifierJar(Path.of("target"), classifier);
-        ForeignJvm jvm = ForeignJvm.forPlatform(Platform.fromClassifier(classifier));
-
-        ForeignJvm.Result r = jvm.run(
-                List.of(ForeignJvm.codeSource(NativeLoader.class), ForeignJvm.codeSource(NativeCache.class),
-                        jar, ForeignJvm.codeSource(CacheProbe.class)),
-                List.of("-Dsark.native.cacheDir=" + cacheDir, "-Xshare:off"),
-                CacheProbe.class.getName());
+        ForeignJvm.Result r = ForeignJvm.runProbe(classifier, cacheDir, List.of(NativeCache.class), CacheProbe.class);
 
         assertEquals(0, r.exitCode, r.toString());
         assertEquals(classifier, r.value("platform"), r.toString());

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sark.loader.NativeLoader;
-import dev.sark.loader.Platform;
 import dev.sark.testing.ForcedPlatform;
 import dev.sark.testing.ForeignJvm;
 import dev.sark.testing.HostJvm;
-import dev.sark.testing.Requirements;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,17 +26,7 @@ class ForeignJvmPolicyTest {
     @ValueSource(strings = {"linux-aarch_64", "linux-arm_32"})
     void policiesWorkInAForeignJvm(String classifier, @TempDir Path cacheDir) {
         // Skipped in a partial local build without the cross toolchain; a failure under -Dsark.requireAll.
-        Path jar = Requirements.classifierJar(Path.of("target"), classifier);
-        ForeignJvm jvm = ForeignJvm.forPlatform(Platform.fromClassifier(classifier));
-
-        long start = System.nanoTime();
-        ForeignJvm.Result r = jvm.run(
-                List.of(ForeignJvm.codeSource(NativeLoader.class), ForeignJvm.codeSource(PolicyEngine.class),
-                        jar, ForeignJvm.codeSource(PolicyProbe.class)),
-                List.of("-Dsark.native.cacheDir=" + cacheDir, "-Xshare:off"),
-                PolicyProbe.class.getName());
-        System.out.println(classifier + " JVM under qemu (" + (System.nanoTime() - start) / 1_000_000 + " ms):\n" + r);
-
+        ForeignJvm.Result r = ForeignJvm.runProbe(classifier, cacheDir, List.of(PolicyEngine.class), PolicyProbe.class);
         assertDecisions(classifier, r);
     }
 

@@ -1,5 +1,6 @@
 package dev.sark.testing;
 
+import dev.sark.loader.NativeLoader;
 import dev.sark.loader.Platform;
 import java.io.File;
 import java.io.IOException;
@@ -61,6 +62,32 @@ public final class ForeignJvm {
                     + "): run scripts/install-toolchains.sh jvms");
         }
         return new ForeignJvm(platform, root, java, qemu);
+    }
+
+    /**
+     * Runs {@code probe} in the JVM of {@code classifier}'s architecture with only the loader, the code
+     * sources of {@code anchors} (the module's API classes), the module's classifier JAR for {@code classifier}
+     * and the probe on the class path, so the library can only come from that JAR through the loader, which
+     * extracts it to {@code cacheDir}; with {@code -Xshare:off}. Prints how long the run took and what it
+     * printed.
+     *
+     * <p>The JAR is the one {@code sark:cross-build} wrote to {@code target/}; without it the calling test is
+     * skipped, or fails under {@code -Dsark.requireAll} ({@link Requirements#classifierJar}). Without the
+     * foreign JVM, {@link #forPlatform} throws.
+     */
+    public static Result runProbe(String classifier, Path cacheDir, List<Class<?>> anchors, Class<?> probe) {
+        Path jar = Requirements.classifierJar(Path.of("target"), classifier);
+        ForeignJvm jvm = forPlatform(Platform.fromClassifier(classifier));
+
+        List<Path> classPath = new ArrayList<>();
+        classPath.add(codeSource(NativeLoader.class));
+        anchors.forEach(a -> classPath.add(codeSource(a)));
+        classPath.add(jar);
+        classPath.add(codeSource(probe));
+        long start = System.nanoTime();
+        Result r = jvm.run(classPath, List.of("-Dsark.native.cacheDir=" + cacheDir, "-Xshare:off"), probe.getName());
+        System.out.println(classifier + " JVM under qemu (" + (System.nanoTime() - start) / 1_000_000 + " ms):\n" + r);
+        return r;
     }
 
     /** What a run printed, and how it ended. */
