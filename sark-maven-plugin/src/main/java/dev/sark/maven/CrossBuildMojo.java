@@ -49,7 +49,6 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
     @Parameter(defaultValue = "${session}", readonly = true, required = true)
     private MavenSession session;
 
-
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
@@ -80,13 +79,21 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
     }
 
     private void putHostLibraryOnTestClasspath(List<TargetResult> results) {
-        if (hostLibraryOnTestClasspath) {
-            LibraryPackager.hostResult(results, Platform.current()).ifPresent(host -> {
-                Resource resource = new Resource();
-                resource.setDirectory(outputsFor(host.target(), "staging").resourceRoot().toString());
-                project.addTestResource(resource);
-                getLog().debug("Host library on the test class path: " + host.library());
-            });
+        if (!hostLibraryOnTestClasspath) {
+            return;
         }
+        Platform host;
+        try {
+            host = Platform.current();
+        } catch (IllegalArgumentException unknownHost) {
+            getLog().warn("No host library on the test class path: " + unknownHost.getMessage());
+            return;
+        }
+        LibraryPackager.hostResult(results, host).ifPresent(hostResult -> {
+            Resource resource = new Resource();
+            resource.setDirectory(outputsFor(hostResult.target(), "staging").resourceRoot().toString());
+            project.addTestResource(resource);
+            getLog().debug("Host library on the test class path: " + hostResult.library());
+        });
     }
 }
