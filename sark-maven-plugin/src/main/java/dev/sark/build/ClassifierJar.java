@@ -9,7 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -55,42 +57,21 @@ public final class ClassifierJar {
         return platform.resourcePath(libName);
     }
 
-    /** Writes the JAR to a temporary file and moves it into place, so a failed write leaves no half JAR. */
+    /** Writes the JAR of one target: its library, and a manifest describing it. */
     public static void write(Path jar, Platform platform, Contents c) {
-        Manifest manifest = new Manifest();
+        Manifest manifest = newManifest();
         Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.putValue("Created-By", "sark-maven-plugin");
         main.putValue("Sark-Target", c.triple);
         main.putValue("Sark-Classifier", c.classifier);
         main.putValue("Sark-Library", entryName(platform, c.libName));
         main.putValue("Sark-Sha256", c.sha256);
         try {
             main.putValue("Sark-Size", Long.toString(Files.size(c.library)));
-            main.putValue("Sark-Rustc", c.rustc);
-            Files.createDirectories(jar.getParent());
-            Path tmp = Files.createTempFile(jar.getParent(), jar.getFileName().toString(), ".tmp");
-            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(tmp))) {
-                // The manifest comes first, where JarInputStream and the JDK's tools expect it.
-                putEntry(out, "META-INF/");
-                putEntry(out, JarFile.MANIFEST_NAME);
-                manifest.write(out);
-                String entry = entryName(platform, c.libName);
-                StringBuilder dir = new StringBuilder();
-                for (String part : entry.substring(0, entry.lastIndexOf('/')).split("/")) {
-                    putEntry(out, dir.append(part).append('/').toString());
-                }
-                putEntry(out, entry);
-                Files.copy(c.library, out);
-                out.closeEntry();
-            } catch (IOException e) {
-                Files.deleteIfExists(tmp);
-                throw e;
-            }
-            Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + jar, e);
+            throw new UncheckedIOException("Cannot read " + c.library, e);
         }
+        main.putValue("Sark-Rustc", c.rustc);
+        writeJar(jar, manifest, Map.of(entryName(platform, c.libName), c.library));
     }
 
     /**
@@ -98,22 +79,37 @@ public final class ClassifierJar {
      * artifact to all platforms; the loader picks the matching one at run time.
      */
     public static void writeBundle(Path jar, List<TargetResult> packaged, String libName) {
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.putValue("Created-By", "sark-maven-plugin");
-        main.putValue("Sark-Classifiers", packaged.stream().map(r -> r.target().classifier())
+        Manifest manifest = newManifest();
+        manifest.getMainAttributes().putValue("Sark-Classifiers", packaged.stream().map(r -> r.target().classifier())
                 .collect(Collectors.joining(" ")));
+        Map<String, Path> entries = new TreeMap<>();
+        packaged.forEach(r -> entries.put(entryName(r.target().platform(), libName), r.library()));
+        writeJar(jar, manifest, entries);
+    }
+
+    private static Manifest newManifest() {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Created-By", "sark-maven-plugin");
+        return manifest;
+    }
+
+    /**
+     * Writes the manifest, then each file under its entry name with its parent directories, into a temporary
+     * file that is moved into place: a failed write leaves no half JAR.
+     */
+    private static void writeJar(Path jar, Manifest manifest, Map<String, Path> entries) {
         try {
             Files.createDirectories(jar.getParent());
             Path tmp = Files.createTempFile(jar.getParent(), jar.getFileName().toString(), ".tmp");
             try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(tmp))) {
+                // The manifest comes first, where JarInputStream and the JDK's tools expect it.
                 putEntry(out, "META-INF/");
                 putEntry(out, JarFile.MANIFEST_NAME);
                 manifest.write(out);
                 Set<String> dirs = new HashSet<>();
-                for (TargetResult r : packaged) {
-                    String entry = entryName(r.target().platform(), libName);
+                for (Map.Entry<String, Path> e : entries.entrySet()) {
+                    String entry = e.getKey();
                     StringBuilder dir = new StringBuilder();
                     for (String part : entry.substring(0, entry.lastIndexOf('/')).split("/")) {
                         if (dirs.add(dir.append(part).append('/').toString())) {
@@ -121,7 +117,7 @@ public final class ClassifierJar {
                         }
                     }
                     putEntry(out, entry);
-                    Files.copy(r.library(), out);
+                    Files.copy(e.getValue(), out);
                     out.closeEntry();
                 }
             } catch (IOException e) {
