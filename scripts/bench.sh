@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Issue 6: one command for the benchmarks. Builds what it needs, runs the JMH benchmarks (cache mixes at 1 and
-# 2 threads, JNI floors), the heap story, the loader and plugin timings, and prints the ratio tables.
+# Issue 6: one command for the benchmarks. Builds what it needs, runs the JMH benchmarks (policy evaluation
+# against regorus/opa-java-wasm/OPA over HTTP, cache mixes at 1 and 2 threads, JNI floors), the heap story, the
+# loader and plugin timings, and prints the ratio tables.
 #
 #   scripts/bench.sh
 #
 # Environment (all optional):
 #   JMH_OPTS       JMH run settings             (default: -f 1 -wi 2 -i 3 -w 1s -r 1s)
-#   BENCH_THREADS  thread counts for the cache  (default: "1 2")
+#   BENCH_THREADS  thread counts (cache, policy) (default: "1 2")
 #   CACHE_PARAMS   extra JMH -p filters, e.g. "-p valueSize=512 -p impl=native-bytes,caffeine"
-#   BENCH_PARTS    which parts                  (default: "build floor cache heap loader plugin report")
+#   BENCH_PARTS    which parts                  (default: "build floor policy cache heap loader plugin report")
+#   POLICY_MODES   JMH modes of the policy part (default: "avgt,sample": ns/op, and p99 from sample mode)
+#   POLICY_PARAMS  extra JMH -p filters for the policy part, e.g. "-p size=1024"
+#   OPA_VERSION    OPA built from the Go module proxy when target/bin/opa is missing (default: v1.4.2)
+#   OPA_ADDR       OPA server address, loopback only (default: 127.0.0.1:8181)
+#   REGORUS_SECS   regorus-bench warm-up and measured seconds per workload (default: "2 3")
 #   BENCH_OUT      results directory            (default: sark-benchmarks/target/bench-results)
 #   BENCH_BUILD    "reactor" (mvn -pl sark-benchmarks -am, default) or "module" (upstream from ~/.m2)
 #   HEAP_ENTRIES, HEAP_VALUE, HEAP_XMX, LOADER_RUNS, PLUGIN_RUNS: see the scripts they feed
@@ -18,7 +24,7 @@ BENCH="$ROOT/sark-benchmarks"
 OUT=${BENCH_OUT:-$BENCH/target/bench-results}
 JMH_OPTS=${JMH_OPTS:--f 1 -wi 2 -i 3 -w 1s -r 1s}
 THREADS=${BENCH_THREADS:-1 2}
-PARTS=${BENCH_PARTS:-build floor cache heap loader plugin report}
+PARTS=${BENCH_PARTS:-build floor policy cache heap loader plugin report}
 JAR="$BENCH/target/benchmarks.jar"
 mkdir -p "$OUT"
 has() { [[ " $PARTS " == *" $1 "* ]]; }
@@ -54,6 +60,63 @@ if has floor; then
   say "JMH floors"
   # shellcheck disable=SC2086
   jmh 'dev.sark.bench.FloorBenchmark' $JMH_OPTS -t 1 -rf json -rff "$OUT/floor.json" > "$OUT/floor.log"
+fi
+if has policy; then
+  # Issue 6 item 1: PolicyEngine against (a) regorus in Rust, (b) opa-java-wasm, (c) OPA over localhost HTTP, on
+  # the same policies, data and inputs (src/main/resources/dev/sark/bench/policy) and query data.authz.allow.
+  POLICY_DIR="$BENCH/src/main/resources/dev/sark/bench/policy"
+  POLICY_MODES=${POLICY_MODES:-avgt,sample}
+  OPA="$BENCH/target/bin/opa"
+  OPA_ADDR=${OPA_ADDR:-127.0.0.1:8181}
+  [[ "$OPA_ADDR" == 127.0.0.1:* ]] || { echo "OPA_ADDR must be 127.0.0.1:<port>, not $OPA_ADDR" >&2; exit 1; }
+  if [ ! -x "$OPA" ]; then
+    say "building OPA ${OPA_VERSION:-v1.4.2} from the Go module proxy (a few minutes)"
+    GOBIN="$BENCH/target/bin" go install "github.com/open-policy-agent/opa@${OPA_VERSION:-v1.4.2}"
+  fi
+  echo "opa=$("$OPA" version | head -1)" >> "$OUT/machine.txt"
+  say "policy: Wasm bundles (opa build -t wasm -e authz/allow)"
+  mkdir -p "$BENCH/target/policy"
+  for p in rbac abac; do
+    "$OPA" build -t wasm -e authz/allow -o "$BENCH/target/policy/$p-bundle.tar.gz" "$POLICY_DIR/$p.rego"
+    tar -xzf "$BENCH/target/policy/$p-bundle.tar.gz" -C "$BENCH/target/policy" /policy.wasm 2>/dev/null
+    mv "$BENCH/target/policy/policy.wasm" "$BENCH/target/policy/$p.wasm"
+  done
+
+  say "policy: regorus in Rust (sark-benchmarks/regorus-bench)"
+  RB_TARGET="$BENCH/target/regorus-bench"
+  CARGO_TARGET_DIR="$RB_TARGET" cargo build -q --release --manifest-path "$BENCH/regorus-bench/Cargo.toml"
+  # shellcheck disable=SC2086
+  "$RB_TARGET/release/regorus-bench" "$POLICY_DIR" ${REGORUS_SECS:-2 3} "$(echo $THREADS | tr ' ' ',')" > "$OUT/regorus.txt"
+
+  for t in $THREADS; do
+    say "policy: JMH PolicyEngine and opa-java-wasm, $t thread(s)"
+    # shellcheck disable=SC2086
+    jmh 'dev.sark.bench.PolicyBenchmark.isAllowed|dev.sark.bench.OpaWasmBenchmark' $JMH_OPTS -bm "$POLICY_MODES" \
+      ${POLICY_PARAMS:-} -t "$t" -rf json -rff "$OUT/policy-t$t.json" > "$OUT/policy-t$t.log"
+  done
+
+  # OPA's server, one policy at a time (both are package authz); always stopped, also on errors.
+  OPA_PID=""
+  stop_opa() { if [ -n "$OPA_PID" ]; then kill "$OPA_PID" 2>/dev/null || true; wait "$OPA_PID" 2>/dev/null || true; OPA_PID=""; fi; }
+  trap stop_opa EXIT
+  for p in rbac abac; do
+    say "policy: OPA over HTTP ($OPA_ADDR), $p"
+    "$OPA" run --server --addr "$OPA_ADDR" --log-level error "$POLICY_DIR/$p.rego" "$POLICY_DIR/$p.data.json" \
+      > "$OUT/opa-server-$p.log" 2>&1 &
+    OPA_PID=$!
+    for _ in $(seq 1 100); do
+      curl -fsS "http://$OPA_ADDR/health" > /dev/null 2>&1 && break
+      kill -0 "$OPA_PID" 2>/dev/null || { echo "OPA did not start: see $OUT/opa-server-$p.log" >&2; exit 1; }
+      sleep 0.1
+    done
+    for t in $THREADS; do
+      # shellcheck disable=SC2086
+      jmh 'dev.sark.bench.OpaHttpBenchmark' $JMH_OPTS -bm "$POLICY_MODES" -p policy="$p" ${POLICY_PARAMS:-} \
+        -jvmArgsAppend "-Dsark.bench.opaUrl=http://$OPA_ADDR" -t "$t" -rf json -rff "$OUT/policy-http-$p-t$t.json" \
+        > "$OUT/policy-http-$p-t$t.log"
+    done
+    stop_opa
+  done
 fi
 if has cache; then
   for t in $THREADS; do

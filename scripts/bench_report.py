@@ -47,6 +47,89 @@ if floor:
         print(f"| {e['benchmark'].rsplit('.', 1)[1]} | {e.get('params', {}).get('size', '-')} | {fmt(s)} | {fmt(err)} |")
     print()
 
+# Policy evaluation (issue 6 item 1): PolicyEngine (JNI) against regorus in Rust, opa-java-wasm and OPA over HTTP.
+POLICY_IMPLS = {"PolicyBenchmark.isAllowed": "sark", "OpaWasmBenchmark.evaluate": "wasm", "OpaHttpBenchmark.decide": "http"}
+pol = {}  # (policy, size, threads, impl) -> {"ns": avgt ns/op, "err": error, "p99": sample p99}
+for name in sorted(os.listdir(out)) if os.path.isdir(out) else []:
+    if not (name.startswith("policy") and name.endswith(".json")):
+        continue
+    try:
+        entries = load(name)
+    except ValueError:  # a run still writing, or one that failed
+        print(f"(skipped {name}: not a complete JMH JSON file)\n")
+        continue
+    for e in entries:
+        impl = POLICY_IMPLS.get(".".join(e["benchmark"].rsplit(".", 2)[-2:]))
+        if impl is None:
+            continue
+        p = e.get("params", {})
+        key = (p["policy"], int(p["size"]), int(e["threads"]), impl)
+        m = e["primaryMetric"]
+        slot = pol.setdefault(key, {})
+        if e["mode"] == "avgt":
+            slot["ns"], slot["err"] = m["score"], m["scoreError"]
+        elif e["mode"] == "sample":
+            slot["p99"] = (m.get("scorePercentiles") or {}).get("99.0")
+            slot.setdefault("ns", m["score"])  # sample mode's mean, when no avgt run
+for line in (text("regorus.txt") or "").splitlines():
+    if not line.startswith("regorus "):
+        continue
+    kv = dict(f.split("=", 1) for f in line.split()[1:])
+    impl = "regorus" if kv["mode"] == "full" else "regorus-eval"
+    pol[(kv["policy"], int(kv["size"]), int(kv["threads"]), impl)] = {"ns": float(kv["ns_op"]), "p99": float(kv["p99_ns"])}
+floor_ns = {}
+for e in floor:
+    b = e["benchmark"].rsplit(".", 1)[1]
+    if b in ("jniNoop", "jniEchoString"):
+        floor_ns[(b, int(e.get("params", {}).get("size", 0)))] = metric(e)[0]
+policy_checks = []
+if pol:
+    def cell(slot):
+        if not slot or slot.get("ns") is None:
+            return "-"
+        return fmt(slot["ns"]) + (f" ({fmt(slot['p99'])})" if slot.get("p99") is not None else "")
+
+    def ratio(a, b):
+        return a / b if a and b else None
+
+    print("## Policy evaluation: ns/op per thread (p99 in parentheses), query data.authz.allow\n")
+    print("PolicyEngine = `isAllowed` through JNI; regorus = Rust, parse input + clone engine + eval_rule (the floor); "
+          "regorus eval = Rust, pre-parsed input, no clone; wasm = opa-java-wasm 1.0.4 `evaluate`; "
+          "HTTP = OPA server, POST /v1/data/authz/allow on 127.0.0.1. Ratios: <1 means PolicyEngine is faster, "
+          "except HTTP/PE (how many times slower HTTP OPA is).\n")
+    echo = any(k[0] == "jniEchoString" for k in floor_ns)
+    print("| policy | input | threads | PolicyEngine | regorus | regorus eval | opa-java-wasm | HTTP OPA |"
+          + (" JNI String echo |" if echo else "") + " PE/regorus | PE/wasm | HTTP/PE |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if echo else "") + "---:|---:|---:|")
+    for policy in ("rbac", "abac"):
+        for size in sorted({k[1] for k in pol if k[0] == policy}):
+            for t in sorted({k[2] for k in pol if k[0] == policy and k[1] == size}):
+                g = lambda impl: pol.get((policy, size, t, impl), {})
+                sark, rg, wasm, http = g("sark").get("ns"), g("regorus").get("ns"), g("wasm").get("ns"), g("http").get("ns")
+                r1, r2, r3 = ratio(sark, rg), ratio(sark, wasm), ratio(http, sark)
+                f2 = lambda x: f"{x:.2f}" if x is not None else "-"
+                print(f"| {policy} | {size} | {t} | {cell(g('sark'))} | {cell(g('regorus'))} | {cell(g('regorus-eval'))} | "
+                      f"{cell(g('wasm'))} | {cell(g('http'))} |"
+                      + (f" {fmt(floor_ns.get(('jniEchoString', size)))} |" if echo else "")
+                      + f" {f2(r1)} | {f2(r2)} | {f2(r3)} |")
+                where = f"{policy}, {size} B, {t}T"
+                if size == 1024 and r1 is not None:
+                    policy_checks.append((f"within 1.5x of regorus (1 KB): {where}", r1 <= 1.5, f"{r1:.2f}x regorus"))
+                if r2 is not None:
+                    policy_checks.append((f"faster than opa-java-wasm: {where}", r2 < 1, f"{r2:.2f}x wasm"))
+                if r3 is not None:
+                    policy_checks.append((f">= 20x faster than HTTP OPA: {where}", r3 >= 20, f"HTTP is {r3:.1f}x PolicyEngine"))
+    if ("jniNoop", 0) in floor_ns:
+        print(f"\nJNI no-op call (FloorBenchmark.jniNoop, same run): {fmt(floor_ns[('jniNoop', 0)])} ns.")
+    print()
+if policy_checks:
+    print("## Issue 6 policy targets\n")
+    print("| target | met | measured |")
+    print("|---|---|---|")
+    for name, ok, val in policy_checks:
+        print(f"| {name} | {'yes' if ok else '**no**'} | {val} |")
+    print()
+
 checks = []
 for t in (1, 2):
     data = load(f"cache-t{t}.json")

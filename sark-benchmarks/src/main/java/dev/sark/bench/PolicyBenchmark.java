@@ -7,45 +7,45 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Policy decisions per second through the JNI binding: SARK's RBAC policy (roles in data), one decision per
- * call, an input of about 100 bytes. The first figure for issue 3; the comparison with regorus in Rust,
- * opa-java-wasm and OPA over HTTP is issue 6's.
+ * Policy decisions through the JNI binding (issue 6 item 1): one PolicyEngine shared by all benchmark threads
+ * (as an application shares it), one decision per call. Workloads in {@link PolicyWorkload}: SARK's RBAC
+ * policy and an ABAC policy with a data document, inputs of about 100 B, 1 KB and 10 KB. Run with -t 1 and
+ * -t 2; -bm sample gives p99. The references run the same workloads: regorus in Rust
+ * (sark-benchmarks/regorus-bench), {@link OpaWasmBenchmark}, {@link OpaHttpBenchmark}.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class PolicyBenchmark {
-    static final String RBAC = "package authz\n"
-            + "import rego.v1\n"
-            + "default allow := false\n"
-            + "allow if input.user.role == \"admin\"\n"
-            + "allow if {\n"
-            + "  some role in data.user_roles[input.user.name]\n"
-            + "  some grant in data.role_grants[role]\n"
-            + "  grant.action == input.action\n"
-            + "  grant.resource == input.resource\n"
-            + "}\n";
-    static final String DATA = "{\"user_roles\": {\"ada\": [\"dev\"], \"bob\": [\"ops\", \"dev\"]},"
-            + " \"role_grants\": {\"dev\": [{\"action\": \"read\", \"resource\": \"repo\"}],"
-            + " \"ops\": [{\"action\": \"deploy\", \"resource\": \"prod\"}]}}";
-    static final String INPUT = "{\"user\": {\"name\": \"bob\", \"role\": \"staff\"}, \"action\": \"deploy\","
-            + " \"resource\": \"prod\"}";
+    /** SARK's RBAC policy (the text of policy/rbac.rego). */
+    static final String RBAC = PolicyWorkload.rego("rbac");
+    static final String DATA = PolicyWorkload.data("rbac");
+    static final String INPUT = PolicyWorkload.input("rbac", 100);
+
+    @Param({"rbac", "abac"})
+    public String policy;
+
+    @Param({"100", "1024", "10240"})
+    public int size;
 
     private PolicyEngine engine;
+    private String input;
 
     @Setup(Level.Trial)
     public void setUp() {
         engine = new PolicyEngine();
-        engine.loadPolicy("authz", RBAC);
-        engine.addData(DATA);
-        if (!engine.isAllowed("data.authz.allow", INPUT)) {
-            throw new IllegalStateException("the benchmark's decision is wrong: bob may deploy to prod");
+        engine.loadPolicy("authz", PolicyWorkload.rego(policy));
+        engine.addData(PolicyWorkload.data(policy));
+        input = PolicyWorkload.input(policy, size);
+        if (!engine.isAllowed(PolicyWorkload.QUERY, input)) {
+            throw new IllegalStateException("the benchmark's decision is wrong: " + policy + "/" + size + " must be allowed");
         }
     }
 
@@ -54,13 +54,15 @@ public class PolicyBenchmark {
         engine.close();
     }
 
+    /** The decision as a boolean: the call an application makes. */
     @Benchmark
-    public boolean rbacIsAllowed() {
-        return engine.isAllowed("data.authz.allow", INPUT);
+    public boolean isAllowed() {
+        return engine.isAllowed(PolicyWorkload.QUERY, input);
     }
 
+    /** The decision's value as JSON text (as opa-java-wasm and OPA's REST API return it). */
     @Benchmark
-    public String rbacEvaluate() {
-        return engine.evaluate("data.authz.allow", INPUT);
+    public String evaluate() {
+        return engine.evaluate(PolicyWorkload.QUERY, input);
     }
 }
