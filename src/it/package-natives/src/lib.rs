@@ -1,4 +1,4 @@
-// Named like a JNI function: the plugin checks that a library it packages exports at least one.
+// Named like a JNI function, as the exports of a real JNI library are.
 #[no_mangle]
 pub extern "C" fn Java_dev_sark_it_Demo_answer() -> i32 {
     42

@@ -26,8 +26,12 @@ abstract class AbstractPackagingMojo extends AbstractSarkMojo {
     @Parameter(property = "sark.requireAll", defaultValue = "false")
     protected boolean requireAll;
 
-    /** Fails a target whose library exports no JNI function ({@code Java_*}): the JVM could not call it. */
-    @Parameter(property = "sark.requireJniExports", defaultValue = "true")
+    /**
+     * Fails a target whose library exports no JNI function ({@code Java_*}): the JVM could not call it. Off by
+     * default, since a crate may register its natives with {@code RegisterNatives} from {@code JNI_OnLoad}
+     * instead; SARK's own modules turn it on. (Windows DLLs are always checked for JNI exports.)
+     */
+    @Parameter(property = "sark.requireJniExports", defaultValue = "false")
     protected boolean requireJniExports;
 
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
