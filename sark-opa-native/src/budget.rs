@@ -382,18 +382,8 @@ impl<'a> Analysis<'a> {
             | Expr::Bool { .. }
             | Expr::Null { .. } => 0,
             Expr::Var { .. } | Expr::RefDot { .. } | Expr::RefBrack { .. } => {
-                // A reference may evaluate every rule it names, contains or reads into.
-                let (root, indexes) = ref_parts(expr);
-                let mut cost = if matches!(root, Expr::Var { .. }) {
-                    self.references(at, expr, false)?
-                } else {
-                    self.expr(at, root)?
-                };
-                for index in indexes {
-                    cost = cost.max(self.expr(at, index)?);
-                }
                 // Evaluation recurses once per link (`a.b[c].d`: 3).
-                ref_links(expr) * OPERATOR + cost
+                ref_links(expr) * OPERATOR + self.reference(at, expr, false)?
             }
             Expr::Array { items, .. } | Expr::Set { items, .. } => self.max_of(at, items.iter().map(|e| &**e))?,
             Expr::Object { fields, .. } => self.max_of(at, fields.iter().flat_map(|(_, k, v)| [&**k, &**v]))?,
@@ -409,15 +399,7 @@ impl<'a> Analysis<'a> {
             }
             Expr::Call { fcn, params, .. } => {
                 // Arguments and locals cannot shadow a function: resolve the name as is.
-                let (root, indexes) = ref_parts(fcn);
-                let mut cost = if matches!(root, Expr::Var { .. }) {
-                    self.references(at, fcn, true)?
-                } else {
-                    self.expr(at, root)?
-                };
-                for index in indexes {
-                    cost = cost.max(self.expr(at, index)?);
-                }
+                let cost = self.reference(at, fcn, true)?;
                 cost.max(self.max_of(at, params.iter().map(|e| &**e))?)
             }
             Expr::UnaryExpr { expr, .. } => self.expr(at, expr)?,
@@ -438,6 +420,21 @@ impl<'a> Analysis<'a> {
             }
         };
         Ok(EXPR + cost)
+    }
+
+    /// The cost of a reference (`a.b[c]`) or a function name: a reference may evaluate every rule it
+    /// names, contains or reads into; each index is an expression of its own.
+    fn reference(&mut self, at: usize, expr: &Expr, call: bool) -> Result<usize, String> {
+        let (root, indexes) = ref_parts(expr);
+        let mut cost = if matches!(root, Expr::Var { .. }) {
+            self.references(at, expr, call)?
+        } else {
+            self.expr(at, root)?
+        };
+        for index in indexes {
+            cost = cost.max(self.expr(at, index)?);
+        }
+        Ok(cost)
     }
 
     fn max_of<'e>(&mut self, at: usize, exprs: impl Iterator<Item = &'e Expr>) -> Result<usize, String> {
