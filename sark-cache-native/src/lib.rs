@@ -5,18 +5,24 @@
 //! a boxed [`Cache`]. Lifetime: `nativeClose` only marks the cache closed (calls racing with it then
 //! get IllegalStateException); the box is freed by `nativeFree`, which Java runs from a Cleaner once
 //! the NativeCache is unreachable, so no call can still be using it.
+//!
+//! Two ways across: the hot paths (get and put of keys and values that fit) go through the calling
+//! thread's scratch memory, a direct buffer Java passes by address, so the call makes no JNI array
+//! calls at all (each one is a transition into the VM and a copy through an intermediate `Vec`);
+//! everything else, and values too large for the scratch buffer, pass Java byte arrays.
 
 pub mod cache;
+pub mod clock;
 
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
-use jni::objects::{JByteArray, JClass};
-use jni::sys::{jboolean, jbyteArray, jlong, jlongArray, JNI_FALSE, JNI_TRUE};
+use jni::objects::{JByteArray, JByteBuffer, JClass};
+use jni::sys::{jboolean, jbyteArray, jint, jlong, jlongArray, JNI_FALSE, JNI_TRUE};
 use jni::JNIEnv;
 use sark_jni_support::{bytes_from_java, bytes_to_java, guard, JavaError, JavaResult};
 
-pub use cache::{Cache, CacheError, Stats};
+pub use cache::{Cache, CacheError, Read, Stats};
 
 impl From<CacheError> for JavaError {
     fn from(e: CacheError) -> Self {
@@ -35,6 +41,23 @@ fn cache_ref<'a>(handle: jlong) -> JavaResult<&'a Cache> {
         return Err(JavaError::illegal_state("NativeCache has no native handle"));
     }
     Ok(unsafe { &*(handle as *const Cache) })
+}
+
+/// The calling thread's scratch memory, split at `split`: `capacity` bytes at `address`.
+///
+/// Safety: `address` and `capacity` describe a live direct ByteBuffer that the calling thread holds
+/// (NativeCache's per-thread scratch buffer, reachable from its ThreadLocal for the whole call), and
+/// no other thread uses it, so the memory is valid and not aliased while this call runs.
+unsafe fn scratch<'a>(address: jlong, capacity: jint, split: jint) -> JavaResult<(&'a mut [u8], &'a mut [u8])> {
+    let (Ok(capacity), Ok(split)) = (usize::try_from(capacity), usize::try_from(split)) else {
+        return Err(JavaError::illegal_argument("negative scratch length"));
+    };
+    if address == 0 || split > capacity {
+        return Err(JavaError::illegal_argument(format!(
+            "bad scratch buffer: address {address:#x}, capacity {capacity}, split {split}"
+        )));
+    }
+    Ok(std::slice::from_raw_parts_mut(address as *mut u8, capacity).split_at_mut(split))
 }
 
 /// Millisecond TTL from Java: 0 selects the default TTL, positive values are used as they are.
@@ -87,6 +110,68 @@ pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeGet<'l>(
     })
 }
 
+/// The address of a direct ByteBuffer, for the scratch calls.
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeScratchAddress<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    buffer: JByteBuffer<'l>,
+) -> jlong {
+    guard(&mut env, 0, |env| {
+        if buffer.is_null() {
+            return Err(JavaError::illegal_argument("scratch buffer must not be null"));
+        }
+        Ok(env.get_direct_buffer_address(&buffer)? as jlong)
+    })
+}
+
+/// Get through the scratch buffer: the key is in its first `key_length` bytes, the value is copied
+/// right after it. Returns the value's length, -1 when absent or expired, -2 when the value does not
+/// fit (nothing counted: Java then reads it through `nativeGet`).
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeGetScratch<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    address: jlong,
+    capacity: jint,
+    key_length: jint,
+) -> jint {
+    guard(&mut env, -1, |_| {
+        let cache = cache_ref(handle)?;
+        let (key, out) = unsafe { scratch(address, capacity, key_length)? };
+        Ok(match cache.get_into(key, out)? {
+            Read::Hit(length) => length as jint, // <= capacity, which is a jint
+            Read::Miss => -1,
+            Read::Declined => -2,
+        })
+    })
+}
+
+/// Put through the scratch buffer: the key in its first `key_length` bytes, the value right after.
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativePutScratch<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    address: jlong,
+    capacity: jint,
+    key_length: jint,
+    value_length: jint,
+    ttl_millis: jlong,
+) {
+    guard(&mut env, (), |_| {
+        let cache = cache_ref(handle)?;
+        let (key, rest) = unsafe { scratch(address, capacity, key_length)? };
+        let value = usize::try_from(value_length)
+            .ok()
+            .and_then(|length| rest.get(..length))
+            .ok_or_else(|| JavaError::illegal_argument(format!("value length {value_length} outside the scratch buffer")))?;
+        cache.put(key, value, ttl_from_java(ttl_millis)?)?;
+        Ok(())
+    })
+}
+
 #[no_mangle]
 pub extern "system" fn Java_dev_sark_cache_NativeCache_nativePut<'l>(
     mut env: JNIEnv<'l>,
@@ -100,7 +185,7 @@ pub extern "system" fn Java_dev_sark_cache_NativeCache_nativePut<'l>(
         let cache = cache_ref(handle)?;
         let key = bytes_from_java(env, &key, "key")?;
         let value = bytes_from_java(env, &value, "value")?;
-        cache.put(key, value, ttl_from_java(ttl_millis)?)?;
+        cache.put(&key, &value, ttl_from_java(ttl_millis)?)?;
         Ok(())
     })
 }

@@ -75,6 +75,23 @@ public final class NativeCache implements AutoCloseable {
         ensureOpen();
         requireNonNull(key, "key");
         try {
+            ScratchBuffer scratch = ScratchBuffer.forThread(key.length);
+            if (scratch == null) {
+                return nativeGet(handle, key);
+            }
+            scratch.buffer.put(0, key);
+            int length = nativeGetScratch(handle, scratch.address, scratch.capacity, key.length);
+            if (length >= 0) {
+                byte[] value = new byte[length];
+                scratch.buffer.get(key.length, value);
+                return value;
+            }
+            if (length == -1) {
+                return null;
+            }
+            // The value did not fit after the key (nothing was counted): read it as an array this
+            // time, and give this thread more room for next time.
+            ScratchBuffer.grow();
             return nativeGet(handle, key);
         } finally {
             Reference.reachabilityFence(this);
@@ -186,7 +203,13 @@ public final class NativeCache implements AutoCloseable {
 
     private void putBytes(byte[] key, byte[] value, long ttlMillis) {
         try {
-            nativePut(handle, key, value, ttlMillis);
+            ScratchBuffer scratch = ScratchBuffer.forThread((long) key.length + value.length);
+            if (scratch == null) {
+                nativePut(handle, key, value, ttlMillis);
+                return;
+            }
+            scratch.buffer.put(0, key).put(key.length, value);
+            nativePutScratch(handle, scratch.address, scratch.capacity, key.length, value.length, ttlMillis);
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -285,6 +308,20 @@ public final class NativeCache implements AutoCloseable {
     private static native long nativeNew(long maxEntries, long defaultTtlMillis);
 
     private static native byte[] nativeGet(long handle, byte[] key);
+
+    /** The address of a direct buffer (for {@link ScratchBuffer}). */
+    static native long nativeScratchAddress(ByteBuffer buffer);
+
+    /**
+     * Get through the scratch memory at {@code address}: the key in its first {@code keyLength} bytes,
+     * the value copied right after it. Returns the value's length, -1 when absent or expired, -2 when
+     * the value does not fit (nothing counted).
+     */
+    private static native int nativeGetScratch(long handle, long address, int capacity, int keyLength);
+
+    /** Put through the scratch memory: the key in its first {@code keyLength} bytes, the value after it. */
+    private static native void nativePutScratch(long handle, long address, int capacity, int keyLength,
+                                                int valueLength, long ttlMillis);
 
     /** {@code ttlMillis} 0 selects the default TTL. */
     private static native void nativePut(long handle, byte[] key, byte[] value, long ttlMillis);
