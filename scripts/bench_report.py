@@ -6,7 +6,7 @@ import os
 import sys
 
 out = sys.argv[1] if len(sys.argv) > 1 else "sark-benchmarks/target/bench-results"
-IMPLS = ["native-string", "native-bytes", "caffeine", "ohc", "chm"]
+IMPLS = ["native-string", "native-bytes", "caffeine", "caffeine-copy", "ohc", "chm"]
 MIXES = ["readOnly", "readWrite", "writeOnly"]
 
 
@@ -140,8 +140,8 @@ for t in (1, 2):
         p = e["params"]
         res[(e["benchmark"].rsplit(".", 1)[1], int(p["valueSize"]), p["impl"])] = metric(e)
     print(f"## Cache, {t} thread(s): ns/op (lower is better) and ratios (NativeCache / reference; <1 = NativeCache faster)\n")
-    print("| mix | value | native String | native byte[] | Caffeine | OHC | CHM | bytes/Caffeine | bytes/OHC | bytes/CHM | String/Caffeine | String/OHC |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| mix | value | native String | native byte[] | Caffeine | Caffeine + copy | OHC | CHM | bytes/Caffeine | bytes/(Caffeine + copy) | bytes/OHC | bytes/CHM | String/Caffeine | String/OHC |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for mix in MIXES:
         for vs in sorted({k[1] for k in res}):
             row = {i: res.get((mix, vs, i), (None, None, None))[0] for i in IMPLS}
@@ -149,7 +149,7 @@ for t in (1, 2):
                 continue
             r = lambda a, b: f"{row[a] / row[b]:.2f}" if row[a] and row[b] else "-"
             print(f"| {mix} | {vs} | " + " | ".join(fmt(row[i]) for i in IMPLS) + " | "
-                  + " | ".join([r("native-bytes", "caffeine"), r("native-bytes", "ohc"), r("native-bytes", "chm"),
+                  + " | ".join([r("native-bytes", "caffeine"), r("native-bytes", "caffeine-copy"), r("native-bytes", "ohc"), r("native-bytes", "chm"),
                                 r("native-string", "caffeine"), r("native-string", "ohc")]) + " |")
             if row["native-bytes"] and row["ohc"]:
                 checks.append((f"ahead of OHC: {mix}, {vs} B, {t}T, byte[] API", row["native-bytes"] < row["ohc"],

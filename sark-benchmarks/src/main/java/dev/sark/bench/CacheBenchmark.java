@@ -40,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  * <p>What each implementation stores: NativeCache String API - String key and String value (UTF-8
  * encoded and decoded per call, as the API does); NativeCache byte[] API, OHC - byte[] key and value
  * (copied in and out); Caffeine, ConcurrentHashMap - String key, byte[] value (by reference).
+ * {@code caffeine-copy} is Caffeine holding and returning copies ({@code byte[].clone()} on put and get),
+ * as a cache whose callers may not share its arrays must: the price of the copy alone, on the heap.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,7 +54,7 @@ public class CacheBenchmark {
     static final int ITEMS = SIZE / 3;
     static final Duration TTL = Duration.ofMinutes(5);
 
-    @Param({"native-string", "native-bytes", "caffeine", "ohc", "chm"})
+    @Param({"native-string", "native-bytes", "caffeine", "caffeine-copy", "ohc", "chm"})
     public String impl;
 
     @Param({"64", "512", "4096"})
@@ -135,7 +137,8 @@ public class CacheBenchmark {
             switch (impl) {
                 case "native-string": return new NativeStringStore(keys, valueSize);
                 case "native-bytes": return new NativeBytesStore(keys, valueSize);
-                case "caffeine": return new CaffeineStore(keys, valueSize);
+                case "caffeine": return new CaffeineStore(keys, valueSize, false);
+                case "caffeine-copy": return new CaffeineStore(keys, valueSize, true);
                 case "ohc": return new OhcStore(keys, valueSize);
                 case "chm": return new ChmStore(keys, valueSize);
                 default: throw new IllegalArgumentException("unknown impl " + impl);
@@ -186,14 +189,20 @@ public class CacheBenchmark {
                 .maximumSize(2L * SIZE).expireAfterWrite(TTL).build();
         private final String[] keys;
         private final byte[] value;
+        private final boolean copies;
 
-        CaffeineStore(String[] keys, int valueSize) {
+        CaffeineStore(String[] keys, int valueSize, boolean copies) {
             this.keys = keys;
             this.value = value(valueSize);
+            this.copies = copies;
         }
 
-        @Override Object get(int i) { return cache.getIfPresent(keys[i]); }
-        @Override void put(int i) { cache.put(keys[i], value); }
+        @Override Object get(int i) {
+            byte[] v = cache.getIfPresent(keys[i]);
+            return copies && v != null ? v.clone() : v;
+        }
+
+        @Override void put(int i) { cache.put(keys[i], copies ? value.clone() : value); }
     }
 
     static final class ChmStore extends Store {
