@@ -11,6 +11,8 @@
 
 pub mod budget;
 pub mod compat;
+pub mod json;
+pub mod projection;
 pub mod store;
 
 use jni::objects::{JByteArray, JClass};

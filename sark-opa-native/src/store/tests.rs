@@ -396,3 +396,138 @@ fn inline_estimates_cover_the_stack_used() {
         assert!(result.is_ok() || kind == "query-minus", "{kind}: {result:?}");
     }
 }
+
+/// The answer of plain regorus: a fresh engine, the whole input parsed by regorus itself, no pool,
+/// no projection. What the store must agree with.
+fn oracle(policies: &[(&str, &str)], data: &[&str], query: &str, input: Option<&str>) -> String {
+    let mut engine = compile(RegoVersion::V1, &policies.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect())
+        .expect("policies compile");
+    let mut merged = Value::new_object();
+    for d in data {
+        merged = deep_merge(&merged, Value::from_json_str(d).unwrap(), &mut Vec::new()).unwrap();
+    }
+    engine.add_data(merged).unwrap();
+    let input = match input.map(Value::from_json_str) {
+        Some(Err(e)) => return format!("Err(Document(\"malformed input JSON: {e}\"))"),
+        Some(Ok(value)) => Some(value),
+        None => None,
+    };
+    if let Some(input) = input {
+        engine.set_input(input);
+    }
+    let value = first_value(&mut engine, query).map(|v| v.map(|v| serde_json::to_string(&v).unwrap()));
+    format!("{:?}", value.map(|v| v.unwrap_or_else(|| "false".into())))
+}
+
+/// Policies that read the input in every way the projection has to get right (or give up on).
+const READERS: &[(&str, &str)] = &[
+    ("rbac", "package rbac\nimport rego.v1\ndefault allow := false\nallow if input.user.role == \"admin\"\nallow if { some g in data.grants[input.user.role]; g.action == input.action; g.resource == input.resource }\n"),
+    ("dyn", "package dyn\nimport rego.v1\nallow if { some k; input[k] == \"deploy\" }\nkeys := object.keys(input.user)\n"),
+    ("bare", "package bare\nimport rego.v1\nallow if count(input) > 2\nwhole := input\n"),
+    ("with", "package withm\nimport rego.v1\nr if input.user.role == \"admin\"\nallow if r with input.user.role as \"admin\"\n"),
+    ("imp", "package imp\nimport rego.v1\nimport input.user as u\nallow if u.role == \"admin\"\nname := u.name\n"),
+    ("walk", "package walker\nimport rego.v1\nn := count([p | walk(input.context, [p, _])])\nhdr := input.context.headers[\"user-agent\"]\ncl := [c.iss | some c in input.context.claims]\n"),
+    ("fn", "package fnp\nimport rego.v1\nf(x) := x.role\nallow if f(input.user) == \"admin\"\n"),
+    ("every", "package ev\nimport rego.v1\nallow if { every g in input.subject.groups { g != \"x\" } }\nkeys := {k | some k, _ in input.subject}\n"),
+];
+
+const INPUTS: &[&str] = &[
+    r#"{"user":{"name":"bob","role":"admin"}}"#,
+    r#"{"user":{"name":"ada","role":"staff"},"action":"read","resource":"repo","noise":[1,2,{"a":"b"}]}"#,
+    r#"{"user":"bob","action":"deploy"}"#,
+    r#"{"subject":{"id":"u7","groups":["staff","x"]},"context":{"headers":{"user-agent":"curl"},"claims":[{"iss":"a"},{"iss":"b"}]}}"#,
+    r#"{"subject":{"id":"u7"},"junk":1e400}"#,
+    r#"{"subject":{"id":"u7"},"junk":{"$serde_json::private::Number":"5","b":1}}"#,
+    r#"{"user":{"role":"admin"},"junk":"\ud83d\ude00\u00e9"}"#,
+    r#"{"user":{"role":"admin"}} trailing"#,
+    r#"{"user":{"role":"admin"},}"#,
+    "null",
+    "[]",
+    "{}",
+];
+
+#[test]
+fn decisions_with_projection_and_pooled_engines_equal_plain_regorus() {
+    let data = [r#"{"grants":{"staff":[{"action":"read","resource":"repo"}]}}"#];
+    let queries = [
+        "data.rbac.allow", "data.dyn.allow", "data.dyn.keys", "data.bare.allow", "data.bare.whole",
+        "data.withm.allow", "data.imp.allow", "data.imp.name", "data.walker.n", "data.walker.hdr",
+        "data.walker.cl", "data.fnp.allow", "data.ev.allow", "data.ev.keys", "data.rbac", "input.user",
+        "x := input.subject.id",
+    ];
+    // Each policy alone (a policy that reads the input whole turns projection off for its store),
+    // then all of them together.
+    let mut sets: Vec<Vec<(&str, &str)>> = READERS.iter().map(|reader| vec![*reader]).collect();
+    sets.push(READERS.to_vec());
+    let mut projected = Vec::new();
+    for set in &sets {
+        let store = v1();
+        for (name, source) in set {
+            store.load_policy(name, source).unwrap();
+        }
+        store.add_data(data[0]).unwrap();
+        if store.snapshot().unwrap().input_paths.is_some() {
+            projected.push(set.iter().map(|(name, _)| *name).collect::<Vec<_>>().join("+"));
+        }
+        for query in queries {
+            for input in INPUTS.iter().map(Some).chain([None]) {
+                let want = oracle(set, &data, query, input.copied());
+                // Three times: the first decisions build or clone engines, later ones reuse them.
+                for round in 0..3 {
+                    let got = format!("{:?}", store.evaluate_json(query, input.copied()));
+                    assert_eq!(got, want, "{query} on {input:?} with {set:?}, round {round}");
+                }
+            }
+        }
+    }
+    // Projection was in use where it is safe, and only there.
+    assert_eq!(projected, ["rbac", "imp", "walk", "fn", "every"]);
+}
+
+#[test]
+fn pooled_engines_of_a_replaced_policy_never_answer() {
+    let store = v1();
+    store.load_policy("p", "package p\nimport rego.v1\nallow if input.role == \"admin\"\n").unwrap();
+    for _ in 0..5 {
+        assert!(store.is_allowed("data.p.allow", Some(r#"{"role":"admin"}"#)).unwrap());
+    }
+    store.load_policy("p", "package p\nimport rego.v1\nallow if input.role == \"staff\"\n").unwrap();
+    for _ in 0..5 {
+        assert!(!store.is_allowed("data.p.allow", Some(r#"{"role":"admin"}"#)).unwrap());
+        assert!(store.is_allowed("data.p.allow", Some(r#"{"role":"staff"}"#)).unwrap());
+    }
+}
+
+#[test]
+fn an_evaluation_error_does_not_poison_later_decisions() {
+    let store = v1();
+    store.load_policy("p", "package p\nimport rego.v1\nx := to_number(input.n)\nallow if x > 1\n").unwrap();
+    for _ in 0..10 {
+        assert!(store.evaluate_json("data.p.allow", Some(r#"{"n":"abc"}"#)).is_err());
+        assert!(store.is_allowed("data.p.allow", Some(r#"{"n":"5"}"#)).unwrap());
+        assert!(!store.is_allowed("data.p.allow", Some(r#"{"n":"0"}"#)).unwrap());
+    }
+}
+
+#[test]
+fn the_pool_never_holds_more_engines_than_its_limit() {
+    let store = Arc::new(v1());
+    store.load_policy("p", "package p\nimport rego.v1\nallow if input.role == \"admin\"\n").unwrap();
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let store = Arc::clone(&store);
+            std::thread::spawn(move || {
+                for _ in 0..200 {
+                    assert!(store.is_allowed("data.p.allow", Some(r#"{"role":"admin"}"#)).unwrap());
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let snapshot = store.snapshot().unwrap();
+    let idle = snapshot.pool.idle.lock().unwrap().len();
+    let built = snapshot.pool.built.load(Ordering::Relaxed);
+    assert!(built <= snapshot.pool.limit && idle == built, "built {built}, idle {idle}, limit {}", snapshot.pool.limit);
+}
