@@ -170,7 +170,8 @@ if checks:
         print(f"| {name} | {'yes' if ok else '**no**'} | {val} |")
     print()
 
-for name, title in (("heap.txt", "Heap story"), ("loader.txt", "Loader"), ("plugin.txt", "Plugin no-op")):
+for name, title in (("heap.txt", "Heap story"), ("loader.txt", "Loader"), ("plugin.txt", "Plugin no-op"),
+                    ("sizes.txt", "Library sizes, stripped, per target")):
     t = text(name)
     if t:
         print(f"## {title}\n\n```\n{t}\n```\n")

@@ -82,8 +82,7 @@ struct Snapshot {
 /// engines built separately from the same sources do not interfere (1.02x). A decision takes an
 /// idle engine; if there is none it builds one while fewer than one per CPU exist (decisions are
 /// CPU-bound, so more would not run at once; building costs a compile, 0.4-1.2 ms for the
-/// benchmark policies), else it evaluates on a clone. Only an engine whose evaluation succeeded
-/// goes back: an error may leave regorus' per-evaluation state half-restored.
+/// benchmark policies), else it evaluates on a clone.
 struct EnginePool {
     idle: Mutex<Vec<Engine>>,
     built: AtomicUsize,
@@ -98,25 +97,52 @@ impl EnginePool {
         EnginePool { idle: Mutex::new(vec![prototype.clone()]), built: AtomicUsize::new(1), limit }
     }
 
-    fn take(&self) -> Option<Engine> {
-        self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop()
-    }
-
-    /// Claims the right to build one more engine.
-    fn may_build(&self) -> bool {
+    /// An engine for one decision: an idle one, a newly built one, or (at the limit) a clone.
+    fn lease(
+        &self,
+        build: impl FnOnce() -> StoreResult<Engine>,
+        clone: impl FnOnce() -> Engine,
+    ) -> StoreResult<Lease<'_>> {
+        if let Some(engine) = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop() {
+            return Ok(Lease { pool: Some(self), engine: Some(engine) });
+        }
         let limit = self.limit;
-        self.built.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < limit).then_some(n + 1)).is_ok()
+        if self.built.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < limit).then_some(n + 1)).is_err() {
+            return Ok(Lease { pool: None, engine: Some(clone()) });
+        }
+        let mut lease = Lease { pool: Some(self), engine: None }; // frees the claimed slot if `build` fails
+        lease.engine = Some(build()?);
+        Ok(lease)
+    }
+}
+
+/// An engine lent for one decision. [`Lease::give_back`] returns a pool engine to the pool; a lease
+/// dropped without it (an error, or a panic unwinding) frees the engine's slot so another is built.
+struct Lease<'p> {
+    /// `None` for a clone, which never goes into the pool.
+    pool: Option<&'p EnginePool>,
+    engine: Option<Engine>,
+}
+
+impl Lease<'_> {
+    fn engine(&mut self) -> &mut Engine {
+        self.engine.as_mut().expect("a lease holds its engine until given back")
     }
 
-    /// Forgets an engine that will not come back, so another may be built in its place.
-    fn discard(&self) {
-        self.built.fetch_sub(1, Ordering::Relaxed);
+    fn give_back(mut self) {
+        if let (Some(pool), Some(mut engine)) = (self.pool.take(), self.engine.take()) {
+            engine.set_input(Value::Undefined); // drop this decision's input now, not at the next one
+            let _ = engine.take_prints();
+            pool.idle.lock().unwrap_or_else(|e| e.into_inner()).push(engine);
+        }
     }
+}
 
-    fn give_back(&self, mut engine: Engine) {
-        engine.set_input(Value::Undefined); // drop this decision's input now, not at the next one
-        let _ = engine.take_prints();
-        self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(engine);
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool {
+            pool.built.fetch_sub(1, Ordering::Relaxed);
+        }
     }
 }
 
@@ -235,27 +261,12 @@ impl PolicyStore {
         let snapshot = snapshot?;
         let cost = shape.query_cost() + snapshot.cost;
         if cost <= budget::INLINE_BUDGET {
-            let (mut engine, pooled) = match snapshot.pool.take() {
-                Some(engine) => (engine, true),
-                None if snapshot.pool.may_build() => match snapshot.private_engine(self.version) {
-                    Ok(engine) => (engine, true),
-                    Err(e) => {
-                        snapshot.pool.discard();
-                        return Err(e);
-                    }
-                },
-                None => (snapshot.engine.clone(), false),
-            };
-            engine.set_input(input.unwrap_or(Value::Undefined));
-            let value = first_value(&mut engine, query);
-            if pooled {
-                if value.is_ok() {
-                    snapshot.pool.give_back(engine);
-                } else {
-                    snapshot.pool.discard();
-                }
-            }
-            return finish(value?);
+            let mut lease = snapshot.pool.lease(|| snapshot.private_engine(self.version), || snapshot.engine.clone())?;
+            lease.engine().set_input(input.unwrap_or(Value::Undefined));
+            let value = first_value(lease.engine(), query)?;
+            // Only after success: an error may leave regorus' per-evaluation state half-restored.
+            lease.give_back();
+            return finish(value);
         }
         // Deep evaluations run on a thread of their own, on a clone.
         let evaluate = move || {

@@ -24,12 +24,20 @@ import java.time.Duration;
  *
  * <p><b>Eviction.</b> When a new key would exceed {@code maxEntries}, the least recently used entry
  * is removed; a get counts as a use, and replacing the value of an existing key makes it the most
- * recently used without changing the size. The bound holds under concurrent use.
+ * recently used without changing the size. The bound is exact and holds under concurrent use: the cache
+ * fills to exactly {@code maxEntries} and never beyond. Caches of 16,384 entries or more are split into
+ * 16 segments by key hash, each with its own recency list and lock, so threads using different keys do
+ * not wait for each other; the entry evicted is then the least recently used one of the segment the new
+ * key falls in (smaller caches are one segment: strict LRU).
  *
  * <p><b>Expiry.</b> Each entry lives for the TTL given to {@code put}, or the default TTL, with
  * millisecond precision (positive sub-millisecond TTLs round up to 1 ms). Expired entries are never
  * returned; they are removed when a get finds them or by {@link #cleanupExpired()}, and count in
  * {@link #size()} until then.
+ *
+ * <p><b>Memory.</b> Keys and values live in native memory, not on the Java heap. Each thread that uses a
+ * cache also keeps a direct buffer of 1 KiB, doubled as its keys and values need up to 64 KiB, through
+ * which keys and values cross to native code without JNI array calls; larger ones are passed as arrays.
  *
  * <p><b>Threads and lifetime.</b> All methods are thread-safe. After {@link #close()} (idempotent) the
  * contents are released and every other method throws {@link IllegalStateException}, even for calls

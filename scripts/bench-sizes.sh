@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Issue 6 item 5: stripped library size per target, release profile against the `size` profile, for both
+# native modules. Builds every target of the matrix twice through the plugin (cargo, zig, build-std as usual;
+# targets this machine cannot build are listed as such), reads the staged libraries' sizes in bytes, and
+# writes one table. Each profile gets its own cargo target directory; afterwards the staged libraries are the
+# release ones again (the last build), so a following `mvn package` packages what it always does.
+#
+#   scripts/bench-sizes.sh [OUT_FILE]      (default: sark-benchmarks/target/bench-results/sizes.txt)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${1:-$ROOT/sark-benchmarks/target/bench-results/sizes.txt}
+mkdir -p "$(dirname "$OUT")"
+MODULES="sark-cache-native sark-opa-native"
+
+sizes() { # profile -> lines "module classifier bytes"
+  local profile=$1
+  (cd "$ROOT" && mvn -B -ntp -q process-classes -pl "$(echo $MODULES | tr ' ' ',')" -Dsark.profile="$profile" \
+    -Dsark.cargoTargetDir="$ROOT/target/sark-sizes/$profile" > "$(dirname "$OUT")/sizes-$profile.log" 2>&1) \
+    || { echo "build with profile $profile failed: see $(dirname "$OUT")/sizes-$profile.log" >&2; exit 1; }
+  for m in $MODULES; do
+    for lib in "$ROOT/$m"/target/sark/staging/*/resources/dev/sark/native/*/*; do
+      [ -f "$lib" ] || continue
+      echo "$m $(basename "$(dirname "$lib")") $(stat -c %s "$lib")"
+    done
+  done
+}
+
+sizes size > "$OUT.size"
+sizes release > "$OUT.release"
+{
+  echo "| library | classifier | release (B) | size profile (B) | size / release |"
+  echo "|---|---|---:|---:|---:|"
+  join <(awk '{print $1"/"$2, $3}' "$OUT.release" | sort) <(awk '{print $1"/"$2, $3}' "$OUT.size" | sort) \
+    | awk '{split($1, k, "/"); printf "| %s | %s | %d | %d | %.2f |\n", k[1], k[2], $2, $3, $3 / $2}'
+} > "$OUT"
+rm -f "$OUT.size" "$OUT.release"
+cat "$OUT"
