@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Issue 6 item 5: stripped library size per target, release profile against the `size` profile, for both
-# native modules. Builds every target of the matrix twice through the plugin (cargo, zig, build-std as usual;
-# targets this machine cannot build are listed as such), reads the staged libraries' sizes in bytes, and
-# writes one table. Each profile gets its own cargo target directory; afterwards the staged libraries are the
-# release ones again (the last build), so a following `mvn package` packages what it always does.
+# native modules. Builds every target of the matrix through the plugin (cargo, zig, build-std as usual): the
+# release libraries as the normal build does (usually up to date), then the size profile into a cargo target
+# directory of its own, then the release build again, so the staged libraries are the release ones afterwards
+# and a following `mvn package` packages what it always does. Reads the staged libraries' sizes in bytes.
 #
 #   scripts/bench-sizes.sh [OUT_FILE]      (default: sark-benchmarks/target/bench-results/sizes.txt)
 set -euo pipefail
@@ -12,11 +12,14 @@ OUT=${1:-$ROOT/sark-benchmarks/target/bench-results/sizes.txt}
 mkdir -p "$(dirname "$OUT")"
 MODULES="sark-cache-native sark-opa-native"
 
-sizes() { # profile -> lines "module classifier bytes"
-  local profile=$1
-  (cd "$ROOT" && mvn -B -ntp -q process-classes -pl "$(echo $MODULES | tr ' ' ',')" -Dsark.profile="$profile" \
-    -Dsark.cargoTargetDir="$ROOT/target/sark-sizes/$profile" > "$(dirname "$OUT")/sizes-$profile.log" 2>&1) \
+build() { # profile [extra mvn args]
+  local profile=$1; shift
+  (cd "$ROOT" && mvn -B -ntp -q process-classes -pl "$(echo $MODULES | tr ' ' ',')" -Dsark.profile="$profile" "$@" \
+    > "$(dirname "$OUT")/sizes-$profile.log" 2>&1) \
     || { echo "build with profile $profile failed: see $(dirname "$OUT")/sizes-$profile.log" >&2; exit 1; }
+}
+
+sizes() { # -> lines "module classifier bytes" of the staged libraries
   for m in $MODULES; do
     for lib in "$ROOT/$m"/target/sark/staging/*/resources/dev/sark/native/*/*; do
       [ -f "$lib" ] || continue
@@ -25,8 +28,11 @@ sizes() { # profile -> lines "module classifier bytes"
   done
 }
 
-sizes size > "$OUT.size"
-sizes release > "$OUT.release"
+build release
+sizes > "$OUT.release"
+build size -Dsark.cargoTargetDir="$ROOT/target/sark-sizes"
+sizes > "$OUT.size"
+build release
 {
   echo "| library | classifier | release (B) | size profile (B) | size / release |"
   echo "|---|---|---:|---:|---:|"

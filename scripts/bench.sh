@@ -9,7 +9,7 @@
 #   JMH_OPTS       JMH run settings             (default: -f 1 -wi 2 -i 3 -w 1s -r 1s)
 #   BENCH_THREADS  thread counts (cache, policy) (default: "1 2")
 #   CACHE_PARAMS   extra JMH -p filters, e.g. "-p valueSize=512 -p impl=native-bytes,caffeine"
-#   BENCH_PARTS    which parts                  (default: "build floor policy cache heap loader plugin report")
+#   BENCH_PARTS    which parts                  (default: "build floor policy cache heap loader plugin sizes report")
 #   POLICY_MODES   JMH modes of the policy part (default: "avgt,sample": ns/op, and p99 from sample mode)
 #   POLICY_PARAMS  extra JMH -p filters for the policy part, e.g. "-p size=1024"
 #   OPA_VERSION    OPA built from the Go module proxy when target/bin/opa is missing (default: v1.4.2)
@@ -24,7 +24,7 @@ BENCH="$ROOT/sark-benchmarks"
 OUT=${BENCH_OUT:-$BENCH/target/bench-results}
 JMH_OPTS=${JMH_OPTS:--f 1 -wi 2 -i 3 -w 1s -r 1s}
 THREADS=${BENCH_THREADS:-1 2}
-PARTS=${BENCH_PARTS:-build floor policy cache heap loader plugin report}
+PARTS=${BENCH_PARTS:-build floor policy cache heap loader plugin sizes report}
 JAR="$BENCH/target/benchmarks.jar"
 mkdir -p "$OUT"
 has() { [[ " $PARTS " == *" $1 "* ]]; }
@@ -136,6 +136,10 @@ fi
 if has plugin; then
   say "plugin"
   "$ROOT/scripts/bench-plugin.sh" "$OUT/plugin.txt"
+fi
+if has sizes; then
+  say "library sizes per target, release and size profile (two builds of the whole matrix)"
+  "$ROOT/scripts/bench-sizes.sh" "$OUT/sizes.txt"
 fi
 echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 if has report; then

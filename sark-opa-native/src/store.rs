@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, TryLockError};
 
 use regorus::{Engine, Value};
 
@@ -79,69 +79,83 @@ struct Snapshot {
 ///
 /// Evaluating on clones of one prepared engine makes every thread write the same reference counts
 /// (regorus' policy tree and data are `Arc`s), which made each of two threads 1.7-2.2x slower;
-/// engines built separately from the same sources do not interfere (1.02x). A decision takes an
-/// idle engine; if there is none it builds one while fewer than one per CPU exist (decisions are
-/// CPU-bound, so more would not run at once; building costs a compile, 0.4-1.2 ms for the
-/// benchmark policies), else it evaluates on a clone.
+/// engines built separately from the same sources do not interfere. The pool has one slot per CPU
+/// (decisions are CPU-bound, so more would not run at once). A thread keeps coming back to the same
+/// slot, so an engine's memory stays in one core's cache (handing engines from thread to thread
+/// cost as much as the sharing); when that slot is busy it takes another free one, and when all are
+/// busy it evaluates on a clone. An empty slot builds its engine on first use: a compile, 0.4-1.2
+/// ms for the benchmark policies. Slot 0 starts with a clone of the prepared engine (it shares only
+/// with that idle prototype), so a single thread never compiles.
 struct EnginePool {
-    idle: Mutex<Vec<Engine>>,
-    built: AtomicUsize,
-    limit: usize,
+    slots: Box<[Mutex<Option<Engine>>]>,
+}
+
+/// An engine lent for one decision: a pool slot held locked, or a clone when every slot was busy.
+enum Lease<'p> {
+    Slot(MutexGuard<'p, Option<Engine>>),
+    Clone(Box<Engine>),
 }
 
 impl EnginePool {
-    /// A pool holding one clone of the prepared engine (sharing only with the idle prototype), so a
-    /// single thread never builds.
     fn new(prototype: &Engine) -> Self {
-        let limit = std::thread::available_parallelism().map_or(1, |n| n.get());
-        EnginePool { idle: Mutex::new(vec![prototype.clone()]), built: AtomicUsize::new(1), limit }
+        let size = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let slots = (0..size).map(|i| Mutex::new((i == 0).then(|| prototype.clone()))).collect();
+        EnginePool { slots }
     }
 
-    /// An engine for one decision: an idle one, a newly built one, or (at the limit) a clone.
-    fn lease(
-        &self,
-        build: impl FnOnce() -> StoreResult<Engine>,
-        clone: impl FnOnce() -> Engine,
-    ) -> StoreResult<Lease<'_>> {
-        if let Some(engine) = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop() {
-            return Ok(Lease { pool: Some(self), engine: Some(engine) });
+    /// The calling thread's slot if free, else any free slot (built if empty), else a clone.
+    fn lease(&self, build: impl FnOnce() -> StoreResult<Engine>, clone: impl FnOnce() -> Engine) -> StoreResult<Lease<'_>> {
+        let start = preferred_slot();
+        for i in 0..self.slots.len() {
+            let mut slot = match self.slots[(start + i) % self.slots.len()].try_lock() {
+                Ok(slot) => slot,
+                Err(TryLockError::WouldBlock) => continue,
+                // A decision panicked on this engine: it may be half-updated, so build a new one.
+                Err(TryLockError::Poisoned(poisoned)) => {
+                    let mut slot = poisoned.into_inner();
+                    *slot = None;
+                    slot
+                }
+            };
+            if slot.is_none() {
+                *slot = Some(build()?);
+            }
+            return Ok(Lease::Slot(slot));
         }
-        let limit = self.limit;
-        if self.built.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < limit).then_some(n + 1)).is_err() {
-            return Ok(Lease { pool: None, engine: Some(clone()) });
-        }
-        let mut lease = Lease { pool: Some(self), engine: None }; // frees the claimed slot if `build` fails
-        lease.engine = Some(build()?);
-        Ok(lease)
+        Ok(Lease::Clone(Box::new(clone())))
     }
 }
 
-/// An engine lent for one decision. [`Lease::give_back`] returns a pool engine to the pool; a lease
-/// dropped without it (an error, or a panic unwinding) frees the engine's slot so another is built.
-struct Lease<'p> {
-    /// `None` for a clone, which never goes into the pool.
-    pool: Option<&'p EnginePool>,
-    engine: Option<Engine>,
+/// Which slot the calling thread tries first: threads are numbered round-robin on first use, so
+/// as many threads as CPUs get a slot each.
+fn preferred_slot() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static SLOT: usize = NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    SLOT.try_with(|slot| *slot).unwrap_or(0)
 }
 
 impl Lease<'_> {
     fn engine(&mut self) -> &mut Engine {
-        self.engine.as_mut().expect("a lease holds its engine until given back")
-    }
-
-    fn give_back(mut self) {
-        if let (Some(pool), Some(mut engine)) = (self.pool.take(), self.engine.take()) {
-            engine.set_input(Value::Undefined); // drop this decision's input now, not at the next one
-            let _ = engine.take_prints();
-            pool.idle.lock().unwrap_or_else(|e| e.into_inner()).push(engine);
+        match self {
+            Lease::Slot(slot) => slot.as_mut().expect("a leased slot holds an engine"),
+            Lease::Clone(engine) => engine,
         }
     }
-}
 
-impl Drop for Lease<'_> {
-    fn drop(&mut self) {
-        if let Some(pool) = self.pool {
-            pool.built.fetch_sub(1, Ordering::Relaxed);
+    /// Ends a decision that succeeded: a pool engine stays in its slot, cleared of this decision.
+    fn finish(mut self) {
+        let engine = self.engine();
+        engine.set_input(Value::Undefined); // drop this decision's input now, not at the next one
+        let _ = engine.take_prints();
+    }
+
+    /// Ends a decision that failed: an error may leave regorus' per-evaluation state half-restored,
+    /// so a pool engine is dropped and its slot builds a new one next time.
+    fn discard(self) {
+        if let Lease::Slot(mut slot) = self {
+            *slot = None;
         }
     }
 }
@@ -263,10 +277,16 @@ impl PolicyStore {
         if cost <= budget::INLINE_BUDGET {
             let mut lease = snapshot.pool.lease(|| snapshot.private_engine(self.version), || snapshot.engine.clone())?;
             lease.engine().set_input(input.unwrap_or(Value::Undefined));
-            let value = first_value(lease.engine(), query)?;
-            // Only after success: an error may leave regorus' per-evaluation state half-restored.
-            lease.give_back();
-            return finish(value);
+            return match first_value(lease.engine(), query) {
+                Ok(value) => {
+                    lease.finish();
+                    finish(value)
+                }
+                Err(e) => {
+                    lease.discard();
+                    Err(e)
+                }
+            };
         }
         // Deep evaluations run on a thread of their own, on a clone.
         let evaluate = move || {
