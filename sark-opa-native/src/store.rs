@@ -2,13 +2,11 @@
 //!
 //! Readers never wait for writers: the current policies and data live in an immutable, fully
 //! prepared [`Snapshot`] behind an `Arc`. An evaluation clones that `Arc` (a read lock held only for
-//! the clone), then clones the snapshot's regorus `Engine` (reference-count bumps: modules, schedule
-//! and data are shared) and evaluates on its private copy. A change builds and prepares a complete
-//! new snapshot outside the lock and swaps it in, so a failed change leaves the old one answering.
-//!
-//! Per decision: the input is parsed only as far as the policies can read it (`projection`), and
-//! the evaluation runs on an engine from the snapshot's [`EnginePool`] (engines that share nothing,
-//! so threads do not contend on reference counts), reused from one decision to the next.
+//! the clone) and evaluates on an engine of that snapshot: one from its [`EnginePool`] (engines that
+//! share nothing, so threads do not contend on reference counts, reused from one decision to the
+//! next), or a clone of its prepared engine when every pool slot is busy. A change builds and
+//! prepares a complete new snapshot outside the lock and swaps it in, so a failed change leaves the
+//! old one answering. The input is parsed only as far as the policies can read it (`projection`).
 
 use std::collections::BTreeMap;
 use std::fmt;
