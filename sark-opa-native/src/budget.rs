@@ -338,6 +338,11 @@ impl<'a> Analysis<'a> {
         Ok(cost)
     }
 
+    /// `[key,] value in collection`, as a `some ... in` statement or as an expression.
+    fn membership(&mut self, at: usize, key: Option<&Expr>, value: &Expr, collection: &Expr) -> Result<usize, String> {
+        Ok(self.expr(at, value)?.max(self.expr(at, collection)?).max(self.opt_expr(at, key)?))
+    }
+
     fn opt_expr(&mut self, at: usize, expr: Option<&Expr>) -> Result<usize, String> {
         expr.map_or(Ok(0), |e| self.expr(at, e))
     }
@@ -355,13 +360,7 @@ impl<'a> Analysis<'a> {
             Literal::SomeVars { .. } => 0,
             Literal::SomeIn {
                 key, value, collection, ..
-            } => {
-                let cost = self
-                    .expr(at, value)?
-                    .max(self.expr(at, collection)?)
-                    .max(self.opt_expr(at, key.as_deref())?);
-                NESTED_QUERY + cost
-            }
+            } => NESTED_QUERY + self.membership(at, key.as_deref(), value, collection)?,
             Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => self.expr(at, expr)?,
             Literal::Every { domain, query, .. } => NESTED_QUERY + self.expr(at, domain)?.max(self.query(at, query)?),
         };
@@ -411,13 +410,7 @@ impl<'a> Analysis<'a> {
             }
             Expr::Membership {
                 key, value, collection, ..
-            } => {
-                let cost = self
-                    .expr(at, value)?
-                    .max(self.expr(at, collection)?)
-                    .max(self.opt_expr(at, key.as_deref())?);
-                return Ok(OPERATOR + cost);
-            }
+            } => return Ok(OPERATOR + self.membership(at, key.as_deref(), value, collection)?),
         };
         Ok(EXPR + cost)
     }
