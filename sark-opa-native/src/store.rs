@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock, TryLockError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock, TryLockError};
 
 use regorus::{Engine, Value};
 
@@ -96,8 +96,7 @@ enum Lease<'p> {
 
 impl EnginePool {
     fn new(prototype: &Engine) -> Self {
-        let size = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let slots = (0..size).map(|i| Mutex::new((i == 0).then(|| prototype.clone()))).collect();
+        let slots = (0..cpus()).map(|i| Mutex::new((i == 0).then(|| prototype.clone()))).collect();
         EnginePool { slots }
     }
 
@@ -122,6 +121,13 @@ impl EnginePool {
         }
         Ok(Lease::Clone(Box::new(clone())))
     }
+}
+
+/// CPUs available to the process, read once: on Linux the standard library reads cgroup files for it,
+/// which need not happen again for every snapshot a policy or data change builds.
+fn cpus() -> usize {
+    static CPUS: OnceLock<usize> = OnceLock::new();
+    *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// Which slot the calling thread tries first: threads are numbered round-robin on first use, so

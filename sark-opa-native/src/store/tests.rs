@@ -529,6 +529,7 @@ fn the_pool_holds_at_most_one_engine_per_cpu() {
     let snapshot = store.snapshot().unwrap();
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     assert_eq!(snapshot.pool.slots.len(), cpus);
+    assert_eq!(super::cpus(), cpus);
     let built = snapshot.pool.slots.iter().filter(|slot| slot.lock().unwrap().is_some()).count();
     assert!((1..=cpus).contains(&built), "{built} engines for {cpus} CPUs");
 }
