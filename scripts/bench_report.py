@@ -10,6 +10,18 @@ IMPLS = ["native-string", "native-bytes", "caffeine", "caffeine-copy", "ohc", "c
 MIXES = ["readOnly", "readWrite", "writeOnly"]
 
 
+def print_targets(title, checks):
+    """One table of (target, met, measured) rows; nothing when no benchmark produced any."""
+    if not checks:
+        return
+    print(f"## {title}\n")
+    print("| target | met | measured |")
+    print("|---|---|---|")
+    for name, ok, val in checks:
+        print(f"| {name} | {'yes' if ok else '**no**'} | {val} |")
+    print()
+
+
 def load(name):
     path = os.path.join(out, name)
     return json.load(open(path)) if os.path.exists(path) else []
@@ -122,13 +134,7 @@ if pol:
     if ("jniNoop", 0) in floor_ns:
         print(f"\nJNI no-op call (FloorBenchmark.jniNoop, same run): {fmt(floor_ns[('jniNoop', 0)])} ns.")
     print()
-if policy_checks:
-    print("## Issue 6 policy targets\n")
-    print("| target | met | measured |")
-    print("|---|---|---|")
-    for name, ok, val in policy_checks:
-        print(f"| {name} | {'yes' if ok else '**no**'} | {val} |")
-    print()
+print_targets("Issue 6 policy targets", policy_checks)
 
 checks = []
 for t in (1, 2):
@@ -162,13 +168,7 @@ for t in (1, 2):
                                row["native-bytes"] <= 2 * row["caffeine"], f"{row['native-bytes'] / row['caffeine']:.2f}x Caffeine"))
     print()
 
-if checks:
-    print("## Issue 6 cache targets\n")
-    print("| target | met | measured |")
-    print("|---|---|---|")
-    for name, ok, val in checks:
-        print(f"| {name} | {'yes' if ok else '**no**'} | {val} |")
-    print()
+print_targets("Issue 6 cache targets", checks)
 
 for name, title in (("heap.txt", "Heap story"), ("loader.txt", "Loader"), ("plugin.txt", "Plugin no-op"),
                     ("sizes.txt", "Library sizes, stripped, per target")):
