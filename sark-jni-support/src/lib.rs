@@ -5,7 +5,9 @@
 //! instead of unwinding into the JVM (which is undefined behaviour and usually kills the process).
 
 use std::any::Any;
+use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
 
 use jni::objects::JByteArray;
 use jni::JNIEnv;
@@ -52,11 +54,16 @@ pub fn guard<'local, R>(
     fallback: R,
     body: impl FnOnce(&mut JNIEnv<'local>) -> JavaResult<R>,
 ) -> R {
+    install_quiet_panic_hook();
     let outcome = catch_unwind(AssertUnwindSafe(|| body(env)));
     let error = match outcome {
         Ok(Ok(value)) => return value,
         Ok(Err(error)) => error,
-        Err(panic) => JavaError::illegal_state(format!("native panic: {}", panic_message(&panic))),
+        Err(panic) => {
+            let location = PANIC_LOCATION.with(|l| l.borrow_mut().take());
+            let at = location.map(|l| format!(" (at {l})")).unwrap_or_default();
+            JavaError::illegal_state(format!("native panic: {}{at}", panic_message(&panic)))
+        }
     };
     throw(env, &error);
     fallback
@@ -72,6 +79,25 @@ pub fn throw(env: &mut JNIEnv, error: &JavaError) {
         let _ = env.exception_clear();
         let _ = env.throw_new("java/lang/RuntimeException", &error.message);
     }
+}
+
+thread_local! {
+    /// Where the last panic on this thread happened, for the exception's message.
+    static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Replaces the standard hook, which prints the message and a backtrace to the process's stderr,
+/// past Java's logging: a panic's message and location go into the Java exception instead. The hook
+/// belongs to this library's copy of the standard library (each cdylib links its own), so panics of
+/// other native libraries in the JVM are not affected.
+fn install_quiet_panic_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let location = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+            let _ = PANIC_LOCATION.try_with(|l| *l.borrow_mut() = location);
+        }))
+    });
 }
 
 fn panic_message(panic: &Box<dyn Any + Send>) -> String {

@@ -18,7 +18,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use regorus::unstable::{Expr, Literal, LiteralStmt, Module, Query, Rule, RuleHead};
+use regorus::unstable::{Expr, Literal, Module, Query, Rule, RuleHead};
+
+use crate::walk::{self, Node};
 
 /// Largest policy text accepted (as regorus' later releases do by default): with nesting bounded,
 /// this bounds parse time too.
@@ -296,29 +298,7 @@ impl<'a> Analysis<'a> {
             return Err(self.recursion_error(start));
         }
         self.active.push(index);
-        let body = match self.all[index].rule {
-            Rule::Spec { head, bodies, .. } => {
-                let mut cost = match head {
-                    RuleHead::Compr { assign, .. } => self.opt_expr(index, assign.as_ref().map(|a| &*a.value))?,
-                    RuleHead::Set { key, .. } => self.opt_expr(index, key.as_deref())?,
-                    RuleHead::Func { args, assign, .. } => {
-                        let mut cost = self.opt_expr(index, assign.as_ref().map(|a| &*a.value))?;
-                        for arg in args {
-                            cost = cost.max(self.expr(index, arg)?);
-                        }
-                        cost
-                    }
-                };
-                for body in bodies {
-                    cost = cost.max(self.query(index, &body.query)?);
-                    if let Some(assign) = &body.assign {
-                        cost = cost.max(self.expr(index, &assign.value)?);
-                    }
-                }
-                cost
-            }
-            Rule::Default { value, .. } => self.expr(index, value)?,
-        };
+        let body = self.max_of(index, walk::rule_children(self.all[index].rule))?;
         // Evaluating f under `with f as g` runs g in its place.
         let mut cost = HOP + body;
         for g in self.replacements.get(&index).cloned().unwrap_or_default() {
@@ -338,36 +318,24 @@ impl<'a> Analysis<'a> {
         Ok(cost)
     }
 
-    /// `[key,] value in collection`, as a `some ... in` statement or as an expression.
-    fn membership(&mut self, at: usize, key: Option<&Expr>, value: &Expr, collection: &Expr) -> Result<usize, String> {
-        Ok(self.expr(at, value)?.max(self.expr(at, collection)?).max(self.opt_expr(at, key)?))
-    }
-
-    fn opt_expr(&mut self, at: usize, expr: Option<&Expr>) -> Result<usize, String> {
-        expr.map_or(Ok(0), |e| self.expr(at, e))
+    /// The costliest of `nodes`.
+    fn max_of<'n>(&mut self, at: usize, nodes: impl IntoIterator<Item = Node<'n>>) -> Result<usize, String> {
+        let mut cost = 0;
+        for node in nodes {
+            cost = cost.max(match node {
+                Node::Expr(expr) => self.expr(at, expr)?,
+                Node::Query(query) => self.query(at, query)?,
+            });
+        }
+        Ok(cost)
     }
 
     fn query(&mut self, at: usize, query: &Query) -> Result<usize, String> {
         let mut cost = 0;
         for stmt in &query.stmts {
-            cost = cost.max(self.statement(at, stmt)?);
-        }
-        Ok(cost)
-    }
-
-    fn statement(&mut self, at: usize, stmt: &LiteralStmt) -> Result<usize, String> {
-        let mut cost = match &stmt.literal {
-            Literal::SomeVars { .. } => 0,
-            Literal::SomeIn {
-                key, value, collection, ..
-            } => NESTED_QUERY + self.membership(at, key.as_deref(), value, collection)?,
-            Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => self.expr(at, expr)?,
-            Literal::Every { domain, query, .. } => NESTED_QUERY + self.expr(at, domain)?.max(self.query(at, query)?),
-        };
-        for modifier in &stmt.with_mods {
-            cost = cost
-                .max(self.expr(at, &modifier.refr)?)
-                .max(self.expr(at, &modifier.r#as)?);
+            // `some ... in` and `every` iterate in a nested query.
+            let nested = matches!(stmt.literal, Literal::SomeIn { .. } | Literal::Every { .. });
+            cost = cost.max(if nested { NESTED_QUERY } else { 0 } + self.max_of(at, walk::statement_children(stmt))?);
         }
         Ok(cost)
     }
@@ -375,42 +343,23 @@ impl<'a> Analysis<'a> {
     /// Estimated stack for evaluating `expr` inside definition `at`.
     fn expr(&mut self, at: usize, expr: &Expr) -> Result<usize, String> {
         let cost = match expr {
-            Expr::String { .. }
-            | Expr::RawString { .. }
-            | Expr::Number { .. }
-            | Expr::Bool { .. }
-            | Expr::Null { .. } => 0,
+            Expr::String { .. } | Expr::RawString { .. } | Expr::Number { .. } | Expr::Bool { .. } | Expr::Null { .. } => 0,
+            // Evaluation recurses once per link (`a.b[c].d`: 3).
             Expr::Var { .. } | Expr::RefDot { .. } | Expr::RefBrack { .. } => {
-                // Evaluation recurses once per link (`a.b[c].d`: 3).
                 ref_links(expr) * OPERATOR + self.reference(at, expr, false)?
             }
-            Expr::Array { items, .. } | Expr::Set { items, .. } => self.max_of(at, items.iter().map(|e| &**e))?,
-            Expr::Object { fields, .. } => self.max_of(at, fields.iter().flat_map(|(_, k, v)| [&**k, &**v]))?,
-            Expr::ArrayCompr { term, query, .. } | Expr::SetCompr { term, query, .. } => {
-                NESTED_QUERY + self.expr(at, term)?.max(self.query(at, query)?)
-            }
-            Expr::ObjectCompr { key, value, query, .. } => {
-                NESTED_QUERY
-                    + self
-                        .expr(at, key)?
-                        .max(self.expr(at, value)?)
-                        .max(self.query(at, query)?)
-            }
+            // Arguments and locals cannot shadow a function: resolve the name as is.
             Expr::Call { fcn, params, .. } => {
-                // Arguments and locals cannot shadow a function: resolve the name as is.
-                let cost = self.reference(at, fcn, true)?;
-                cost.max(self.max_of(at, params.iter().map(|e| &**e))?)
+                self.reference(at, fcn, true)?.max(self.max_of(at, params.iter().map(|p| Node::Expr(p)))?)
             }
-            Expr::UnaryExpr { expr, .. } => self.expr(at, expr)?,
-            Expr::BinExpr { lhs, rhs, .. }
-            | Expr::BoolExpr { lhs, rhs, .. }
-            | Expr::ArithExpr { lhs, rhs, .. }
-            | Expr::AssignExpr { lhs, rhs, .. } => {
-                return Ok(OPERATOR + self.expr(at, lhs)?.max(self.expr(at, rhs)?));
+            // One link of an operator chain: no expression level of its own.
+            Expr::BinExpr { .. } | Expr::BoolExpr { .. } | Expr::ArithExpr { .. } | Expr::AssignExpr { .. } | Expr::Membership { .. } => {
+                return Ok(OPERATOR + self.max_of(at, walk::expr_children(expr))?);
             }
-            Expr::Membership {
-                key, value, collection, ..
-            } => return Ok(OPERATOR + self.membership(at, key.as_deref(), value, collection)?),
+            Expr::ArrayCompr { .. } | Expr::SetCompr { .. } | Expr::ObjectCompr { .. } => {
+                NESTED_QUERY + self.max_of(at, walk::expr_children(expr))?
+            }
+            _ => self.max_of(at, walk::expr_children(expr))?,
         };
         Ok(EXPR + cost)
     }
@@ -426,14 +375,6 @@ impl<'a> Analysis<'a> {
         };
         for index in indexes {
             cost = cost.max(self.expr(at, index)?);
-        }
-        Ok(cost)
-    }
-
-    fn max_of<'e>(&mut self, at: usize, exprs: impl Iterator<Item = &'e Expr>) -> Result<usize, String> {
-        let mut cost = 0;
-        for expr in exprs {
-            cost = cost.max(self.expr(at, expr)?);
         }
         Ok(cost)
     }
@@ -514,7 +455,7 @@ impl<'a> Analysis<'a> {
 /// `package a.b` + rule `c.d` -> ["data", "a", "b", "c", "d"].
 fn definition_path(module: &Module, rule: &Rule) -> Vec<String> {
     let mut path = package_path(module);
-    path.extend(static_path(rule_refr(rule)).0);
+    path.extend(static_path(walk::rule_ref(rule)).0);
     path
 }
 
@@ -529,7 +470,7 @@ fn declared_in_rule(rule: &Rule, out: &mut BTreeSet<String>) {
         Rule::Spec { .. } => &[],
     };
     args.iter().for_each(|a| vars_in(a, out));
-    visit_rule(rule, &mut |stmt| match &stmt.literal {
+    walk::for_each_statement(walk::rule_children(rule), &mut |stmt| match &stmt.literal {
         Literal::SomeVars { vars, .. } => out.extend(vars.iter().map(|v| v.text().to_string())),
         Literal::SomeIn { key, value, .. } => {
             key.iter().for_each(|k| vars_in(k, out));
@@ -551,99 +492,9 @@ fn declared_in_rule(rule: &Rule, out: &mut BTreeSet<String>) {
 
 /// `with` modifiers anywhere in a rule, as (target, replacement).
 fn with_modifiers_in_rule<'r>(rule: &'r Rule, out: &mut Vec<(&'r Expr, &'r Expr)>) {
-    visit_rule(rule, &mut |stmt| {
+    walk::for_each_statement(walk::rule_children(rule), &mut |stmt| {
         out.extend(stmt.with_mods.iter().map(|m| (&*m.refr, &*m.r#as)))
     });
-}
-
-/// Calls `f` on every statement of a rule: in its bodies and in any query nested in its head,
-/// bodies or values (comprehensions, `every`).
-fn visit_rule<'r>(rule: &'r Rule, f: &mut impl FnMut(&'r LiteralStmt)) {
-    let mut exprs: Vec<&Expr> = Vec::new();
-    match rule {
-        Rule::Spec { head, bodies, .. } => {
-            match head {
-                RuleHead::Compr { assign, .. } => exprs.extend(assign.iter().map(|a| &*a.value)),
-                RuleHead::Set { key, .. } => exprs.extend(key.iter().map(|k| &**k)),
-                RuleHead::Func { args, assign, .. } => {
-                    exprs.extend(args.iter().map(|a| &**a).chain(assign.iter().map(|a| &*a.value)))
-                }
-            }
-            for body in bodies {
-                exprs.extend(body.assign.iter().map(|a| &*a.value));
-                visit_query(&body.query, f);
-            }
-        }
-        Rule::Default { value, .. } => exprs.push(value),
-    }
-    visit_exprs(exprs, f);
-}
-
-/// Calls `f` on every statement of `query` and of the queries nested in it.
-fn visit_query<'q>(query: &'q Query, f: &mut impl FnMut(&'q LiteralStmt)) {
-    for stmt in &query.stmts {
-        f(stmt);
-        let mut exprs: Vec<&Expr> = Vec::new();
-        match &stmt.literal {
-            Literal::SomeVars { .. } => {}
-            Literal::SomeIn {
-                key, value, collection, ..
-            } => exprs.extend(key.iter().map(|k| &**k).chain([&**value, &**collection])),
-            Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => exprs.push(expr),
-            Literal::Every { domain, query, .. } => {
-                exprs.push(domain);
-                visit_query(query, f);
-            }
-        }
-        for modifier in &stmt.with_mods {
-            exprs.extend([&*modifier.refr, &*modifier.r#as]);
-        }
-        visit_exprs(exprs, f);
-    }
-}
-
-/// Visits the queries of the comprehensions inside `exprs` (iteratively over expressions).
-fn visit_exprs<'q>(mut exprs: Vec<&'q Expr>, f: &mut impl FnMut(&'q LiteralStmt)) {
-    while let Some(expr) = exprs.pop() {
-        match expr {
-            Expr::ArrayCompr { term, query, .. } | Expr::SetCompr { term, query, .. } => {
-                exprs.push(term);
-                visit_query(query, f);
-            }
-            Expr::ObjectCompr { key, value, query, .. } => {
-                exprs.extend([&**key, &**value]);
-                visit_query(query, f);
-            }
-            other => children(other, &mut exprs),
-        }
-    }
-}
-
-/// The direct sub-expressions of `expr` (comprehension queries excluded).
-fn children<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
-    match expr {
-        Expr::String { .. }
-        | Expr::RawString { .. }
-        | Expr::Number { .. }
-        | Expr::Bool { .. }
-        | Expr::Null { .. }
-        | Expr::Var { .. } => {}
-        Expr::Array { items, .. } | Expr::Set { items, .. } => out.extend(items.iter().map(|e| &**e)),
-        Expr::Object { fields, .. } => out.extend(fields.iter().flat_map(|(_, k, v)| [&**k, &**v])),
-        Expr::ArrayCompr { term, .. } | Expr::SetCompr { term, .. } => out.push(term),
-        Expr::ObjectCompr { key, value, .. } => out.extend([&**key, &**value]),
-        Expr::Call { fcn, params, .. } => out.extend(std::iter::once(&**fcn).chain(params.iter().map(|e| &**e))),
-        Expr::UnaryExpr { expr, .. } => out.push(expr),
-        Expr::RefDot { refr, .. } => out.push(refr),
-        Expr::RefBrack { refr, index, .. } => out.extend([&**refr, &**index]),
-        Expr::BinExpr { lhs, rhs, .. }
-        | Expr::BoolExpr { lhs, rhs, .. }
-        | Expr::ArithExpr { lhs, rhs, .. }
-        | Expr::AssignExpr { lhs, rhs, .. } => out.extend([&**lhs, &**rhs]),
-        Expr::Membership {
-            key, value, collection, ..
-        } => out.extend(key.iter().map(|k| &**k).chain([&**value, &**collection])),
-    }
 }
 
 /// Variable names in a pattern (`[x, {"k": y}]` -> x, y).
@@ -666,16 +517,6 @@ fn root_name(expr: &Expr) -> Option<&str> {
         Expr::Var { span, .. } => Some(span.text()),
         Expr::RefDot { refr, .. } | Expr::RefBrack { refr, .. } => root_name(refr),
         _ => None,
-    }
-}
-
-fn rule_refr(rule: &Rule) -> &Expr {
-    match rule {
-        Rule::Spec {
-            head: RuleHead::Compr { refr, .. } | RuleHead::Set { refr, .. } | RuleHead::Func { refr, .. },
-            ..
-        }
-        | Rule::Default { refr, .. } => refr,
     }
 }
 

@@ -10,21 +10,25 @@
 //! calls `nativeFree` once the PolicyEngine is unreachable, so no call can see freed memory.
 
 pub mod budget;
-pub mod compat;
+pub mod builtins;
 pub mod json;
 pub mod projection;
 pub mod store;
+pub mod walk;
 
 use jni::objects::{JByteArray, JClass};
 use jni::sys::{jboolean, jbyteArray, jint, jlong, JNI_FALSE, JNI_TRUE};
 use jni::JNIEnv;
 use sark_jni_support::{bytes_to_java, guard, utf8_from_java, JavaError, JavaResult, ILLEGAL_ARGUMENT, ILLEGAL_STATE};
 
-use store::{PolicyStore, RegoVersion, StoreError};
+use std::time::Duration;
+
+use store::{Options, PolicyStore, RegoVersion, StoreError};
 
 const POLICY_EXCEPTION: &str = "dev/sark/opa/PolicyException";
 const COMPILATION_EXCEPTION: &str = "dev/sark/opa/PolicyCompilationException";
 const EVALUATION_EXCEPTION: &str = "dev/sark/opa/PolicyEvaluationException";
+const TIMEOUT_EXCEPTION: &str = "dev/sark/opa/PolicyTimeoutException";
 
 impl From<StoreError> for JavaError {
     fn from(error: StoreError) -> Self {
@@ -33,6 +37,7 @@ impl From<StoreError> for JavaError {
             StoreError::Closed => ILLEGAL_STATE,
             StoreError::Compilation(_) => COMPILATION_EXCEPTION,
             StoreError::Evaluation(_) => EVALUATION_EXCEPTION,
+            StoreError::Timeout(_) => TIMEOUT_EXCEPTION,
             StoreError::Document(_) => POLICY_EXCEPTION,
         };
         JavaError::new(class, error.to_string())
@@ -71,6 +76,8 @@ pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeCreate(
     mut env: JNIEnv,
     _class: JClass,
     version: jint,
+    strict_builtin_errors: jboolean,
+    timeout_nanos: jlong,
 ) -> jlong {
     guard(&mut env, 0, |_| {
         let version = match version {
@@ -78,7 +85,13 @@ pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeCreate(
             1 => RegoVersion::V1,
             other => return Err(JavaError::illegal_argument(format!("unknown Rego version {other}"))),
         };
-        Ok(Box::into_raw(Box::new(PolicyStore::new(version)?)) as jlong)
+        let options = Options {
+            version,
+            strict_builtin_errors: strict_builtin_errors == JNI_TRUE,
+            // Java passes 0 for "no timeout" and has already refused negative values.
+            timeout: u64::try_from(timeout_nanos).ok().filter(|&n| n > 0).map(Duration::from_nanos),
+        };
+        Ok(Box::into_raw(Box::new(PolicyStore::new(options)?)) as jlong)
     })
 }
 
@@ -122,6 +135,22 @@ pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeEvaluate(
         let query = utf8_from_java(env, &query, "query")?;
         let input = optional_utf8(env, &input, "input JSON")?;
         let json = store(handle)?.evaluate_json(&query, input.as_deref())?;
+        Ok(bytes_to_java(env, json.as_bytes())?.into_raw())
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeQuery(
+    mut env: JNIEnv,
+    _class: JClass,
+    handle: jlong,
+    query: JByteArray,
+    input: JByteArray,
+) -> jbyteArray {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        let query = utf8_from_java(env, &query, "query")?;
+        let input = optional_utf8(env, &input, "input JSON")?;
+        let json = store(handle)?.query_json(&query, input.as_deref())?;
         Ok(bytes_to_java(env, json.as_bytes())?.into_raw())
     })
 }

@@ -18,9 +18,11 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use regorus::unstable::{Expr, Lexer, Literal, Module, Query, Rule, RuleHead, TokenKind};
+use regorus::unstable::{Expr, Lexer, Module, Rule, TokenKind};
 use regorus::Value;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::walk::{self, Node};
 
 const PRIVATE_NUMBER: &str = "$serde_json::private::Number";
 
@@ -86,112 +88,32 @@ struct Walk {
 
 impl Walk {
     fn rule(&mut self, rule: &Rule) {
-        match rule {
-            Rule::Spec { head, bodies, .. } => {
-                match head {
-                    RuleHead::Compr { refr, assign, .. } => {
-                        self.expr(refr);
-                        if let Some(a) = assign {
-                            self.expr(&a.value);
-                        }
-                    }
-                    RuleHead::Set { refr, key, .. } => {
-                        self.expr(refr);
-                        if let Some(k) = key {
-                            self.expr(k);
-                        }
-                    }
-                    RuleHead::Func { refr, args, assign, .. } => {
-                        self.expr(refr);
-                        args.iter().for_each(|a| self.expr(a));
-                        if let Some(a) = assign {
-                            self.expr(&a.value);
-                        }
-                    }
-                }
-                for body in bodies {
-                    if let Some(a) = &body.assign {
-                        self.expr(&a.value);
-                    }
-                    self.query(&body.query);
-                }
-            }
-            Rule::Default { refr, args, value, .. } => {
-                self.expr(refr);
-                args.iter().for_each(|a| self.expr(a));
-                self.expr(value);
-            }
-        }
+        self.expr(walk::rule_ref(rule));
+        self.nodes(walk::rule_children(rule));
     }
 
-    fn query(&mut self, query: &Query) {
-        for stmt in &query.stmts {
-            match &stmt.literal {
-                Literal::SomeVars { .. } => {}
-                Literal::SomeIn { key, value, collection, .. } => {
-                    if let Some(k) = key {
-                        self.expr(k);
+    fn nodes(&mut self, nodes: Vec<Node<'_>>) {
+        for node in nodes {
+            match node {
+                Node::Expr(expr) => self.expr(expr),
+                Node::Query(query) => {
+                    for stmt in &query.stmts {
+                        self.with_modifier |= !stmt.with_mods.is_empty();
+                        self.nodes(walk::statement_children(stmt));
                     }
-                    self.expr(value);
-                    self.expr(collection);
                 }
-                Literal::Expr { expr, .. } | Literal::NotExpr { expr, .. } => self.expr(expr),
-                Literal::Every { domain, query, .. } => {
-                    self.expr(domain);
-                    self.query(query);
-                }
-            }
-            for m in &stmt.with_mods {
-                self.with_modifier = true;
-                self.expr(&m.refr);
-                self.expr(&m.r#as);
             }
         }
     }
 
     fn expr(&mut self, expr: &Expr) {
         match expr {
-            Expr::String { .. } | Expr::RawString { .. } | Expr::Number { .. } | Expr::Bool { .. } | Expr::Null { .. } => {}
-            Expr::Var { span, .. } => {
-                if span.text() == "input" {
-                    self.seen += 1;
-                    self.bare = true;
-                }
+            Expr::Var { span, .. } if span.text() == "input" => {
+                self.seen += 1;
+                self.bare = true;
             }
             Expr::RefDot { .. } | Expr::RefBrack { .. } => self.reference(expr),
-            Expr::Array { items, .. } | Expr::Set { items, .. } => items.iter().for_each(|e| self.expr(e)),
-            Expr::Object { fields, .. } => fields.iter().for_each(|(_, k, v)| {
-                self.expr(k);
-                self.expr(v);
-            }),
-            Expr::ArrayCompr { term, query, .. } | Expr::SetCompr { term, query, .. } => {
-                self.expr(term);
-                self.query(query);
-            }
-            Expr::ObjectCompr { key, value, query, .. } => {
-                self.expr(key);
-                self.expr(value);
-                self.query(query);
-            }
-            Expr::Call { fcn, params, .. } => {
-                self.expr(fcn);
-                params.iter().for_each(|p| self.expr(p));
-            }
-            Expr::UnaryExpr { expr, .. } => self.expr(expr),
-            Expr::BinExpr { lhs, rhs, .. }
-            | Expr::BoolExpr { lhs, rhs, .. }
-            | Expr::ArithExpr { lhs, rhs, .. }
-            | Expr::AssignExpr { lhs, rhs, .. } => {
-                self.expr(lhs);
-                self.expr(rhs);
-            }
-            Expr::Membership { key, value, collection, .. } => {
-                if let Some(k) = key {
-                    self.expr(k);
-                }
-                self.expr(value);
-                self.expr(collection);
-            }
+            _ => self.nodes(walk::expr_children(expr)),
         }
     }
 

@@ -11,12 +11,16 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock, TryLockError};
+use std::time::Duration;
 
-use regorus::{Engine, Value};
+use regorus::utils::limits::ExecutionTimerConfig;
+use regorus::{Engine, LimitError, QueryResult, Value};
+use serde::Serialize;
 
 use crate::projection::{self, Paths};
-use crate::{budget, compat, json};
+use crate::{budget, builtins, json};
 
 /// Which Rego dialect policies are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +30,27 @@ pub enum RegoVersion {
     /// OPA 1.x syntax (`if`, `contains`); `import rego.v1` is accepted.
     V1,
 }
+
+/// How an engine evaluates, fixed when it is created (`PolicyEngine.builder()` in Java).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub version: RegoVersion,
+    /// OPA's `--strict-builtin-errors`: a builtin error fails the query instead of leaving the
+    /// expression undefined.
+    pub strict_builtin_errors: bool,
+    /// Wall-clock limit of one evaluation; `None` for no limit.
+    pub timeout: Option<Duration>,
+}
+
+impl Options {
+    pub fn new(version: RegoVersion) -> Self {
+        Options { version, strict_builtin_errors: false, timeout: None }
+    }
+}
+
+/// Work units (loop iterations, rule and builtin calls) between two looks at the clock: a look costs
+/// ~20 ns, a unit well over that, so the limit is overshot by microseconds at most.
+const TIMER_CHECK_INTERVAL: NonZeroU32 = NonZeroU32::new(64).unwrap();
 
 /// What went wrong, by the Java exception it becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +63,8 @@ pub enum StoreError {
     Compilation(String),
     /// Evaluation failed at run time (or the query is malformed): PolicyEvaluationException.
     Evaluation(String),
+    /// Evaluation ran longer than the engine's timeout: PolicyTimeoutException.
+    Timeout(String),
     /// Malformed or conflicting input or data JSON: PolicyException.
     Document(String),
 }
@@ -49,6 +76,7 @@ impl fmt::Display for StoreError {
             StoreError::Argument(m)
             | StoreError::Compilation(m)
             | StoreError::Evaluation(m)
+            | StoreError::Timeout(m)
             | StoreError::Document(m) => f.write_str(m),
         }
     }
@@ -166,7 +194,7 @@ impl Lease<'_> {
 
 /// One policy engine: the published snapshot, and a lock that serialises writers.
 pub struct PolicyStore {
-    version: RegoVersion,
+    options: Options,
     /// `None` once closed. Held only to clone or replace the `Arc`, never while compiling.
     current: RwLock<Option<Arc<Snapshot>>>,
     /// Writers read-modify-write the snapshot; without this, two concurrent loadPolicy calls could
@@ -181,11 +209,11 @@ const _: () = {
 };
 
 impl PolicyStore {
-    pub fn new(version: RegoVersion) -> StoreResult<Self> {
-        let empty = Snapshot::build(version, BTreeMap::new(), Value::new_object(), Vec::new())
+    pub fn new(options: Options) -> StoreResult<Self> {
+        let empty = Snapshot::build(options, BTreeMap::new(), Value::new_object(), Vec::new())
             .map_err(StoreError::Compilation)?;
         Ok(PolicyStore {
-            version,
+            options,
             current: RwLock::new(Some(Arc::new(empty))),
             writer: Mutex::new(()),
         })
@@ -253,17 +281,17 @@ impl PolicyStore {
         Ok(self.snapshot()?.policies.keys().cloned().collect())
     }
 
-    /// Evaluates `query` and hands the first expression of its first result (`None` when
-    /// undefined) to `finish`. `input = None` leaves `input` undefined.
+    /// Evaluates `query` with `evaluate` (which also turns the result into what the caller wants).
+    /// `input = None` leaves `input` undefined.
     ///
     /// Runs on the calling thread when the stack estimate fits [`budget::INLINE_BUDGET`], else on
-    /// a thread with a large stack; `finish` runs there too, since a deep value is deep to
+    /// a thread with a large stack; `evaluate` runs there whole, since a deep value is deep to
     /// serialize and to drop as well.
     fn evaluate_with<R: Send>(
         &self,
         query: &str,
         input: Option<&str>,
-        finish: impl FnOnce(Option<Value>) -> StoreResult<R> + Send,
+        evaluate: impl FnOnce(&mut Engine, &str) -> StoreResult<R> + Send,
     ) -> StoreResult<R> {
         non_empty(query, "query")?;
         let shape = budget::scan(query, "<query>").map_err(StoreError::Evaluation)?;
@@ -279,12 +307,12 @@ impl PolicyStore {
         let snapshot = snapshot?;
         let cost = shape.query_cost() + snapshot.cost;
         if cost <= budget::INLINE_BUDGET {
-            let mut lease = snapshot.pool.lease(|| snapshot.private_engine(self.version), || snapshot.engine.clone())?;
+            let mut lease = snapshot.pool.lease(|| snapshot.private_engine(self.options), || snapshot.engine.clone())?;
             lease.engine().set_input(input.unwrap_or(Value::Undefined));
-            return match first_value(lease.engine(), query) {
-                Ok(value) => {
+            return match evaluate(lease.engine(), query) {
+                Ok(result) => {
                     lease.finish();
-                    finish(value)
+                    Ok(result)
                 }
                 Err(e) => {
                     lease.discard();
@@ -293,29 +321,42 @@ impl PolicyStore {
             };
         }
         // Deep evaluations run on a thread of their own, on a clone.
-        let evaluate = move || {
+        let deep = move || {
             let mut engine = snapshot.engine.clone();
             if let Some(input) = input {
                 engine.set_input(input);
             }
-            finish(first_value(&mut engine, query)?)
+            evaluate(&mut engine, query)
         };
-        on_stack(budget::EVAL_STACK, evaluate).map_err(StoreError::Evaluation)?
+        on_stack(budget::EVAL_STACK, deep).map_err(StoreError::Evaluation)?
     }
 
     /// The query's value as JSON text; an undefined result is `false`, as OPA's SDKs report a
     /// denied decision.
     pub fn evaluate_json(&self, query: &str, input: Option<&str>) -> StoreResult<String> {
-        self.evaluate_with(query, input, |value| match value {
+        self.evaluate_with(query, input, |engine, query| match first_value(engine, query)? {
             None => Ok("false".to_string()),
-            Some(value) => serde_json::to_string(&value)
-                .map_err(|e| StoreError::Evaluation(format!("result is not representable as JSON: {e}"))),
+            Some(value) => to_json(&value),
         })
     }
 
     /// True only when the query's value is the JSON boolean `true`.
     pub fn is_allowed(&self, query: &str, input: Option<&str>) -> StoreResult<bool> {
-        self.evaluate_with(query, input, |value| Ok(value == Some(Value::Bool(true))))
+        self.evaluate_with(query, input, |engine, query| Ok(first_value(engine, query)? == Some(Value::Bool(true))))
+    }
+
+    /// The whole result set as `opa eval --format json` prints it:
+    /// `{"result":[{"expressions":[{"value":V,"text":"...","location":{...}}],"bindings":{...}}]}`,
+    /// with `{"result":[]}` when the query is undefined, so callers can tell undefined from `false`.
+    pub fn query_json(&self, query: &str, input: Option<&str>) -> StoreResult<String> {
+        #[derive(Serialize)]
+        struct ResultSet<'r> {
+            result: &'r [QueryResult],
+        }
+        self.evaluate_with(query, input, |engine, query| {
+            let results = engine.eval_query(query.to_string(), false).map_err(|e| evaluation_error(&e))?;
+            to_json(&ResultSet { result: &results.result })
+        })
     }
 
     /// Drops policies and data now. The struct itself stays valid, so a call racing with close
@@ -367,7 +408,7 @@ impl PolicyStore {
         change(&mut policies, &mut data)?;
         let mut data_sources = old.data_sources.clone();
         data_sources.extend(data_source.map(Arc::from));
-        let fresh = Snapshot::build(self.version, policies, data, data_sources).map_err(StoreError::Compilation)?;
+        let fresh = Snapshot::build(self.options, policies, data, data_sources).map_err(StoreError::Compilation)?;
         let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
         if current.is_some() {
             // `old` is dropped after the lock is released (below), never while readers wait.
@@ -383,7 +424,7 @@ impl PolicyStore {
     fn explain_version(&self, error: StoreError) -> StoreError {
         match error {
             StoreError::Compilation(message)
-                if self.version == RegoVersion::V1
+                if self.options.version == RegoVersion::V1
                     && (message.contains("`if` keyword is required")
                         || message.contains("`contains` keyword is required")) =>
             {
@@ -403,13 +444,13 @@ impl Snapshot {
     /// scheduling), so that compile errors surface here, at load time, and clones evaluate at once.
     /// Runs on a thread with a large stack: regorus' parser and analysis recurse on the text.
     fn build(
-        version: RegoVersion,
+        options: Options,
         policies: BTreeMap<String, String>,
         data: Value,
         data_sources: Vec<Arc<str>>,
     ) -> Result<Snapshot, String> {
         on_stack(budget::COMPILE_STACK, move || {
-            let mut engine = compile(version, &policies)?;
+            let mut engine = compile(options, &policies)?;
             let cost = budget::analyze(engine.get_modules())?;
             let input_paths = projection::input_paths(engine.get_modules());
             engine.add_data(data.clone()).map_err(|e| message(&e))?;
@@ -421,9 +462,9 @@ impl Snapshot {
 
     /// An engine equal to the prepared one but sharing nothing with it: the same policies
     /// compiled again and the data parsed again from its texts, merged in the same order.
-    fn private_engine(&self, version: RegoVersion) -> StoreResult<Engine> {
+    fn private_engine(&self, options: Options) -> StoreResult<Engine> {
         let build = || -> Result<Engine, String> {
-            let mut engine = compile(version, &self.policies)?;
+            let mut engine = compile(options, &self.policies)?;
             let mut data = Value::new_object();
             for source in &self.data_sources {
                 data = deep_merge(&data, json::parse(source).map_err(|e| e.to_string())?, &mut Vec::new())?;
@@ -441,12 +482,10 @@ impl Snapshot {
 
 /// A fresh engine with `policies` loaded. The name is regorus' "file name", so messages read
 /// `--> name:line:col`.
-fn compile(version: RegoVersion, policies: &BTreeMap<String, String>) -> Result<Engine, String> {
-    let mut engine = new_engine(version);
-    compat::add_missing_builtins(&mut engine)?;
+fn compile(options: Options, policies: &BTreeMap<String, String>) -> Result<Engine, String> {
+    let mut engine = new_engine(options)?;
     for (name, source) in policies {
-        let source = compat::with_import_aliases(source).into_owned();
-        engine.add_policy(name.clone(), source).map_err(|e| message(&e))?;
+        engine.add_policy(name.clone(), source.clone()).map_err(|e| message(&e))?;
     }
     Ok(engine)
 }
@@ -459,13 +498,15 @@ fn prepare(engine: &mut Engine) -> Result<(), String> {
 
 /// The first expression of the first result of `query`, `None` when undefined.
 fn first_value(engine: &mut Engine, query: &str) -> StoreResult<Option<Value>> {
-    let evaluation_error = |e: &dyn fmt::Display| StoreError::Evaluation(message(&e));
     // A plain rule path (`data.authz.allow`, the common case) skips parsing and scheduling a
     // query: about 3x faster. Paths that are not a rule (a package, a data document) fail there
     // and take the general route, which also gives the definitive error.
     if is_rule_path(query) {
-        if let Ok(value) = engine.eval_rule(query.to_string()) {
-            return Ok(Some(value).filter(|v| *v != Value::Undefined));
+        match engine.eval_rule(query.to_string()).map_err(|e| evaluation_error(&e)) {
+            Ok(value) => return Ok(Some(value).filter(|v| *v != Value::Undefined)),
+            // Out of time is final: the general route would only spend the same time again.
+            Err(timeout @ StoreError::Timeout(_)) => return Err(timeout),
+            Err(_) => {}
         }
     }
     let results = engine
@@ -503,13 +544,34 @@ fn on_stack<R: Send>(size: usize, f: impl FnOnce() -> R + Send) -> Result<R, Str
     })
 }
 
-fn new_engine(version: RegoVersion) -> Engine {
+fn new_engine(options: Options) -> Result<Engine, String> {
     let mut engine = Engine::new();
-    engine.set_rego_v0(version == RegoVersion::V0);
+    engine.set_rego_v0(options.version == RegoVersion::V0);
     // Rego's print() would otherwise write straight to the process' stderr, past System.err; as in
     // OPA's SDKs, print output stays off unless asked for (gathered prints are dropped with the clone).
     engine.set_gather_prints(true);
-    engine
+    engine.set_strict_builtin_errors(options.strict_builtin_errors);
+    if let Some(limit) = options.timeout {
+        engine.set_execution_timer_config(ExecutionTimerConfig { limit, check_interval: TIMER_CHECK_INTERVAL });
+    }
+    builtins::register(&mut engine).map_err(|e| message(&e))?;
+    Ok(engine)
+}
+
+/// An evaluation error, told apart by cause: the execution timer's expiry is a timeout.
+fn evaluation_error(error: &anyhow::Error) -> StoreError {
+    let timed_out = error
+        .chain()
+        .any(|cause| matches!(cause.downcast_ref::<LimitError>(), Some(LimitError::TimeLimitExceeded { .. })));
+    if timed_out {
+        StoreError::Timeout(format!("evaluation exceeded the engine's timeout: {}", message(error)))
+    } else {
+        StoreError::Evaluation(message(error))
+    }
+}
+
+fn to_json(value: &impl Serialize) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Evaluation(format!("result is not representable as JSON: {e}")))
 }
 
 /// regorus' message with its whole cause chain; it starts with a newline before `--> file:line:col`.

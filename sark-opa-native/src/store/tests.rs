@@ -1,7 +1,12 @@
 use super::*;
+use std::time::Duration;
 
 fn v1() -> PolicyStore {
-    PolicyStore::new(RegoVersion::V1).unwrap()
+    PolicyStore::new(Options::new(RegoVersion::V1)).unwrap()
+}
+
+fn strict() -> PolicyStore {
+    PolicyStore::new(Options { strict_builtin_errors: true, ..Options::new(RegoVersion::V1) }).unwrap()
 }
 
 const AUTHZ: &str = r#"package authz
@@ -122,7 +127,7 @@ fn v0_policy_in_a_v1_engine_gets_a_hint_and_v0_engines_load_it() {
     assert!(message.contains("`if` keyword is required"), "{message}");
     assert!(message.contains("RegoVersion.V0"), "{message}");
 
-    let v0 = PolicyStore::new(RegoVersion::V0).unwrap();
+    let v0 = PolicyStore::new(Options::new(RegoVersion::V0)).unwrap();
     v0.load_policy("old", v0_policy).unwrap();
     assert!(v0.is_allowed("data.old.allow", Some(r#"{"user":"root"}"#)).unwrap());
     // `import rego.v1` opts a module into v1 syntax in both engines.
@@ -217,8 +222,10 @@ fn deep_json_is_an_error_not_a_crash() {
         store.add_data(&format!("{{\"a\": {deep}}}")),
         Err(StoreError::Document(_))
     ));
+    // A builtin error is undefined by default, as in OPA, and an error with strict builtin errors.
     let unmarshal = format!("{{\"s\": \"{deep}\"}}");
-    assert!(store
+    assert_eq!(store.query_json("json.unmarshal(input.s)", Some(&unmarshal)).unwrap(), r#"{"result":[]}"#);
+    assert!(strict()
         .evaluate_json("json.unmarshal(input.s)", Some(&unmarshal))
         .is_err());
     // 100 levels are fine.
@@ -400,7 +407,7 @@ fn inline_estimates_cover_the_stack_used() {
 /// The answer of plain regorus: a fresh engine, the whole input parsed by regorus itself, no pool,
 /// no projection. What the store must agree with.
 fn oracle(policies: &[(&str, &str)], data: &[&str], query: &str, input: Option<&str>) -> String {
-    let mut engine = compile(RegoVersion::V1, &policies.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect())
+    let mut engine = compile(Options::new(RegoVersion::V1), &policies.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect())
         .expect("policies compile");
     let mut merged = Value::new_object();
     for d in data {
@@ -500,7 +507,7 @@ fn pooled_engines_of_a_replaced_policy_never_answer() {
 
 #[test]
 fn an_evaluation_error_does_not_poison_later_decisions() {
-    let store = v1();
+    let store = strict();
     store.load_policy("p", "package p\nimport rego.v1\nx := to_number(input.n)\nallow if x > 1\n").unwrap();
     for _ in 0..10 {
         assert!(store.evaluate_json("data.p.allow", Some(r#"{"n":"abc"}"#)).is_err());
@@ -532,4 +539,67 @@ fn the_pool_holds_at_most_one_engine_per_cpu() {
     assert_eq!(super::cpus(), cpus);
     let built = snapshot.pool.slots.iter().filter(|slot| slot.lock().unwrap().is_some()).count();
     assert!((1..=cpus).contains(&built), "{built} engines for {cpus} CPUs");
+}
+
+#[test]
+fn query_returns_the_whole_result_set_as_opa_eval_prints_it() {
+    let store = v1();
+    store.load_policy("p", "package p\nroles := {\"a\": 1, \"b\": 2}\ndeny := false\n").unwrap();
+    assert_eq!(store.query_json("data.p.missing", None).unwrap(), r#"{"result":[]}"#);
+    assert_eq!(
+        store.query_json("data.p.deny", None).unwrap(),
+        r#"{"result":[{"expressions":[{"value":false,"text":"data.p.deny","location":{"row":1,"col":1}}]}]}"#
+    );
+    assert_eq!(
+        store.query_json("data.p.roles[k] == 2", None).unwrap(),
+        r#"{"result":[{"expressions":[{"value":true,"text":"data.p.roles[k] == 2","location":{"row":1,"col":1}}],"bindings":{"k":"b"}}]}"#
+    );
+    // One result per way the query is satisfied.
+    let all = store.query_json("x := data.p.roles[_]", None).unwrap();
+    assert_eq!(all.matches("\"bindings\"").count(), 2, "{all}");
+    assert!(matches!(store.query_json("1 +", None), Err(StoreError::Evaluation(_))));
+}
+
+#[test]
+fn strict_builtin_errors_raise_and_default_ones_are_undefined() {
+    let lenient = v1();
+    assert_eq!(lenient.evaluate_json("to_number(\"abc\")", None).unwrap(), "false");
+    assert_eq!(lenient.query_json("x := 1 / 0", None).unwrap(), r#"{"result":[]}"#);
+    let error = strict().evaluate_json("to_number(\"abc\")", None).unwrap_err();
+    assert!(matches!(&error, StoreError::Evaluation(m) if m.contains("to_number")), "{error:?}");
+}
+
+#[test]
+fn a_decision_over_its_timeout_stops_with_a_timeout_error() {
+    let timeout = Duration::from_millis(100);
+    let store = PolicyStore::new(Options { timeout: Some(timeout), ..Options::new(RegoVersion::V1) }).unwrap();
+    store
+        .load_policy(
+            "slow",
+            "package slow\nn := count([1 | some x in numbers.range(1, input.n); some y in numbers.range(1, input.n); x * y == 7])\n",
+        )
+        .unwrap();
+    // Small enough: answers.
+    assert_eq!(store.evaluate_json("data.slow.n", Some(r#"{"n": 10}"#)).unwrap(), "2");
+    // Far too large for 100 ms, through both the rule-path and the general route.
+    for query in ["data.slow.n", "data.slow.n; true"] {
+        let started = std::time::Instant::now();
+        // 25 million iterations: about a minute without the limit.
+        let error = store.evaluate_json(query, Some(r#"{"n": 5000}"#)).unwrap_err();
+        assert!(matches!(&error, StoreError::Timeout(_)), "{query}: {error:?}");
+        assert!(started.elapsed() < timeout * 50, "{query}: stopped only after {:?}", started.elapsed());
+    }
+    // The engine keeps answering afterwards.
+    assert_eq!(store.evaluate_json("data.slow.n", Some(r#"{"n": 7}"#)).unwrap(), "2");
+}
+
+#[test]
+fn imports_bind_their_last_name_and_calls_resolve_through_them() {
+    let store = v1();
+    store.load_policy("lib", "package lib\nadmins := {\"alice\"}\ngreet(n) := concat(\" \", [\"hi\", n])\n").unwrap();
+    store
+        .load_policy("app", "package app\nimport data.lib\nallow if input.name in lib.admins\ng := lib.greet(input.name)\n")
+        .unwrap();
+    assert!(store.is_allowed("data.app.allow", Some(r#"{"name": "alice"}"#)).unwrap());
+    assert_eq!(store.evaluate_json("data.app.g", Some(r#"{"name": "ann"}"#)).unwrap(), r#""hi ann""#);
 }

@@ -39,8 +39,7 @@ greet(name) := sprintf("hello, %s", [upper(name)])
 
 ### function called through an import alias
 # query: data.app.greeting
-# error: PolicyEvaluationException: could not find function lib.greet
-# note: regorus 0.5.0 does not resolve calls through imports (0.9+ does); OPA answers "hi ann". Call data.lib.greet(...) instead.
+# expect: "hi ann"
 package app
 import data.lib
 greeting := lib.greet("ann")

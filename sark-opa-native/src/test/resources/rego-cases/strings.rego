@@ -8,8 +8,7 @@
 
 ### sprintf precision
 # query: sprintf("%.2f", [9.5])
-# expect: "9.5"
-# note: regorus 0.5.0 ignores the precision; OPA answers "9.50"
+# expect: "9.50"
 
 ### prefix, suffix and containment
 # query: [startswith("/api/v1", "/api"), endswith("file.rego", ".json"), contains("hello", "ell")]

@@ -6,6 +6,7 @@ import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,10 +32,9 @@ import java.util.TreeSet;
  * thread (which should have the JVM's default stack, 1 MiB on 64-bit platforms, or at least 512 KiB);
  * rules that depend on each other very deeply are evaluated on a native thread with a large stack.
  *
- * <p>The engine is regorus 0.5.0, which differs from OPA in a few places: a function in another
- * package must be called by its full path ({@code data.lib.f(x)}, not through an import), {@code
- * sprintf} ignores precision ({@code %.2f}), {@code count} of a string counts UTF-16 code units, and
- * {@code upper} uses full Unicode case mapping ({@code "ß"} becomes {@code "SS"}).
+ * <p>The engine is regorus 0.14.1 with the OPA builtins it lacks added in Rust; how closely it follows
+ * OPA is measured with OPA's own conformance cases (docs/policy-engine.md lists what differs).
+ * {@link #builder()} sets the Rego version, OPA's strict builtin errors and an evaluation timeout.
  */
 public final class PolicyEngine implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -52,11 +52,13 @@ public final class PolicyEngine implements AutoCloseable {
 
     /** An engine for policies in {@code version}'s syntax. */
     public PolicyEngine(RegoVersion version) {
-        if (version == null) {
-            throw new IllegalArgumentException("version must not be null");
-        }
+        this(builder().regoVersion(version));
+    }
+
+    private PolicyEngine(Builder options) {
         ensureLoaded();
-        handle = nativeCreate(version == RegoVersion.V0 ? 0 : 1);
+        handle = nativeCreate(options.version == RegoVersion.V0 ? 0 : 1, options.strictBuiltinErrors,
+                options.timeout == null ? 0 : saturatedNanos(options.timeout));
         // The action captures only the handle: capturing `this` would keep the engine reachable forever.
         long h = handle;
         freeNative = CLEANER.register(this, () -> nativeFree(h));
@@ -110,6 +112,29 @@ public final class PolicyEngine implements AutoCloseable {
         checkOpen();
         try {
             return new String(nativeEvaluate(handle, queryBytes, inputBytes), StandardCharsets.UTF_8);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Evaluates {@code query} and returns its whole result set as JSON, in the shape {@code opa eval
+     * --format json} prints: {@code {"result":[{"expressions":[{"value":V,"text":"...","location":{...}}],
+     * "bindings":{"x":V}}]}}, one element per way the query is satisfied, {@code "bindings"} left out when
+     * the query binds no variable. An undefined query gives {@code {"result":[]}}, so callers can tell it
+     * from {@code false}.
+     *
+     * @param inputJson the input document, or {@code null} for none
+     * @throws PolicyException when {@code inputJson} is malformed
+     * @throws PolicyEvaluationException when the query does not parse or evaluation fails
+     * @throws PolicyTimeoutException when evaluation runs longer than the engine's timeout
+     */
+    public String query(String query, String inputJson) {
+        byte[] queryBytes = nonEmpty(query, "query");
+        byte[] inputBytes = inputJson == null ? null : inputJson.getBytes(StandardCharsets.UTF_8);
+        checkOpen();
+        try {
+            return new String(nativeQuery(handle, queryBytes, inputBytes), StandardCharsets.UTF_8);
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -223,6 +248,68 @@ public final class PolicyEngine implements AutoCloseable {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A builder for engines with options other than the defaults of {@link #PolicyEngine()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Options of a {@link PolicyEngine}, fixed when it is built. Defaults: Rego v1, builtin errors
+     * leave the expression undefined (as in OPA), no timeout.
+     */
+    public static final class Builder {
+        private RegoVersion version = RegoVersion.V1;
+        private boolean strictBuiltinErrors;
+        private Duration timeout;
+
+        private Builder() {}
+
+        /** The Rego dialect policies are written in. */
+        public Builder regoVersion(RegoVersion version) {
+            if (version == null) {
+                throw new IllegalArgumentException("version must not be null");
+            }
+            this.version = version;
+            return this;
+        }
+
+        /**
+         * OPA's {@code --strict-builtin-errors}: when true, a builtin that fails (a malformed token, a
+         * division by zero, a type error) fails the query with a {@link PolicyEvaluationException}; when
+         * false (the default, as in OPA) the failing expression is undefined.
+         */
+        public Builder strictBuiltinErrors(boolean strict) {
+            this.strictBuiltinErrors = strict;
+            return this;
+        }
+
+        /**
+         * The longest one evaluation may run; a longer one stops with a {@link PolicyTimeoutException}.
+         * {@code null} (the default) means no limit.
+         *
+         * @throws IllegalArgumentException when {@code timeout} is zero or negative
+         */
+        public Builder timeout(Duration timeout) {
+            if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+                throw new IllegalArgumentException("timeout must be positive, not " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        public PolicyEngine build() {
+            return new PolicyEngine(this);
+        }
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE; // ~292 years: no limit in practice
+        }
+    }
+
     private static void ensureLoaded() {
         if (!loaded) {
             synchronized (PolicyEngine.class) {
@@ -241,13 +328,15 @@ public final class PolicyEngine implements AutoCloseable {
         nativePanicForTest(message.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static native long nativeCreate(int version);
+    private static native long nativeCreate(int version, boolean strictBuiltinErrors, long timeoutNanos);
 
     private static native void nativeLoadPolicy(long handle, byte[] name, byte[] rego);
 
     private static native void nativeAddData(long handle, byte[] json);
 
     private static native byte[] nativeEvaluate(long handle, byte[] query, byte[] input);
+
+    private static native byte[] nativeQuery(long handle, byte[] query, byte[] input);
 
     private static native boolean nativeIsAllowed(long handle, byte[] query, byte[] input);
 

@@ -203,7 +203,11 @@ class PolicyEngineTest {
         assertTrue(e.getMessage().contains("conflict:"), e.getMessage());
         assertEquals("1", engine.evaluate("data.conflict.x", "{\"a\": 1, \"b\": 1}"));
         assertThrows(PolicyEvaluationException.class, () -> engine.evaluate("1 +", null));
-        assertThrows(PolicyEvaluationException.class, () -> engine.evaluate("input.a / 0", "{\"a\": 1}"));
+        // A builtin error is undefined unless the engine has strict builtin errors (as in OPA).
+        assertEquals("false", engine.evaluate("input.a / 0", "{\"a\": 1}"));
+        try (PolicyEngine strict = PolicyEngine.builder().strictBuiltinErrors(true).build()) {
+            assertThrows(PolicyEvaluationException.class, () -> strict.evaluate("input.a / 0", "{\"a\": 1}"));
+        }
         assertEquals("true", engine.evaluate("true", null));
     }
 
