@@ -6,7 +6,11 @@
 #
 # Components:
 #   linux-cross  gcc cross linkers for aarch64 and armv7, and a Rust toolchain (Debian's rustc-web)
-#                with the aarch64 and armv7 standard libraries, linked into rustup as "sark-debian"
+#                with the aarch64 and armv7 standard libraries, linked into rustup as "sark-debian". The
+#                compiler is the newest amd64 rustc-web, which must be at least the workspace's rust-version
+#                (Cargo.toml, [workspace.package]); a foreign architecture whose packaged standard library
+#                lags behind it gets none, and the plugin builds that target with build-std from the same
+#                compiler's std source (rust-web-src), which is then installed too
 #   jvms         Debian's OpenJDK 17 for arm64 and armhf plus qemu-user, to run tests in foreign JVMs
 #   zig          zig and cargo-zigbuild from PyPI (the zigbuild strategy, and the linker for build-std)
 #   build-std    the standard library's source (Debian's rust-web-src) in the sark-debian toolchain,
@@ -17,11 +21,16 @@
 #
 # Idempotent: each component records completion and is skipped when already there (a second run takes
 # about a second). Everything goes under $SARK_HOME (default ~/.cache/sark).
+#
+# Overrides: SARK_RUST_VERSION (instead of Cargo.toml's rust-version), SARK_CARGO_TOML (the manifest to
+# read it from). scripts/tests/install-toolchains-test.sh exercises the version selection with a stand-in
+# apt-cache; sourcing this file defines the functions without running anything.
 set -euo pipefail
 
 SARK_HOME=${SARK_HOME:-$HOME/.cache/sark}
 RUST_TOOLCHAIN_NAME=${SARK_RUST_TOOLCHAIN:-sark-debian}
 FOREIGN_ARCHES=(arm64 armhf)
+CARGO_TOML=${SARK_CARGO_TOML:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/Cargo.toml}
 
 log() { printf '[install-toolchains] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -52,18 +61,94 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The versions of a package that the index of an architecture offers, one a line, sorted.
+package_versions() {
+  apt-cache madison "$1:$2" 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}' | sort -u
+}
+
 # Highest version of a package that the indexes of every listed architecture offer.
 common_version() {
   local pkg=$1; shift
   local first=1 common=""
   for arch in "$@"; do
     local versions
-    versions=$(apt-cache madison "$pkg:$arch" 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}' | sort -u)
+    versions=$(package_versions "$pkg" "$arch")
     if [ $first -eq 1 ]; then common=$versions; first=0; else
       common=$(comm -12 <(printf '%s\n' "$common") <(printf '%s\n' "$versions"))
     fi
   done
   printf '%s\n' "$common" | grep -v '^$' | sort -V | tail -n 1
+}
+
+# The upstream part of a Debian version: 1.96.0+dfsg1-1~deb12u2 -> 1.96.0.
+upstream_version() { printf '%s\n' "$1" | sed -E 's/^[0-9]+://; s/[+~-].*$//'; }
+
+# Whether version $1 is at least $2 (1.96.0 >= 1.95; 1.95.0 >= 1.95; 1.95.0 < 1.95.1).
+version_at_least() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]; }
+
+# The rust-version a Cargo.toml declares: [workspace.package] rust-version, else [package] rust-version;
+# empty when it declares none or does not exist.
+manifest_rust_version() {
+  [ -f "$1" ] || return 0
+  awk '/^[[:space:]]*\[/ { section = $0; gsub(/[][[:space:]]/, "", section); sub(/#.*/, "", section); next }
+       /^[[:space:]]*rust-version[[:space:]]*=[[:space:]]*"/ {
+         v = $0; sub(/^[^"]*"/, "", v); sub(/".*/, "", v)
+         if (section == "workspace.package") w = v; else if (section == "package") p = v
+       }
+       END { print (w != "" ? w : p) }' "$1"
+}
+
+# The oldest compiler every target must be built with (empty: no requirement), and where that comes from.
+required_rust_version() { printf '%s\n' "${SARK_RUST_VERSION:-$(manifest_rust_version "$CARGO_TOML")}"; }
+rust_version_origin() { if [ -n "${SARK_RUST_VERSION:-}" ]; then echo SARK_RUST_VERSION; else echo "$CARGO_TOML"; fi; }
+
+# The Rust target of a foreign Debian architecture.
+foreign_triple() {
+  case "$1" in
+    arm64) echo aarch64-unknown-linux-gnu ;;
+    armhf) echo armv7-unknown-linux-gnueabihf ;;
+    *) die "no Rust target known for Debian architecture $1" ;;
+  esac
+}
+
+# Chooses the Debian Rust for rust-version $1 (empty: any). The compiler is the newest rustc-web the amd64
+# index offers with its standard library, never an older one to match a foreign architecture. Each foreign
+# architecture gets its packaged standard library when its index offers that same version; otherwise its
+# target is built with build-std from the compiler's own std source (rust-web-src of the same version). Prints
+#   version=DEBIAN_VERSION
+#   ARCH=std | ARCH=build-std      (one line per foreign architecture)
+# and fails with what is missing and what to do when no compiler is new enough or the std source is missing.
+select_rust() {
+  local required=$1
+  local version
+  version=$(comm -12 <(package_versions rustc-web amd64) <(package_versions libstd-rust-web-dev amd64) | sort -V | tail -n 1)
+  [ -n "$version" ] || die "the apt indexes offer no rustc-web with libstd-rust-web-dev for amd64: add Debian's" \
+    "security updates (deb http://deb.debian.org/debian-security bookworm-security main) to the apt sources," \
+    "run 'apt-get update' and run this script again"
+  local upstream; upstream=$(upstream_version "$version")
+  if [ -n "$required" ] && ! version_at_least "$upstream" "$required"; then
+    die "the newest rustc-web the apt indexes offer for amd64 is $upstream, older than the rust-version $required" \
+      "that $(rust_version_origin) requires: add Debian's security updates" \
+      "(deb http://deb.debian.org/debian-security bookworm-security main) to the apt sources, run 'apt-get update'" \
+      "and run this script again, or lower rust-version in Cargo.toml"
+  fi
+  printf 'version=%s\n' "$version"
+  local arch offered lagging=()
+  for arch in "${FOREIGN_ARCHES[@]}"; do
+    offered=$(package_versions libstd-rust-web-dev "$arch")
+    if grep -qxF "$version" <<<"$offered"; then
+      printf '%s=std\n' "$arch"
+    else
+      printf '%s=build-std\n' "$arch"
+      lagging+=("$arch")
+    fi
+  done
+  if [ ${#lagging[@]} -gt 0 ]; then
+    offered=$(package_versions rust-web-src amd64)
+    grep -qxF "$version" <<<"$offered" || die "the standard library of ${lagging[*]} lags behind rustc-web" \
+      "$upstream and the apt indexes offer no rust-web-src $version to build it from source (build-std):" \
+      "run 'apt-get update' and run this script again"
+  fi
 }
 
 # Downloads the .debs of PKG:ARCH=VERSION... and unpacks them into DIR (no dpkg database involved, so
@@ -77,23 +162,64 @@ unpack_debs() {
   rm -rf "$tmp"
 }
 
+# Whether the linked toolchain runs, is at least rust-version $1, and has for each foreign target either
+# its standard library or the std source that build-std compiles it from.
+toolchain_usable() {
+  local required=$1
+  local release; release=$(rustc "+$RUST_TOOLCHAIN_NAME" -vV 2>/dev/null | sed -n 's/^release: //p') || return 1
+  [ -n "$release" ] || return 1
+  if [ -n "$required" ] && ! version_at_least "${release%%-*}" "$required"; then
+    log "rust toolchain $RUST_TOOLCHAIN_NAME is rustc $release, older than rust-version $required: looking for a newer one"
+    return 1
+  fi
+  local root; root=$(rustc "+$RUST_TOOLCHAIN_NAME" --print sysroot) || return 1
+  local arch
+  for arch in "${FOREIGN_ARCHES[@]}"; do
+    [ -d "$root/lib/rustlib/$(foreign_triple "$arch")/lib" ] || [ -d "$root/lib/rustlib/src/rust/library/std" ] \
+      || return 1
+  done
+}
+
+# rustup's default toolchain builds the host's own target (it has that standard library): it must be new
+# enough too.
+check_default_toolchain() {
+  local required=$1
+  [ -n "$required" ] || return 0
+  local release; release=$(rustc -vV 2>/dev/null | sed -n 's/^release: //p') || true
+  [ -n "$release" ] || die "rustc (rustup's default toolchain) does not run: install Rust with rustup"
+  version_at_least "${release%%-*}" "$required" || die "rustup's default toolchain is rustc $release, older" \
+    "than rust-version $required ($(rust_version_origin)), and it builds x86_64-unknown-linux-gnu: run 'rustup update'," \
+    "or 'rustup default $RUST_TOOLCHAIN_NAME' ($(rustc "+$RUST_TOOLCHAIN_NAME" -V 2>/dev/null || echo 'not installed'))"
+}
+
 install_linux_cross() {
   apt_install gcc gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross
+  local required; required=$(required_rust_version)
   local marker="$SARK_HOME/toolchains/$RUST_TOOLCHAIN_NAME.complete"
-  if [ -f "$marker" ] && rustc "+$RUST_TOOLCHAIN_NAME" -V >/dev/null 2>&1; then
+  if [ -f "$marker" ] && toolchain_usable "$required"; then
     log "rust toolchain $RUST_TOOLCHAIN_NAME: present ($(rustc "+$RUST_TOOLCHAIN_NAME" -V))"
+    check_default_toolchain "$required"
     return 0
   fi
   command -v rustup >/dev/null || die "rustup is not installed: install Rust with rustup first"
   apt_update
-  local version; version=$(common_version libstd-rust-web-dev amd64 "${FOREIGN_ARCHES[@]}")
-  [ -n "$version" ] || die "no version of libstd-rust-web-dev is offered for amd64 and ${FOREIGN_ARCHES[*]} alike; run 'apt-get update' and try again"
+  local selection; selection=$(select_rust "$required")
+  local version; version=$(sed -n 's/^version=//p' <<<"$selection")
   local series; series=$(printf '%s' "$version" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
+  local debs=("rustc-web:amd64=$version" "libstd-rust-web-$series:amd64=$version" "libstd-rust-web-dev:amd64=$version")
+  local arch packaged=() lagging=()
+  for arch in "${FOREIGN_ARCHES[@]}"; do
+    if grep -qx "$arch=std" <<<"$selection"; then
+      debs+=("libstd-rust-web-dev:$arch=$version"); packaged+=("$(foreign_triple "$arch")")
+    else
+      lagging+=("$arch")
+    fi
+  done
   local dir="$SARK_HOME/toolchains/rust-debian-$version"
-  log "Debian Rust $version for x86_64 + aarch64 + armv7 -> $dir"
+  log "Debian Rust $version (rust-version: ${required:-none declared}) with the standard libraries of" \
+    "x86_64-unknown-linux-gnu ${packaged[*]} -> $dir"
   rm -rf "$dir"
-  unpack_debs "$dir" "rustc-web:amd64=$version" "libstd-rust-web-$series:amd64=$version" \
-    "libstd-rust-web-dev:amd64=$version" "libstd-rust-web-dev:arm64=$version" "libstd-rust-web-dev:armhf=$version"
+  unpack_debs "$dir" "${debs[@]}"
   local root="$dir/usr"
   # Debian's rustc finds its driver library through the system path; rustup puts <toolchain>/lib there.
   cp "$root"/lib/x86_64-linux-gnu/librustc_driver-*.so "$root/lib/"
@@ -105,11 +231,19 @@ install_linux_cross() {
   ln -sf "$(rustup which cargo --toolchain stable 2>/dev/null || command -v cargo)" "$root/bin/cargo"
   rustup toolchain link "$RUST_TOOLCHAIN_NAME" "$root"
   rustc "+$RUST_TOOLCHAIN_NAME" -V >/dev/null || die "the linked toolchain $RUST_TOOLCHAIN_NAME does not run"
-  for t in aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf; do
+  local t
+  for t in "${packaged[@]}"; do
     [ -d "$root/lib/rustlib/$t/lib" ] || die "the Debian packages did not bring the $t standard library"
   done
+  for arch in "${lagging[@]}"; do
+    log "$(foreign_triple "$arch"): Debian's $arch standard library lags behind rustc $(upstream_version "$version")" \
+      "(offered: $(package_versions libstd-rust-web-dev "$arch" | sort -V | paste -sd ' ')); the plugin builds it" \
+      "with build-std from the compiler's std source"
+  done
+  [ ${#lagging[@]} -eq 0 ] || install_std_source
   touch "$marker"
   log "rust toolchain $RUST_TOOLCHAIN_NAME: $(rustc "+$RUST_TOOLCHAIN_NAME" -V)"
+  check_default_toolchain "$required"
 }
 
 install_jvms() {
@@ -150,6 +284,11 @@ install_zig() {
 
 install_build_std() {
   install_linux_cross
+  install_std_source
+}
+
+# The standard library's source of the linked compiler (Debian's rust-web-src of the same version).
+install_std_source() {
   local root; root=$(rustc "+$RUST_TOOLCHAIN_NAME" --print sysroot)
   if [ -d "$root/lib/rustlib/src/rust/library/std" ]; then
     log "std source in $RUST_TOOLCHAIN_NAME: present"
@@ -219,4 +358,7 @@ main() {
   done
 }
 
-main "$@"
+# Sourced (by the tests), only the functions are defined.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+fi

@@ -42,8 +42,13 @@ public final class BuildStdStrategy implements ToolchainStrategy {
     }
 
     @Override
+    public String rustupToolchain(TargetSpec target) {
+        return tools.toolchainWithStandardLibrarySource(target.rustupToolchain()).orElse(target.rustupToolchain());
+    }
+
+    @Override
     public CargoInvocation invocation(TargetSpec target, BuildContext context) {
-        String toolchain = tools.toolchainWithStandardLibrarySource(target.rustupToolchain()).orElse(target.rustupToolchain());
+        String toolchain = rustupToolchain(target);
         List<String> cmd = new ArrayList<>();
         cmd.add("cargo");
         if (toolchain != null) {

@@ -32,7 +32,7 @@ public final class CargoStrategy implements ToolchainStrategy {
 
     @Override
     public Optional<String> missing(TargetSpec target) {
-        String toolchain = toolchain(target);
+        String toolchain = rustupToolchain(target);
         Optional<String> rust = missingRust(tools, toolchain, target.triple());
         if (rust.isPresent()) {
             return rust;
@@ -66,7 +66,7 @@ public final class CargoStrategy implements ToolchainStrategy {
 
     @Override
     public CargoInvocation invocation(TargetSpec target, BuildContext context) {
-        String toolchain = toolchain(target);
+        String toolchain = rustupToolchain(target);
         List<String> cmd = new ArrayList<>();
         cmd.add("cargo");
         if (toolchain != null) {
@@ -81,7 +81,8 @@ public final class CargoStrategy implements ToolchainStrategy {
         return new CargoInvocation(cmd, env, toolchain, "cargo" + (toolchain == null ? "" : " +" + toolchain));
     }
 
-    private String toolchain(TargetSpec target) {
+    @Override
+    public String rustupToolchain(TargetSpec target) {
         return tools.toolchainFor(target.rustupToolchain(), target.triple());
     }
 

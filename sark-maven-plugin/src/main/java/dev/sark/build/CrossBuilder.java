@@ -62,6 +62,15 @@ public final class CrossBuilder {
             log.info(progress + ": auto picked " + strategy.kind().pomName() + " (" + String.join("; ", selection.reasons) + ")");
         }
         String rustc = tools.rustcVersion(invocation.rustupToolchain()).orElse("unknown");
+        String rustVersion = context.crate().rustVersion();
+        if (RustVersion.olderThan(rustc, rustVersion)) {
+            // cargo would stop inside the crate (or a dependency) with an error that hides the fix
+            out.discard(target);
+            String why = Suggestions.toolchainTooOld(invocation.rustupToolchain(), rustc, rustVersion,
+                    context.crate().packageName());
+            log.warn(progress + ": " + why);
+            return TargetResult.failed(target, tool, 0, "target " + target.triple() + ": " + why, List.of());
+        }
         List<Path> manifests = manifestFiles();
         String fingerprint = fingerprint(invocation, rustc, manifests);
         Path library = context.libraryPath(target);

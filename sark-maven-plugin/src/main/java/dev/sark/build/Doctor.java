@@ -10,17 +10,29 @@ import java.util.Set;
 
 /**
  * {@code sark:doctor}: for each target, which strategy would build it and what the machine has for it,
- * with the fix for each missing piece. Reads the same probes and the same {@link Suggestions} as the build.
+ * with the fix for each missing piece (a toolchain older than the crate's rust-version too). Reads the same probes and the same {@link Suggestions} as the build.
  */
 public final class Doctor {
     private final HostTools tools;
     private final StrategySelector selector;
     private final String hostTriple;
+    private final String rustVersion;
+    private final String crate;
 
     public Doctor(HostTools tools, StrategySelector selector, String hostTriple) {
+        this(tools, selector, hostTriple, null, null);
+    }
+
+    /**
+     * {@code rustVersion}: the crate's rust-version (null: none declared, nothing to check), which the compiler
+     * of each target's toolchain must reach; {@code crate} names the crate in the fix.
+     */
+    public Doctor(HostTools tools, StrategySelector selector, String hostTriple, String rustVersion, String crate) {
         this.tools = tools;
         this.selector = selector;
         this.hostTriple = hostTriple;
+        this.rustVersion = rustVersion;
+        this.crate = crate;
     }
 
     /** The report, and whether every target has a strategy that can build it. */
@@ -49,15 +61,25 @@ public final class Doctor {
             }
             StrategySelector.Selection selection = selector.select(target);
             boolean buildable = selection.strategy != null;
+            String strategy = buildable ? selection.strategy.kind().pomName() : "NONE";
+            if (buildable) {
+                // the same check the build makes before it runs cargo
+                String used = selection.strategy.rustupToolchain(target);
+                String rustc = tools.rustcVersion(used).orElse("unknown");
+                if (RustVersion.olderThan(rustc, rustVersion)) {
+                    buildable = false;
+                    strategy += " (rustc too old)";
+                    fixes.add(target.triple() + ": " + Suggestions.toolchainTooOld(used, rustc, rustVersion, crate));
+                }
+            }
             allBuildable &= buildable;
             String toolchain = tools.toolchainFor(target.rustupToolchain(), target.triple());
             boolean std = tools.hasStandardLibrary(toolchain, target.triple());
-            String strategy = buildable ? selection.strategy.kind().pomName() : "NONE";
             rows.add(new String[] {target.triple(), strategy, tools.onPath("cargo") ? "yes" : "missing",
                 toolchain == null ? "default" : toolchain, std ? "yes" : "missing", linkerColumn(target), zig, docker});
-            if (!buildable) {
+            if (selection.strategy == null) {
                 selection.reasons.forEach(r -> fixes.add(target.triple() + ": " + r));
-            } else if (!std) {
+            } else if (buildable && !std) {
                 fixes.add(target.triple() + ": for plain cargo, "
                         + Suggestions.missingStandardLibrary(target.triple(), toolchain));
             }

@@ -71,6 +71,18 @@ public final class Suggestions {
                 + " or set <toolchain>zigbuild</toolchain> / <toolchain>build-std</toolchain>";
     }
 
+    /**
+     * The fix for a toolchain older than the crate's {@code rust-version}, found before cargo runs (cargo would
+     * stop with a compile error inside the crate, or in a dependency the resolver picked for the newer compiler).
+     */
+    public static String toolchainTooOld(String toolchain, String rustc, String rustVersion, String packageName) {
+        return "toolchain " + (toolchain == null ? "(default)" : toolchain) + " is " + rustc
+                + ", older than rust-version " + rustVersion + " of " + packageName
+                + ": run scripts/install-toolchains.sh (it links a Debian rustc at least that new as sark-debian),"
+                + " `rustup update` for a rustup channel, or set <rustupToolchain> to a toolchain with rustc "
+                + rustVersion + " or newer";
+    }
+
     /** The fix for a missing linker. */
     public static String missingLinker(Platform platform, String configured) {
         Optional<Linker> known = crossLinker(platform);

@@ -12,6 +12,14 @@ public interface ToolchainStrategy {
      */
     Optional<String> missing(TargetSpec target);
 
+    /**
+     * The rustup toolchain the target is built with ({@code cargo +NAME}), or null for the default one: whose
+     * compiler the build checks against the crate's rust-version before it runs anything.
+     */
+    default String rustupToolchain(TargetSpec target) {
+        return target.rustupToolchain();
+    }
+
     /** The command that builds the target. */
     CargoInvocation invocation(TargetSpec target, BuildContext context);
 }

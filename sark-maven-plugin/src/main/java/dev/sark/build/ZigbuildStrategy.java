@@ -31,13 +31,17 @@ public final class ZigbuildStrategy implements ToolchainStrategy {
         if (!tools.onPath("zig") && !tools.pythonModuleInstalled("ziglang")) {
             return Optional.of("zig is not installed: `pip install ziglang`");
         }
-        return CargoStrategy.missingRust(tools, tools.toolchainFor(target.rustupToolchain(), target.triple()),
-                target.triple());
+        return CargoStrategy.missingRust(tools, rustupToolchain(target), target.triple());
+    }
+
+    @Override
+    public String rustupToolchain(TargetSpec target) {
+        return tools.toolchainFor(target.rustupToolchain(), target.triple());
     }
 
     @Override
     public CargoInvocation invocation(TargetSpec target, BuildContext context) {
-        String toolchain = tools.toolchainFor(target.rustupToolchain(), target.triple());
+        String toolchain = rustupToolchain(target);
         List<String> cmd = new ArrayList<>();
         cmd.add("cargo");
         if (toolchain != null) {

@@ -1,9 +1,11 @@
 package dev.sark.maven;
 
 import dev.sark.build.BuildException;
+import dev.sark.build.CrateInfo;
 import dev.sark.build.Doctor;
 import dev.sark.build.HostTools;
 import dev.sark.build.StrategySelector;
+import java.io.File;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -11,7 +13,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 /**
  * Reports, for each target of the matrix, which toolchain strategy would build it and what this machine
  * has for it (cargo, rustup toolchain, standard library, linker, zig, Docker engine), with the fix for
- * each missing piece. Works outside a project too, with {@code -Dsark.targets}.
+ * each missing piece, and whether each toolchain reaches the crate's {@code rust-version}. Works outside a
+ * project too, with {@code -Dsark.targets}.
  */
 @Mojo(name = "doctor", requiresProject = false, threadSafe = true)
 public class DoctorMojo extends AbstractSarkMojo {
@@ -20,14 +23,21 @@ public class DoctorMojo extends AbstractSarkMojo {
     @Parameter(property = "sark.doctor.strict", defaultValue = "false")
     private boolean strict;
 
+    /** The crate's Cargo.toml, for its rust-version (none when the file does not exist). */
+    @Parameter(property = "sark.manifestPath", defaultValue = "${project.basedir}/Cargo.toml")
+    private File manifestPath;
+
     @Override
     public void execute() throws MojoFailureException {
         HostTools tools = hostTools();
         try {
             String hostTriple = tools.hostTriple().orElse(null);
-            Doctor.Report report = new Doctor(tools, StrategySelector.standard(tools, hostTriple), hostTriple)
-                    .examine(matrix(hostTriple));
-            getLog().info("sark:doctor (host " + (hostTriple == null ? "unknown: rustc does not run" : hostTriple) + ")");
+            String rustVersion = manifestPath == null ? null
+                    : CrateInfo.declaredRustVersion(manifestPath.toPath()).orElse(null);
+            Doctor.Report report = new Doctor(tools, StrategySelector.standard(tools, hostTriple), hostTriple,
+                    rustVersion, manifestPath.toString()).examine(matrix(hostTriple));
+            getLog().info("sark:doctor (host " + (hostTriple == null ? "unknown: rustc does not run" : hostTriple)
+                    + (rustVersion == null ? "" : ", rust-version " + rustVersion + " from " + manifestPath) + ")");
             report.lines.forEach(getLog()::info);
             if (strict && !report.allBuildable) {
                 throw new MojoFailureException("sark:doctor: some targets cannot be built here; see the fixes above"

@@ -1,12 +1,14 @@
 package dev.sark.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,5 +71,41 @@ class CrateInfoTest {
         Path m = manifest("[package\nname = ");
         BuildException e = assertThrows(BuildException.class, () -> CrateInfo.read(m));
         assertTrue(e.getMessage().contains(m.toString()), e.getMessage());
+    }
+
+    @Test
+    void rustVersionOfThePackage() throws IOException {
+        CrateInfo c = CrateInfo.read(TestSupport.writeCdylibCrate(tmp.resolve("a"), "a", "rust-version = \"1.95\"\n"));
+        assertEquals("1.95", c.rustVersion());
+        assertNull(CrateInfo.read(TestSupport.writeCdylibCrate(tmp.resolve("b"), "b")).rustVersion());
+    }
+
+    @Test
+    void rustVersionInheritedFromTheNearestWorkspaceAbove() throws IOException {
+        Files.writeString(tmp.resolve("Cargo.toml"), "[workspace]\nmembers = [\"native/a\"]\n\n"
+                + "[workspace.package]\nversion = \"0.1.0\"\nrust-version = \"1.95\"\n");
+        Path member = TestSupport.writeCdylibCrate(tmp.resolve("native/a"), "a", "rust-version.workspace = true\n");
+        assertEquals("1.95", CrateInfo.read(member).rustVersion());
+        assertEquals(Optional.of("1.95"), CrateInfo.declaredRustVersion(member));
+
+        Path inline = TestSupport.writeCdylibCrate(tmp.resolve("native/b"), "b", "rust-version = { workspace = true }\n");
+        assertEquals("1.95", CrateInfo.read(inline).rustVersion());
+    }
+
+    @Test
+    void rustVersionInheritedFromAnExplicitWorkspace() throws IOException {
+        Files.createDirectories(tmp.resolve("ws"));
+        Files.writeString(tmp.resolve("ws/Cargo.toml"), "[workspace]\n\n[workspace.package]\nrust-version = \"1.88\"\n");
+        Path member = TestSupport.writeCdylibCrate(tmp.resolve("elsewhere/a"), "a",
+                "workspace = \"../../ws\"\nrust-version.workspace = true\n");
+        assertEquals("1.88", CrateInfo.read(member).rustVersion());
+    }
+
+    @Test
+    void rustVersionThatCannotBeFollowedIsNone() throws IOException {
+        // inherits, but no workspace above declares one: cargo reports that itself
+        Path member = TestSupport.writeCdylibCrate(tmp.resolve("a"), "a", "rust-version.workspace = true\n");
+        assertNull(CrateInfo.read(member).rustVersion());
+        assertEquals(Optional.empty(), CrateInfo.declaredRustVersion(tmp.resolve("absent/Cargo.toml")));
     }
 }

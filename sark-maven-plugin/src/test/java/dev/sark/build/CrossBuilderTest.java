@@ -405,4 +405,82 @@ class CrossBuilderTest {
         assertEquals(TargetResult.Status.BUILT, buildOne(t).status());
         assertEquals(2, runs(HOST));
     }
+
+    // ---- rust-version: a toolchain older than the crate's is reported with the fix before cargo runs ----
+
+    private static final String OLD_RUSTC = "rustc 1.85.0 (4d91de4e4 2025-02-17) (built from a source tarball)";
+
+    /** Rewrites the crate with {@code packageLines} in its [package] and builds it with {@code tools}. */
+    private void crateAndToolchains(String packageLines, FakeHostTools tools) throws IOException {
+        CrateInfo crate = CrateInfo.read(TestSupport.writeCdylibCrate(tmp.resolve("crate"), "sark-demo", packageLines));
+        context = new BuildContext(crate, tmp.resolve("cargo-target"), "release", false);
+        builder = new CrossBuilder(context, new StrategySelector(List.of(strategy)), tools, new CommandRunner(), log);
+    }
+
+    private static FakeHostTools toolchains() {
+        return new FakeHostTools(Map.of("PATH", ""), "rustc 1.95.0 (59807616e 2026-04-14)", List.of(HOST));
+    }
+
+    @Test
+    void toolchainOlderThanTheRustVersionFailsTheTargetWithTheFixAndRunsNothing() throws IOException {
+        crateAndToolchains("rust-version = \"1.95\"\n", toolchains().withRustc("debian-old", OLD_RUSTC));
+        TargetSpec t = TargetSpec.builder(HOST).rustupToolchain("debian-old").build();
+
+        TargetResult r = buildOne(t);
+
+        assertEquals(TargetResult.Status.FAILED, r.status(), r.detail());
+        assertTrue(r.breaksBuild(false));
+        String d = r.detail();
+        for (String part : List.of("target " + HOST + ": ", "toolchain debian-old is " + OLD_RUSTC,
+                "older than rust-version 1.95 of sark-demo", "scripts/install-toolchains.sh", "`rustup update`",
+                "set <rustupToolchain> to a toolchain with rustc 1.95 or newer")) {
+            assertTrue(d.contains(part), "the message should say '" + part + "': " + d);
+        }
+        assertFalse(d.contains("exit code"), "no cargo run, no cargo error: " + d);
+        assertEquals(0, runs(HOST), "cargo must not run");
+        assertFalse(Files.exists(layout.outputsFor(t).jar));
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("WARN") && l.contains("older than rust-version")),
+                log.lines.toString());
+    }
+
+    @Test
+    void toolchainAtOrAboveTheRustVersionBuilds() throws IOException {
+        crateAndToolchains("rust-version = \"1.95\"\n", toolchains()
+                .withRustc("equal", "rustc 1.95.0 (59807616e 2026-04-14)")
+                .withRustc("newer", "rustc 1.96.0 (ac68faa20 2026-05-25) (built from a source tarball)")
+                .withRustc("nightly", "rustc 1.97.0-nightly (e50aa6fba 2026-05-19)"));
+        for (String toolchain : List.of("equal", "newer", "nightly")) {
+            TargetResult r = buildOne(TargetSpec.builder(HOST).rustupToolchain(toolchain).build());
+            assertEquals(TargetResult.Status.BUILT, r.status(), toolchain + ": " + r.detail());
+        }
+        assertEquals(3, runs(HOST));
+    }
+
+    @Test
+    void crateWithoutRustVersionIsNotChecked() throws IOException {
+        crateAndToolchains("", toolchains().withRustc(null, "rustc 1.56.0 (09c42c458 2021-10-18)"));
+        TargetResult r = buildOne(target(HOST));
+        assertEquals(TargetResult.Status.BUILT, r.status(), r.detail());
+        assertEquals(1, runs(HOST));
+    }
+
+    @Test
+    void rustVersionInheritedFromTheWorkspaceIsCheckedAndNoStaleLibraryStays() throws IOException {
+        TargetSpec t = target(HOST);
+        TargetResult before = buildOne(t);
+        assertEquals(TargetResult.Status.BUILT, before.status(), before.detail());
+        // the workspace then declares a rust-version that the default toolchain does not reach
+        Files.writeString(tmp.resolve("Cargo.toml"),
+                "[workspace]\nmembers = [\"crate\"]\n\n[workspace.package]\nrust-version = \"1.95\"\n");
+        crateAndToolchains("rust-version.workspace = true\n", toolchains().withRustc(null, OLD_RUSTC));
+
+        TargetResult r = buildOne(t);
+
+        assertEquals(TargetResult.Status.FAILED, r.status(), r.detail());
+        assertTrue(r.detail().contains("toolchain (default) is " + OLD_RUSTC + ", older than rust-version 1.95"),
+                r.detail());
+        assertFalse(Files.exists(before.jar()), "the earlier JAR is gone");
+        assertFalse(Files.exists(before.library()), "the earlier staged library is gone");
+        assertEquals(1, runs(HOST));
+    }
 }

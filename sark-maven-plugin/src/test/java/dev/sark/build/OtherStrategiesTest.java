@@ -207,4 +207,36 @@ class OtherStrategiesTest {
                 invocation.environment().get("CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER"));
         assertFalse(invocation.environment().containsKey("RUSTFLAGS"), "no musl flag for Windows");
     }
+
+    @Test
+    void autoBuildsATargetWhoseStandardLibraryTheToolchainLacksWithBuildStdFromThatToolchain() throws IOException {
+        // What scripts/install-toolchains.sh leaves when Debian's arm64 std lags behind the amd64 compiler: the
+        // linked toolchain has the x86_64 and armv7 standard libraries and the std source, no aarch64 std.
+        plant("cargo");
+        plant("aarch64-linux-gnu-gcc");
+        plant("arm-linux-gnueabihf-gcc");
+        String host = "x86_64-unknown-linux-gnu";
+        String armv7 = "armv7-unknown-linux-gnueabihf";
+        Tools tools = new Tools(host);
+        tools.withToolchain("sark-debian", host, armv7);
+        tools.stdSource = true;
+        StrategySelector selector = StrategySelector.standard(tools, host);
+
+        TargetSpec aarch64 = TargetSpec.builder(AARCH64).build();
+        StrategySelector.Selection lagging = selector.select(aarch64);
+        assertEquals(ToolchainKind.BUILD_STD, lagging.strategy.kind(), lagging.reasons.toString());
+        assertEquals("sark-debian", lagging.strategy.rustupToolchain(aarch64));
+        assertTrue(lagging.reasons.get(0).contains("the standard library for " + AARCH64 + " is not installed"),
+                lagging.reasons.toString());
+        CargoInvocation invocation = lagging.strategy.invocation(aarch64, context);
+        assertEquals(List.of("cargo", "+sark-debian", "build"), invocation.command().subList(0, 3));
+        assertTrue(invocation.command().contains("-Zbuild-std=std,panic_unwind"), invocation.command().toString());
+
+        TargetSpec arm = TargetSpec.builder(armv7).build();
+        StrategySelector.Selection packaged = selector.select(arm);
+        assertEquals(ToolchainKind.CARGO, packaged.strategy.kind(), packaged.reasons.toString());
+        assertEquals("sark-debian", packaged.strategy.rustupToolchain(arm));
+        assertEquals(List.of("cargo", "+sark-debian", "build"),
+                packaged.strategy.invocation(arm, context).command().subList(0, 3));
+    }
 }

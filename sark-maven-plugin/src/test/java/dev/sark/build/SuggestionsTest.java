@@ -156,4 +156,15 @@ class SuggestionsTest {
         String m = Suggestions.missingLinker(Platform.fromTriple("aarch64-apple-darwin"), null);
         assertEquals(1, m.split("<toolchain>zigbuild</toolchain>", -1).length - 1, m);
     }
+
+    @Test
+    void toolchainTooOldNamesTheToolchainItsVersionTheRequiredVersionAndTheFix() {
+        String m = Suggestions.toolchainTooOld("sark-debian", "rustc 1.85.0 (4d91de4e4 2025-02-17)", "1.95", "sark-opa-native");
+        for (String part : List.of("toolchain sark-debian is rustc 1.85.0 (4d91de4e4 2025-02-17)",
+                "older than rust-version 1.95 of sark-opa-native", "scripts/install-toolchains.sh", "`rustup update`",
+                "<rustupToolchain>")) {
+            assertTrue(m.contains(part), "should say '" + part + "': " + m);
+        }
+        assertTrue(Suggestions.toolchainTooOld(null, "rustc 1.94.0", "1.95", "x").startsWith("toolchain (default) is"));
+    }
 }

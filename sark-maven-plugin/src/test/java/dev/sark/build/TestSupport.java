@@ -17,10 +17,15 @@ final class TestSupport {
 
     /** Writes {@code dir/Cargo.toml} for a cdylib crate and a {@code src/lib.rs}; returns the manifest. */
     static Path writeCdylibCrate(Path dir, String packageName) throws IOException {
+        return writeCdylibCrate(dir, packageName, "");
+    }
+
+    /** The same, with {@code packageLines} (such as {@code rust-version = "1.95"\n}) added to {@code [package]}. */
+    static Path writeCdylibCrate(Path dir, String packageName, String packageLines) throws IOException {
         Files.createDirectories(dir.resolve("src"));
         Files.writeString(dir.resolve("src/lib.rs"), "pub fn f() {}\n");
         return Files.writeString(dir.resolve("Cargo.toml"), "[package]\nname = \"" + packageName + "\"\n"
-                + "version = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\ncrate-type = [\"cdylib\"]\n");
+                + "version = \"0.1.0\"\nedition = \"2021\"\n" + packageLines + "\n[lib]\ncrate-type = [\"cdylib\"]\n");
     }
 
     /** Writes an executable file (a shell script, or a stand-in for a tool on the PATH). */
@@ -67,6 +72,7 @@ final class TestSupport {
     static class FakeHostTools extends HostTools {
         private final Optional<String> rustc;
         private final Map<String, List<String>> stdByToolchain = new LinkedHashMap<>();
+        private final Map<String, String> rustcByToolchain = new LinkedHashMap<>();
 
         FakeHostTools(Map<String, String> env, String rustcVersion, List<String> triplesWithStd) {
             super(new CommandRunner(), Path.of("."), env);
@@ -80,9 +86,21 @@ final class TestSupport {
             return this;
         }
 
+        /** The {@code rustc -V} line of a toolchain (null: the default), instead of the one given to all. */
+        FakeHostTools withRustc(String toolchain, String rustcVersion) {
+            String key = toolchain == null ? "" : toolchain;
+            stdByToolchain.putIfAbsent(key, List.of());
+            rustcByToolchain.put(key, rustcVersion);
+            return this;
+        }
+
         @Override
         public Optional<String> rustcVersion(String toolchain) {
-            return stdByToolchain.containsKey(toolchain == null ? "" : toolchain) ? rustc : Optional.empty();
+            String key = toolchain == null ? "" : toolchain;
+            if (rustcByToolchain.containsKey(key)) {
+                return Optional.of(rustcByToolchain.get(key));
+            }
+            return stdByToolchain.containsKey(key) ? rustc : Optional.empty();
         }
 
         @Override
