@@ -1,4 +1,4 @@
-//! regorus 0.5.0 evaluating the benchmark policies of PolicyBenchmark (same Rego text, data and inputs,
+//! regorus 0.14.1 evaluating the benchmark policies of PolicyBenchmark (same Rego text, data and inputs,
 //! same query `data.authz.allow`), timed with a plain clock. Two modes per workload:
 //!
 //! - `full`: what sark-opa-native does natively per decision, without JNI: parse the input JSON text,
