@@ -11,12 +11,12 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::num::NonZeroU32;
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock, TryLockError};
 use std::time::Duration;
 
 use regorus::utils::limits::ExecutionTimerConfig;
-use regorus::{Engine, LimitError, QueryResult, Value};
+use regorus::{Engine, LimitError, PolicyLengthConfig, QueryResult, Value};
 use serde::Serialize;
 
 use crate::projection::{self, Paths};
@@ -485,7 +485,9 @@ impl Snapshot {
 fn compile(options: Options, policies: &BTreeMap<String, String>) -> Result<Engine, String> {
     let mut engine = new_engine(options)?;
     for (name, source) in policies {
-        engine.add_policy(name.clone(), source.clone()).map_err(|e| message(&e))?;
+        // regorus cannot call an extension in the out-parameter form `f(x, out)`; OPA's can.
+        let source = builtins::out_params::rewrite(name, source, options.version == RegoVersion::V0);
+        engine.add_policy(name.clone(), source.into_owned()).map_err(|e| message(&e))?;
     }
     Ok(engine)
 }
@@ -551,10 +553,19 @@ fn new_engine(options: Options) -> Result<Engine, String> {
     // OPA's SDKs, print output stays off unless asked for (gathered prints are dropped with the clone).
     engine.set_gather_prints(true);
     engine.set_strict_builtin_errors(options.strict_builtin_errors);
+    // OPA limits neither lines nor columns (tokens and certificates sit on one long line); the size of a
+    // policy is bounded by budget::MAX_POLICY_BYTES before regorus sees it.
+    let whole_policy = NonZeroUsize::new(budget::MAX_POLICY_BYTES).expect("a positive limit");
+    engine.set_policy_length_config(PolicyLengthConfig {
+        max_col: NonZeroU32::try_from(budget::MAX_POLICY_BYTES as u32).expect("a positive limit"),
+        max_file_bytes: whole_policy,
+        max_lines: whole_policy,
+    });
     if let Some(limit) = options.timeout {
         engine.set_execution_timer_config(ExecutionTimerConfig { limit, check_interval: TIMER_CHECK_INTERVAL });
     }
-    builtins::register(&mut engine).map_err(|e| message(&e))?;
+    let on_error = builtins::OnError::for_strict_builtin_errors(options.strict_builtin_errors);
+    builtins::register(&mut engine, on_error).map_err(|e| message(&e))?;
     Ok(engine)
 }
 

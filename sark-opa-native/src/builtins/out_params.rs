@@ -1,0 +1,239 @@
+//! Rewrites OPA's out-parameter calls of this module's builtins, `io.jwt.decode(t, [h, p, s])`,
+//! into `[h, p, s] = io.jwt.decode(t)`, which means the same in Rego.
+//!
+//! regorus recognises the out-parameter form only for the builtins compiled into it; a call of an
+//! extension with one operand too many fails at evaluation. The form is common in older policies
+//! and in OPA's own test suite, so policies go through [`rewrite`] before `Engine::add_policy`.
+//! Only a call that is a whole statement is rewritten (the only place OPA allows the form). The
+//! rewrite keeps the number of lines, so error positions stay on the right line.
+
+use std::borrow::Cow;
+
+use regorus::unstable::{Expr, Literal, Parser, Query, Ref, Rule, RuleHead};
+use regorus::Source;
+
+/// `source` with the out-parameter calls of this module's builtins rewritten. Text that does not
+/// parse, or has no such call, is returned as it is (`add_policy` reports parse errors).
+pub fn rewrite<'a>(name: &str, source: &'a str, rego_v0: bool) -> Cow<'a, str> {
+    // Cheap test first: most policies call none of these builtins.
+    if !super::names().iter().any(|n| source.contains(n)) {
+        return Cow::Borrowed(source);
+    }
+    let Ok(parsed) = Source::from_contents(name.to_string(), source.to_string()) else {
+        return Cow::Borrowed(source);
+    };
+    let Ok(mut parser) = Parser::new(&parsed) else {
+        return Cow::Borrowed(source);
+    };
+    // No line-length limit of its own: the engine applies its configured one when the policy is added.
+    parser.set_max_col(std::num::NonZeroU32::MAX);
+    if !rego_v0 && parser.enable_rego_v1().is_err() {
+        return Cow::Borrowed(source);
+    }
+    let Ok(module) = parser.parse() else {
+        return Cow::Borrowed(source);
+    };
+
+    let mut edits = Vec::new();
+    for rule in &module.policy {
+        match rule.as_ref() {
+            Rule::Spec { head, bodies, .. } => {
+                match head {
+                    RuleHead::Compr { assign, .. } | RuleHead::Func { assign, .. } => {
+                        if let Some(a) = assign {
+                            in_expr(&a.value, source, &mut edits);
+                        }
+                    }
+                    RuleHead::Set { key, .. } => {
+                        if let Some(k) = key {
+                            in_expr(k, source, &mut edits);
+                        }
+                    }
+                }
+                for body in bodies {
+                    if let Some(a) = &body.assign {
+                        in_expr(&a.value, source, &mut edits);
+                    }
+                    in_query(&body.query, source, &mut edits);
+                }
+            }
+            Rule::Default { value, .. } => in_expr(value, source, &mut edits),
+        }
+    }
+    if edits.is_empty() {
+        return Cow::Borrowed(source);
+    }
+    // Apply from the end so earlier offsets stay valid.
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = source.to_string();
+    for (start, end, text) in edits {
+        out.replace_range(start..end, &text);
+    }
+    Cow::Owned(out)
+}
+
+type Edit = (usize, usize, String);
+
+fn in_query(query: &Ref<Query>, source: &str, edits: &mut Vec<Edit>) {
+    for stmt in &query.stmts {
+        match &stmt.literal {
+            Literal::Expr { expr, .. } => {
+                if let Some(edit) = out_param_call(expr, source) {
+                    edits.push(edit);
+                    // The operands may hold comprehensions with calls of their own, but their
+                    // text moves with this edit; OPA's out-parameter operands are plain terms.
+                } else {
+                    in_expr(expr, source, edits);
+                }
+            }
+            Literal::NotExpr { expr, .. } => in_expr(expr, source, edits),
+            Literal::SomeIn {
+                key,
+                value,
+                collection,
+                ..
+            } => {
+                if let Some(k) = key {
+                    in_expr(k, source, edits);
+                }
+                in_expr(value, source, edits);
+                in_expr(collection, source, edits);
+            }
+            Literal::Every { domain, query, .. } => {
+                in_expr(domain, source, edits);
+                in_query(query, source, edits);
+            }
+            Literal::SomeVars { .. } => {}
+        }
+    }
+}
+
+/// Looks for comprehensions (whose bodies are queries) inside an expression.
+fn in_expr(expr: &Ref<Expr>, source: &str, edits: &mut Vec<Edit>) {
+    match expr.as_ref() {
+        Expr::Array { items, .. } | Expr::Set { items, .. } => {
+            items.iter().for_each(|i| in_expr(i, source, edits))
+        }
+        Expr::Object { fields, .. } => fields.iter().for_each(|(_, k, v)| {
+            in_expr(k, source, edits);
+            in_expr(v, source, edits);
+        }),
+        Expr::ArrayCompr { term, query, .. } | Expr::SetCompr { term, query, .. } => {
+            in_expr(term, source, edits);
+            in_query(query, source, edits);
+        }
+        Expr::ObjectCompr {
+            key, value, query, ..
+        } => {
+            in_expr(key, source, edits);
+            in_expr(value, source, edits);
+            in_query(query, source, edits);
+        }
+        Expr::Call { params, .. } => params.iter().for_each(|p| in_expr(p, source, edits)),
+        Expr::UnaryExpr { expr, .. } => in_expr(expr, source, edits),
+        Expr::RefDot { refr, .. } => in_expr(refr, source, edits),
+        Expr::RefBrack { refr, index, .. } => {
+            in_expr(refr, source, edits);
+            in_expr(index, source, edits);
+        }
+        Expr::BinExpr { lhs, rhs, .. }
+        | Expr::BoolExpr { lhs, rhs, .. }
+        | Expr::ArithExpr { lhs, rhs, .. }
+        | Expr::AssignExpr { lhs, rhs, .. } => {
+            in_expr(lhs, source, edits);
+            in_expr(rhs, source, edits);
+        }
+        Expr::Membership {
+            key,
+            value,
+            collection,
+            ..
+        } => {
+            if let Some(k) = key {
+                in_expr(k, source, edits);
+            }
+            in_expr(value, source, edits);
+            in_expr(collection, source, edits);
+        }
+        _ => {}
+    }
+}
+
+/// The edit for `f(a, ..., out)` when `f` is one of this module's builtins and gets one operand
+/// more than it takes: `out = f(a, ...)`, with the line breaks of the removed text kept.
+fn out_param_call(expr: &Ref<Expr>, source: &str) -> Option<Edit> {
+    let Expr::Call {
+        span, fcn, params, ..
+    } = expr.as_ref()
+    else {
+        return None;
+    };
+    let name = &source[fcn.span().start as usize..fcn.span().end as usize];
+    let nargs = usize::from(super::arity(name)?);
+    if regorus::unstable::BUILTINS.contains_key(name) || params.len() != nargs + 1 {
+        return None;
+    }
+    let out = params.last()?.span();
+    let (start, end) = (span.start as usize, span.end as usize);
+    let out_text = &source[out.start as usize..out.end as usize];
+    // The call up to the comma before the out operand (or its opening parenthesis). regorus'
+    // spans of string literals leave out the closing quote, so the comma is searched for.
+    let kept_end = match params.len() {
+        1 => source[start..out.start as usize].rfind('(')? + start + 1,
+        _ => {
+            let previous = params[params.len() - 2].span().end as usize;
+            source[previous..out.start as usize].rfind(',')? + previous
+        }
+    };
+    let removed = &source[kept_end..end];
+    let breaks = "\n".repeat(removed.matches('\n').count());
+    let call = &source[start..kept_end];
+    Some((start, end, format!("{out_text} = {call}){breaks}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_parameters_become_assignments() {
+        let policy = "package p\n\nx := [a, b, c] if {\n\tio.jwt.decode(input.t, [a, b, c])\n}\n\
+                      y if { crypto.sha256(\"x\", h); h != \"\" }\nz := count([1]) if { true }\n";
+        let rewritten = rewrite("p.rego", policy, false);
+        assert_eq!(
+            rewritten,
+            "package p\n\nx := [a, b, c] if {\n\t[a, b, c] = io.jwt.decode(input.t)\n}\n\
+             y if { h = crypto.sha256(\"x\"); h != \"\" }\nz := count([1]) if { true }\n"
+        );
+    }
+
+    #[test]
+    fn other_text_is_left_alone() {
+        for policy in [
+            "package p\nx := io.jwt.decode(input.t)\n",
+            "package p\nx := count([1])\n",
+            "package p\nthis does not parse io.jwt.decode(\n",
+        ] {
+            assert!(
+                matches!(rewrite("p.rego", policy, false), Cow::Borrowed(_)),
+                "{policy}"
+            );
+        }
+    }
+
+    #[test]
+    fn line_count_is_kept() {
+        let policy =
+            "package p\ny if {\n\tio.jwt.decode(\n\t\tinput.t,\n\t\t[a, b, c]\n\t)\n\ta != 1\n}\n";
+        let rewritten = rewrite("p.rego", policy, false);
+        assert_eq!(
+            rewritten.lines().count(),
+            policy.lines().count(),
+            "{rewritten}"
+        );
+        assert!(
+            rewritten.contains("[a, b, c] = io.jwt.decode(\n\t\tinput.t)"),
+            "{rewritten}"
+        );
+    }
+}
