@@ -71,6 +71,7 @@ class ForeignJvmPolicyTest {
         assertEquals("false", r.value("hasBroken"), r.toString());
         assertContains(r, "v0Error", "old:3:7");
         assertContains(r, "v0Error", "`if` keyword is required");
+        assertEquals("{\"result\":[]}", r.value("lenientDivision"), r.toString());
         assertContains(r, "evaluationError", ":1:9");
         assertContains(r, "evaluationError", "divide by zero");
 

@@ -66,8 +66,10 @@ public final class PolicyProbe {
             } catch (PolicyCompilationException e) {
                 System.out.println("v0Error=" + ascii(e.getMessage()));
             }
-            try {
-                System.out.println("evaluationError=none " + engine.evaluate("input.a / 0", "{\"a\": 1}"));
+            // As in OPA, a failing builtin leaves the expression undefined unless strict errors are asked for.
+            System.out.println("lenientDivision=" + engine.query("input.a / 0", "{\"a\": 1}"));
+            try (PolicyEngine strict = PolicyEngine.builder().strictBuiltinErrors(true).build()) {
+                System.out.println("evaluationError=none " + strict.evaluate("input.a / 0", "{\"a\": 1}"));
             } catch (PolicyEvaluationException e) {
                 System.out.println("evaluationError=" + ascii(e.getMessage()));
             }

@@ -1,0 +1,28 @@
+package dev.sark.opa;
+
+/**
+ * Makes the native library panic and fail in the ways a caller can provoke, in a child JVM whose stderr
+ * {@link NativeDiagnosticsTest} reads; prints each exception's message to stdout.
+ */
+public final class QuietNativeMain {
+    private QuietNativeMain() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            PolicyEngine.panicForTest("quiet panic");
+        } catch (IllegalStateException e) {
+            System.out.println("panic=" + e.getMessage().replace("\n", "\\n"));
+        }
+        try (PolicyEngine engine = PolicyEngine.builder().strictBuiltinErrors(true).build()) {
+            engine.loadPolicy("p", "package p\nx := to_number(input.s)\n");
+            engine.evaluate("data.p.x", "{\"s\": \"nope\"}");
+        } catch (PolicyEvaluationException e) {
+            System.out.println("builtin=" + e.getMessage().replace("\n", "\\n"));
+        }
+        try (PolicyEngine engine = new PolicyEngine()) {
+            engine.loadPolicy("p", "package p\nallow if { print(\"to the gathered prints\"); true }\n");
+            System.out.println("allowed=" + engine.isAllowed("data.p.allow", null));
+        }
+    }
+}
