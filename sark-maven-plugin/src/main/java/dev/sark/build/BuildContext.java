@@ -24,6 +24,18 @@ public final class BuildContext {
         this.requireJniExports = requireJniExports;
     }
 
+    /**
+     * Where cargo writes when the pom does not say: for a member of a larger Cargo workspace, one directory
+     * under the workspace root ({@code target/sark/cargo}) that every member's module shares, so the
+     * standard library (build-std) and common crates compile once per target rather than once per module
+     * (cargo keeps each target's artifacts apart under its triple, and locks the directory while it
+     * builds); for a crate of its own, {@code sark/cargo} under the module's build directory.
+     */
+    public static Path defaultCargoTargetDir(CrateInfo crate, Path projectBuildDir) {
+        return crate.inSharedWorkspace() ? crate.workspaceRoot().resolve("target").resolve("sark").resolve("cargo")
+                : projectBuildDir.resolve("sark").resolve("cargo");
+    }
+
     public boolean requireJniExports() {
         return requireJniExports;
     }

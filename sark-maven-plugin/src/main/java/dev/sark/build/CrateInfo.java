@@ -20,12 +20,14 @@ public final class CrateInfo {
     private final String packageName;
     private final String libName;
     private final String rustVersion;
+    private final Path workspaceRoot;
 
-    private CrateInfo(Path manifest, String packageName, String libName, String rustVersion) {
+    private CrateInfo(Path manifest, String packageName, String libName, String rustVersion, Path workspaceRoot) {
         this.manifest = manifest;
         this.packageName = packageName;
         this.libName = libName;
         this.rustVersion = rustVersion;
+        this.workspaceRoot = workspaceRoot;
     }
 
     /**
@@ -68,7 +70,8 @@ public final class CrateInfo {
                     + "[lib]\ncrate-type = [\"cdylib\"]");
         }
         Path absolute = manifest.toAbsolutePath().normalize();
-        return new CrateInfo(absolute, packageName, libName, rustVersion(absolute, toml));
+        Path root = workspaceManifest(absolute, toml).map(Path::getParent).orElse(absolute.getParent());
+        return new CrateInfo(absolute, packageName, libName, rustVersion(absolute, toml), root);
     }
 
     /**
@@ -82,9 +85,8 @@ public final class CrateInfo {
 
     /**
      * {@code [package] rust-version}, or with {@code rust-version.workspace = true} the workspace's
-     * {@code [workspace.package] rust-version}: the workspace root is {@code package.workspace} when set, else
-     * the nearest manifest above the crate with a {@code [workspace]} table (as cargo finds it). Null when none
-     * is declared or the inheritance cannot be followed (cargo then reports it).
+     * {@code [workspace.package] rust-version}. Null when none is declared or the inheritance cannot be
+     * followed (cargo then reports it).
      */
     private static String rustVersion(Path manifest, TomlParseResult toml) {
         if (toml.isString("package.rust-version")) {
@@ -93,19 +95,30 @@ public final class CrateInfo {
         if (!Boolean.TRUE.equals(toml.getBoolean("package.rust-version.workspace"))) {
             return null;
         }
-        Path dir = manifest.getParent();
+        return workspaceManifest(manifest, toml).flatMap(CrateInfo::parse)
+                .map(root -> root.getString("workspace.package.rust-version")).orElse(null);
+    }
+
+    /**
+     * The manifest of the crate's workspace root, found as cargo finds it: {@code package.workspace} when
+     * set, else the crate's own manifest when it has a {@code [workspace]} table, else the nearest manifest
+     * above the crate with one. Empty for a crate outside any workspace.
+     */
+    private static Optional<Path> workspaceManifest(Path manifest, TomlParseResult toml) {
         String explicit = toml.getString("package.workspace");
         if (explicit != null) {
-            return parse(dir.resolve(explicit).resolve("Cargo.toml").normalize())
-                    .map(root -> root.getString("workspace.package.rust-version")).orElse(null);
+            return Optional.of(manifest.getParent().resolve(explicit).resolve("Cargo.toml").normalize());
         }
-        for (Path d = dir.getParent(); d != null; d = d.getParent()) {
-            Optional<TomlParseResult> root = parse(d.resolve("Cargo.toml"));
-            if (root.isPresent() && root.get().isTable("workspace")) {
-                return root.get().getString("workspace.package.rust-version");
+        if (toml.isTable("workspace")) {
+            return Optional.of(manifest);
+        }
+        for (Path d = manifest.getParent().getParent(); d != null; d = d.getParent()) {
+            Path candidate = d.resolve("Cargo.toml");
+            if (parse(candidate).map(root -> root.isTable("workspace")).orElse(false)) {
+                return Optional.of(candidate);
             }
         }
-        return null;
+        return Optional.empty();
     }
 
     /** A manifest that exists and parses, else empty. */
@@ -136,6 +149,19 @@ public final class CrateInfo {
     /** The library name as rustc uses it ({@code [lib] name}, or the package name with '-' as '_'). */
     public String libName() {
         return libName;
+    }
+
+    /**
+     * The directory of the crate's Cargo workspace root: the crate's own directory when it is not a member
+     * of a larger workspace. Crates of one workspace share one cargo target directory, as with cargo itself.
+     */
+    public Path workspaceRoot() {
+        return workspaceRoot;
+    }
+
+    /** True when the crate is a member of a workspace rooted above its own directory. */
+    public boolean inSharedWorkspace() {
+        return !workspaceRoot.equals(directory());
     }
 
     /** The oldest compiler the crate accepts ({@code rust-version}, perhaps the workspace's), or null. */

@@ -12,6 +12,7 @@ import dev.sark.build.TargetResult;
 import dev.sark.build.TargetSpec;
 import dev.sark.loader.Platform;
 import java.io.File;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.maven.execution.MavenSession;
@@ -38,8 +39,12 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
     @Parameter(property = "sark.profile", defaultValue = "release")
     private String profile;
 
-    /** Where cargo writes (its {@code --target-dir}). */
-    @Parameter(property = "sark.cargoTargetDir", defaultValue = "${project.build.directory}/sark/cargo")
+    /**
+     * Where cargo writes (its {@code --target-dir}). Default: {@code target/sark/cargo} under the Cargo
+     * workspace root for a member of a multi-crate workspace (shared by all its modules, so common crates
+     * and the standard library build once per target), else {@code ${project.build.directory}/sark/cargo}.
+     */
+    @Parameter(property = "sark.cargoTargetDir")
     private File cargoTargetDir;
 
     /** Puts the host's library on the test class path so the module's own tests can load it. */
@@ -61,7 +66,9 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
             String hostTriple = tools.hostTriple().orElse(null);
             List<TargetSpec> matrix = matrix(hostTriple);
             CrateInfo crate = CrateInfo.read(manifestPath.toPath());
-            BuildContext context = new BuildContext(crate, cargoTargetDir.toPath(), profile, session.isOffline(),
+            Path cargoDir = cargoTargetDir != null ? cargoTargetDir.toPath()
+                    : BuildContext.defaultCargoTargetDir(crate, Path.of(project.getBuild().getDirectory()));
+            BuildContext context = new BuildContext(crate, cargoDir, profile, session.isOffline(),
                     requireJniExports);
             StrategySelector selector = StrategySelector.standard(tools, hostTriple);
             log.info("Cross-building " + crate.packageName() + " (lib " + crate.libName() + ") for " + matrix.size()

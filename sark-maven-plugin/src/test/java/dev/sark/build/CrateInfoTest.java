@@ -1,6 +1,7 @@
 package dev.sark.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -107,5 +108,39 @@ class CrateInfoTest {
         Path member = TestSupport.writeCdylibCrate(tmp.resolve("a"), "a", "rust-version.workspace = true\n");
         assertNull(CrateInfo.read(member).rustVersion());
         assertEquals(Optional.empty(), CrateInfo.declaredRustVersion(tmp.resolve("absent/Cargo.toml")));
+    }
+
+    @Test
+    void membersOfOneWorkspaceShareTheCargoTargetDirectoryUnderItsRoot() throws IOException {
+        Files.writeString(tmp.resolve("Cargo.toml"), "[workspace]\nmembers = [\"a\", \"nested/b\"]\n");
+        CrateInfo a = CrateInfo.read(TestSupport.writeCdylibCrate(tmp.resolve("a"), "a", ""));
+        CrateInfo b = CrateInfo.read(TestSupport.writeCdylibCrate(tmp.resolve("nested/b"), "b", ""));
+        Path shared = tmp.toAbsolutePath().normalize().resolve("target/sark/cargo");
+
+        assertEquals(tmp.toAbsolutePath().normalize(), a.workspaceRoot());
+        assertTrue(a.inSharedWorkspace());
+        assertEquals(shared, BuildContext.defaultCargoTargetDir(a, tmp.resolve("a/target")));
+        assertEquals(shared, BuildContext.defaultCargoTargetDir(b, tmp.resolve("nested/b/target")));
+    }
+
+    @Test
+    void aCrateOfItsOwnKeepsCargoOutputInItsModule() throws IOException {
+        // its own [workspace] table (as the invoker projects have) makes it a root, not a member of the one above
+        Files.writeString(tmp.resolve("Cargo.toml"), "[workspace]\nmembers = [\"other\"]\n");
+        Path own = TestSupport.writeCdylibCrate(tmp.resolve("it"), "it", "");
+        Files.writeString(own, Files.readString(own) + "\n[workspace]\n");
+        CrateInfo crate = CrateInfo.read(own);
+        assertEquals(own.getParent().toAbsolutePath().normalize(), crate.workspaceRoot());
+        assertFalse(crate.inSharedWorkspace());
+        assertEquals(tmp.resolve("it/target/sark/cargo"), BuildContext.defaultCargoTargetDir(crate, tmp.resolve("it/target")));
+
+    }
+
+    @Test
+    void anExplicitWorkspaceIsTheRoot() throws IOException {
+        Files.createDirectories(tmp.resolve("ws"));
+        Files.writeString(tmp.resolve("ws/Cargo.toml"), "[workspace]\nmembers = [\"../crates/a\"]\n");
+        CrateInfo a = CrateInfo.read(TestSupport.writeCdylibCrate(tmp.resolve("crates/a"), "a", "workspace = \"../../ws\"\n"));
+        assertEquals(tmp.resolve("ws").toAbsolutePath().normalize(), a.workspaceRoot());
     }
 }
