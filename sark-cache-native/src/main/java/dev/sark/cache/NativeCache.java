@@ -1,5 +1,6 @@
 package dev.sark.cache;
 
+import dev.sark.loader.ExactUtf8;
 import dev.sark.loader.NativeLoader;
 
 import java.lang.ref.Cleaner;
@@ -264,23 +265,10 @@ public final class NativeCache implements AutoCloseable {
         }
     }
 
-    /**
-     * Exact UTF-8. String.getBytes(UTF_8) would silently turn an unpaired surrogate into '?', and
-     * JNI's GetStringUTFChars produces modified UTF-8 (NUL as two bytes, surrogates encoded one by
-     * one), so the bytes are made here and the native side only ever sees byte arrays.
-     */
+    /** Exact UTF-8, with the cache's own null message: the native side only ever sees byte arrays. */
     private static byte[] encode(String s, String what) {
         requireNonNull(s, what);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++; // a valid pair
-            } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException(what + " contains an unpaired surrogate at index " + i
-                        + " and cannot be encoded as UTF-8 exactly");
-            }
-        }
-        return s.getBytes(StandardCharsets.UTF_8);
+        return ExactUtf8.encode(s, what);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.sark.opa;
 
+import dev.sark.loader.ExactUtf8;
 import dev.sark.loader.NativeLoader;
 
 import java.lang.ref.Cleaner;
@@ -108,7 +109,7 @@ public final class PolicyEngine implements AutoCloseable {
      */
     public String evaluate(String query, String inputJson) {
         byte[] queryBytes = nonEmpty(query, "query");
-        byte[] inputBytes = inputJson == null ? null : inputJson.getBytes(StandardCharsets.UTF_8);
+        byte[] inputBytes = inputJson == null ? null : utf8(inputJson, "input JSON");
         checkOpen();
         try {
             return new String(nativeEvaluate(handle, queryBytes, inputBytes), StandardCharsets.UTF_8);
@@ -131,7 +132,7 @@ public final class PolicyEngine implements AutoCloseable {
      */
     public String query(String query, String inputJson) {
         byte[] queryBytes = nonEmpty(query, "query");
-        byte[] inputBytes = inputJson == null ? null : inputJson.getBytes(StandardCharsets.UTF_8);
+        byte[] inputBytes = inputJson == null ? null : utf8(inputJson, "input JSON");
         checkOpen();
         try {
             return new String(nativeQuery(handle, queryBytes, inputBytes), StandardCharsets.UTF_8);
@@ -143,7 +144,7 @@ public final class PolicyEngine implements AutoCloseable {
     /** Whether {@code query}'s value is the JSON boolean {@code true}; errors as for {@link #evaluate}. */
     public boolean isAllowed(String query, String inputJson) {
         byte[] queryBytes = nonEmpty(query, "query");
-        byte[] inputBytes = inputJson == null ? null : inputJson.getBytes(StandardCharsets.UTF_8);
+        byte[] inputBytes = inputJson == null ? null : utf8(inputJson, "input JSON");
         checkOpen();
         try {
             return nativeIsAllowed(handle, queryBytes, inputBytes);
@@ -240,12 +241,15 @@ public final class PolicyEngine implements AutoCloseable {
         return bytes;
     }
 
-    /** UTF-8, not JNI's modified UTF-8, so NUL and supplementary characters cross unchanged. */
+    /**
+     * Exact UTF-8, not JNI's modified UTF-8, so NUL and supplementary characters cross unchanged; an unpaired
+     * surrogate is an IllegalArgumentException rather than a silent {@code '?'}.
+     */
     private static byte[] utf8(String text, String what) {
         if (text == null) {
             throw new IllegalArgumentException(what + " must not be null");
         }
-        return text.getBytes(StandardCharsets.UTF_8);
+        return ExactUtf8.encode(text, what);
     }
 
     /** A builder for engines with options other than the defaults of {@link #PolicyEngine()}. */

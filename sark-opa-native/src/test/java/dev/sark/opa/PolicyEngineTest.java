@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /** SARK's engine cases, the contract's error paths, data documents and Rego versions. */
 class PolicyEngineTest {
@@ -272,6 +273,31 @@ class PolicyEngineTest {
         assertEquals(Set.of(name), engine.policies());
         assertEquals("\"\uD83D\uDE00 caf\u00E9\"", engine.evaluate("data.u.greeting", null));
         assertEquals("\"" + text.replace("\u0000", "\\u0000") + "!\"", engine.evaluate("data.u.shout", input));
+    }
+
+    @Test
+    void unpairedSurrogatesAreRefusedInEveryTextArgumentNotTurnedIntoQuestionMarks() {
+        engine.loadPolicy("authz", AUTHZ);
+        String lone = "\uD800";
+        String loneInput = "{\"user\": {\"role\": \"admin" + lone + "\"}}";
+        List<Executable> calls = List.of(
+                () -> engine.loadPolicy("p" + lone, AUTHZ),
+                () -> engine.loadPolicy("p", AUTHZ.replace("admin", "admin" + lone)),
+                () -> engine.addData("{\"k\": \"" + lone + "\"}"),
+                () -> engine.evaluate("data.authz.allow", loneInput),
+                () -> engine.isAllowed("data.authz.allow", loneInput),
+                () -> engine.query("data.authz.allow", loneInput),
+                () -> engine.query("x := \"" + lone + "\"", null),
+                () -> engine.hasPolicy("authz" + lone),
+                () -> engine.removePolicy("authz" + lone));
+        for (Executable call : calls) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+            assertTrue(e.getMessage().contains("unpaired surrogate"), e.getMessage());
+        }
+        // nothing was loaded, merged or removed on the way
+        assertEquals(Set.of("authz"), engine.policies());
+        assertEquals("{\"result\":[]}", engine.query("data.k", null));
+        assertTrue(engine.isAllowed("data.authz.allow", ADMIN));
     }
 
     @Test
