@@ -125,8 +125,41 @@ pub fn utf8_from_java(env: &JNIEnv, array: &JByteArray, what: &str) -> JavaResul
     String::from_utf8(bytes).map_err(|e| JavaError::illegal_argument(format!("{what} is not valid UTF-8: {e}")))
 }
 
-/// A new Java byte[] holding `bytes`.
+/// The longest byte[] a JVM allocates: Integer.MAX_VALUE less the few words HotSpot reserves for the
+/// array header (`new byte[Integer.MAX_VALUE]` fails with "Requested array size exceeds VM limit").
+pub const MAX_JAVA_ARRAY_LEN: usize = i32::MAX as usize - 8;
+
+/// Fails with `class` when `len` bytes do not fit one Java byte[]. The jni crate casts the length to
+/// i32, so without this check a longer result would come back silently truncated (or negative).
+pub fn check_fits_java_array(len: usize, class: &'static str, what: &str) -> JavaResult<()> {
+    if len > MAX_JAVA_ARRAY_LEN {
+        return Err(JavaError::new(
+            class,
+            format!("{what} is {len} bytes, more than a Java byte[] can hold ({MAX_JAVA_ARRAY_LEN} bytes)"),
+        ));
+    }
+    Ok(())
+}
+
+/// A new Java byte[] holding `bytes`; more than [`MAX_JAVA_ARRAY_LEN`] is an IllegalStateException.
 pub fn bytes_to_java<'local>(env: &JNIEnv<'local>, bytes: &[u8]) -> JavaResult<JByteArray<'local>> {
+    check_fits_java_array(bytes.len(), ILLEGAL_STATE, "the result")?;
     env.byte_array_from_slice(bytes)
         .map_err(|e| JavaError::new(OUT_OF_MEMORY, format!("cannot allocate a byte[{}]: {e}", bytes.len())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_past_a_java_array_are_refused_not_truncated() {
+        assert!(check_fits_java_array(0, ILLEGAL_STATE, "x").is_ok());
+        assert!(check_fits_java_array(MAX_JAVA_ARRAY_LEN, ILLEGAL_STATE, "x").is_ok());
+        for len in [MAX_JAVA_ARRAY_LEN + 1, 1 << 31, (1 << 32) + 5] {
+            let e = check_fits_java_array(len, "some/Exception", "the result").unwrap_err();
+            assert_eq!(e.class, "some/Exception");
+            assert!(e.message.starts_with(&format!("the result is {len} bytes, more than a Java byte[]")), "{}", e.message);
+        }
+    }
 }

@@ -19,7 +19,7 @@ pub mod walk;
 use jni::objects::{JByteArray, JClass};
 use jni::sys::{jboolean, jbyteArray, jint, jlong, JNI_FALSE, JNI_TRUE};
 use jni::JNIEnv;
-use sark_jni_support::{bytes_to_java, guard, utf8_from_java, JavaError, JavaResult, ILLEGAL_ARGUMENT, ILLEGAL_STATE};
+use sark_jni_support::{bytes_to_java, check_fits_java_array, guard, utf8_from_java, JavaError, JavaResult, ILLEGAL_ARGUMENT, ILLEGAL_STATE};
 
 use std::time::Duration;
 
@@ -123,6 +123,12 @@ pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeAddData(
     })
 }
 
+/// A decision's JSON as a Java byte[]; one too large for Java is a PolicyEvaluationException that says so.
+fn result_to_java<'local>(env: &JNIEnv<'local>, json: &str) -> JavaResult<JByteArray<'local>> {
+    check_fits_java_array(json.len(), EVALUATION_EXCEPTION, "the result's JSON")?;
+    bytes_to_java(env, json.as_bytes())
+}
+
 #[no_mangle]
 pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeEvaluate(
     mut env: JNIEnv,
@@ -135,7 +141,7 @@ pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeEvaluate(
         let query = utf8_from_java(env, &query, "query")?;
         let input = optional_utf8(env, &input, "input JSON")?;
         let json = store(handle)?.evaluate_json(&query, input.as_deref())?;
-        Ok(bytes_to_java(env, json.as_bytes())?.into_raw())
+        Ok(result_to_java(env, &json)?.into_raw())
     })
 }
 
@@ -151,7 +157,7 @@ pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeQuery(
         let query = utf8_from_java(env, &query, "query")?;
         let input = optional_utf8(env, &input, "input JSON")?;
         let json = store(handle)?.query_json(&query, input.as_deref())?;
-        Ok(bytes_to_java(env, json.as_bytes())?.into_raw())
+        Ok(result_to_java(env, &json)?.into_raw())
     })
 }
 
