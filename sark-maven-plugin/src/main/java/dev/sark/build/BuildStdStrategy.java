@@ -47,6 +47,11 @@ public final class BuildStdStrategy implements ToolchainStrategy {
     }
 
     @Override
+    public boolean honoursGlibcFloor(TargetSpec target) {
+        return useZig(target);
+    }
+
+    @Override
     public CargoInvocation invocation(TargetSpec target, BuildContext context) {
         String toolchain = rustupToolchain(target);
         List<String> cmd = new ArrayList<>();

@@ -47,6 +47,11 @@ public final class StrategySelector {
             return new Selection(forced, reasons);
         }
         for (ToolchainStrategy candidate : strategies.values()) {
+            if (target.glibcFloor() != null && !candidate.honoursGlibcFloor(target)) {
+                reasons.add(candidate.kind().pomName() + ": links against this machine's glibc, not glibc "
+                        + target.glibcFloor() + " (<glibcFloor>)");
+                continue;
+            }
             Optional<String> missing = candidate.missing(target);
             if (missing.isEmpty()) {
                 return new Selection(candidate, reasons);

@@ -20,6 +20,16 @@ public interface ToolchainStrategy {
         return target.rustupToolchain();
     }
 
+    /**
+     * Whether the library this strategy links for the target needs no glibc newer than its
+     * {@code <glibcFloor>}: true for strategies that link through zig against that glibc's symbols, false
+     * for those that link against whatever glibc the build machine (or container) has. {@code auto} passes
+     * over a strategy that cannot honour a target's floor.
+     */
+    default boolean honoursGlibcFloor(TargetSpec target) {
+        return false;
+    }
+
     /** The command that builds the target. */
     CargoInvocation invocation(TargetSpec target, BuildContext context);
 }

@@ -40,6 +40,11 @@ public final class ZigbuildStrategy implements ToolchainStrategy {
     }
 
     @Override
+    public boolean honoursGlibcFloor(TargetSpec target) {
+        return true; // the .2.17 suffix links against zig's stubs of that glibc
+    }
+
+    @Override
     public CargoInvocation invocation(TargetSpec target, BuildContext context) {
         String toolchain = rustupToolchain(target);
         List<String> cmd = new ArrayList<>();

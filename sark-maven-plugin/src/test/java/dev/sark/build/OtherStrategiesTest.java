@@ -239,4 +239,33 @@ class OtherStrategiesTest {
         assertEquals(List.of("cargo", "+sark-debian", "build"),
                 packaged.strategy.invocation(arm, context).command().subList(0, 3));
     }
+
+    @Test
+    void autoPassesOverStrategiesThatCannotHonourAGlibcFloor() throws IOException {
+        plant("cargo");
+        plant("aarch64-linux-gnu-gcc");
+        String host = "x86_64-unknown-linux-gnu";
+        Tools tools = new Tools(host, AARCH64);
+        StrategySelector selector = StrategySelector.standard(tools, host);
+
+        // without a floor plain cargo can build it, and does
+        assertEquals(ToolchainKind.CARGO, selector.select(TargetSpec.builder(AARCH64).build()).strategy.kind());
+
+        // with one, plain cargo (this machine's glibc) is passed over, and says why
+        TargetSpec floored = TargetSpec.builder(AARCH64).glibcFloor("2.17").build();
+        StrategySelector.Selection noZig = selector.select(floored);
+        assertEquals(null, noZig.strategy, noZig.reasons.toString());
+        assertTrue(noZig.reasons.get(0).contains("cargo: links against this machine's glibc, not glibc 2.17"),
+                noZig.reasons.toString());
+
+        plant("cargo-zigbuild");
+        plant("zig");
+        StrategySelector.Selection zig = selector.select(floored);
+        assertEquals(ToolchainKind.ZIGBUILD, zig.strategy.kind(), zig.reasons.toString());
+        assertTrue(zig.strategy.invocation(floored, context).command().contains(AARCH64 + ".2.17"));
+
+        // a forced strategy is the pom's decision: the library check then holds it to the floor
+        TargetSpec forced = TargetSpec.builder(AARCH64).glibcFloor("2.17").toolchain(ToolchainKind.CARGO).build();
+        assertEquals(ToolchainKind.CARGO, selector.select(forced).strategy.kind());
+    }
 }
