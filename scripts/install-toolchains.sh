@@ -12,6 +12,9 @@
 #                lags behind it gets none, and the plugin builds that target with build-std from the same
 #                compiler's std source (rust-web-src), which is then installed too
 #   jvms         Debian's OpenJDK 17 for arm64 and armhf plus qemu-user, to run tests in foreign JVMs
+#   bullseye     Debian 11's OpenJDK 17 and C library (glibc 2.31) for amd64, arm64 and armhf, unpacked into
+#                roots of their own from a private apt configuration (the machine's sources stay as they
+#                are): the proof that the linux-gnu libraries load on an older userland
 #   zig          zig and cargo-zigbuild from PyPI (the zigbuild strategy, and the linker for build-std)
 #   build-std    the standard library's source (Debian's rust-web-src) in the sark-debian toolchain,
 #                for -Zbuild-std on targets with no packaged standard library (musl, FreeBSD, Windows,
@@ -265,6 +268,61 @@ install_jvms() {
   done
 }
 
+BULLSEYE_ARCHES=(amd64 arm64 armhf)
+BULLSEYE_MIRROR=${SARK_BULLSEYE_MIRROR:-http://deb.debian.org}
+
+# apt-get with Debian 11's indexes in $SARK_HOME/apt-bullseye instead of the machine's own.
+bullseye_apt() {
+  local dir="$SARK_HOME/apt-bullseye"
+  local opts=(-o "Dir::Etc::sourcelist=$dir/sources.list" -o Dir::Etc::sourceparts=- \
+    -o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache" -o "Dir::State::status=$dir/status" \
+    -o APT::Architecture=amd64 -o Debug::NoLocking=1)
+  local arch
+  for arch in "${BULLSEYE_ARCHES[@]}"; do opts+=(-o "APT::Architectures::=$arch"); done
+  "$@" "${opts[@]}"
+}
+
+install_bullseye() {
+  apt_install qemu-user-static
+  local dir="$SARK_HOME/apt-bullseye" updated="" arch
+  for arch in "${BULLSEYE_ARCHES[@]}"; do
+    local root="$SARK_HOME/jvm/bullseye-$arch"
+    if [ -f "$root.complete" ]; then log "Debian 11 JVM $arch: present"; continue; fi
+    if [ -z "$updated" ]; then
+      mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+      : > "$dir/status"
+      printf '%s\n' "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $BULLSEYE_MIRROR/debian bullseye main" \
+        "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $BULLSEYE_MIRROR/debian-security bullseye-security main" \
+        > "$dir/sources.list"
+      # bullseye-security may lack an architecture's index: what matters is that each package is found below
+      bullseye_apt apt-get update -qq >/dev/null 2>&1 \
+        || log "apt-get update of Debian 11's indexes reported errors; continuing with what it read"
+      updated=1
+    fi
+    local pkgs=() pkg v
+    for pkg in openjdk-17-jre-headless zlib1g libstdc++6 libgcc-s1 libc6; do
+      v=$(bullseye_apt apt-cache madison "$pkg:$arch" 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}' | sort -V | tail -n 1)
+      [ -n "$v" ] || die "Debian 11's index for $arch offers no $pkg (read from $BULLSEYE_MIRROR; set SARK_BULLSEYE_MIRROR to a mirror that has it)"
+      pkgs+=("$pkg:$arch=$v")
+    done
+    log "Debian 11 OpenJDK 17 and glibc for $arch -> $root"
+    rm -rf "$root"
+    local tmp; tmp=$(mktemp -d)
+    (cd "$tmp" && bullseye_apt apt-get download -qq "${pkgs[@]}" >/dev/null 2>&1) \
+      || { rm -rf "$tmp"; die "apt-get download ${pkgs[*]} from Debian 11 failed"; }
+    mkdir -p "$root"
+    local deb
+    for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$root"; done
+    rm -rf "$tmp"
+    # Debian 11 links its loader absolutely (lib64/ld-linux-x86-64.so.2 -> /lib/x86_64-linux-gnu/ld-2.31.so):
+    # point such links into the root, or the machine's own (newer) loader would be the one that runs
+    local link
+    while IFS= read -r link; do ln -sfn "$root$(readlink "$link")" "$link"; done \
+      < <(find "$root" -type l -lname '/*')
+    touch "$root.complete"
+  done
+}
+
 ZIGLANG_VERSION=${SARK_ZIGLANG_VERSION:-0.15.2}
 CARGO_ZIGBUILD_VERSION=${SARK_CARGO_ZIGBUILD_VERSION:-0.24.1}
 
@@ -348,12 +406,13 @@ main() {
     case "$c" in
       linux-cross) install_linux_cross ;;
       jvms) install_jvms ;;
+      bullseye) install_bullseye ;;
       zig) install_zig ;;
       build-std) install_build_std; install_windows_start_files; install_objcopy ;;
       runtimes) install_runtimes ;;
-      all) install_linux_cross; install_jvms; install_zig; install_build_std; install_windows_start_files
+      all) install_linux_cross; install_jvms; install_bullseye; install_zig; install_build_std; install_windows_start_files
            install_objcopy; install_runtimes ;;
-      *) die "unknown component '$c' (known: linux-cross, jvms, zig, build-std, runtimes, all)" ;;
+      *) die "unknown component '$c' (known: linux-cross, jvms, bullseye, zig, build-std, runtimes, all)" ;;
     esac
   done
 }

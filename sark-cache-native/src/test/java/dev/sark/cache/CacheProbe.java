@@ -1,6 +1,7 @@
 package dev.sark.cache;
 
 import dev.sark.loader.Platform;
+import dev.sark.testing.ProcessFacts;
 import java.time.Duration;
 
 /**
@@ -13,6 +14,7 @@ public final class CacheProbe {
 
     public static void main(String[] args) throws Exception {
         System.out.println("platform=" + Platform.current().classifier());
+        System.out.println("libc=" + ProcessFacts.mappedCLibrary());
         try (NativeCache cache = new NativeCache(3, Duration.ofMinutes(1))) {
             String text = "caf\u00e9 \u0000 \ud83d\ude80 \u4e2d\u6587";
             cache.put("unicode", text);

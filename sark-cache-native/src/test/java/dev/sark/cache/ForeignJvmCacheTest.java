@@ -1,6 +1,7 @@
 package dev.sark.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sark.testing.ForeignJvm;
 import java.nio.file.Path;
@@ -20,7 +21,23 @@ class ForeignJvmCacheTest {
     void cacheWorksInAForeignJvm(String classifier, @TempDir Path cacheDir) {
         // Skipped in a partial local build without the cross toolchain; a failure under -Dsark.requireAll.
         ForeignJvm.Result r = ForeignJvm.runProbe(classifier, cacheDir, List.of(NativeCache.class), CacheProbe.class);
+        assertCacheFacts(classifier, r);
+    }
 
+    /**
+     * The linux-gnu libraries are linked for glibc 2.17: they work in Debian 11's OpenJDK on Debian 11's C library
+     * (glibc 2.31, older than the build machine's), through its own loader for x86_64, under qemu-user otherwise.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"linux-x86_64", "linux-aarch_64", "linux-arm_32"})
+    void cacheWorksOnDebian11(String classifier, @TempDir Path cacheDir) {
+        ForeignJvm.Result r = ForeignJvm.runProbe(classifier, ForeignJvm.Userland.BULLSEYE, cacheDir,
+                List.of(NativeCache.class), CacheProbe.class);
+        assertCacheFacts(classifier, r);
+        assertTrue(r.ranOnGlibcOfItsRoot("2.31"), "not on Debian 11's glibc 2.31: " + r);
+    }
+
+    private static void assertCacheFacts(String classifier, ForeignJvm.Result r) {
         assertEquals(0, r.exitCode, r.toString());
         assertEquals(classifier, r.value("platform"), r.toString());
         assertEquals("true", r.value("roundtrip"), r.toString());

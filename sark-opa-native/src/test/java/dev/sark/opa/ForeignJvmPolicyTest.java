@@ -7,6 +7,7 @@ import dev.sark.loader.NativeLoader;
 import dev.sark.testing.ForcedPlatform;
 import dev.sark.testing.ForeignJvm;
 import dev.sark.testing.HostJvm;
+import dev.sark.testing.ProcessFacts;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,13 +31,27 @@ class ForeignJvmPolicyTest {
         assertDecisions(classifier, r);
     }
 
+    /**
+     * The linux-gnu libraries are linked for glibc 2.17: they make the same decisions in Debian 11's OpenJDK on
+     * Debian 11's C library (glibc 2.31, older than the build machine's), through its own loader for x86_64 and
+     * under qemu-user for the others.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"linux-x86_64", "linux-aarch_64", "linux-arm_32"})
+    void policiesWorkOnDebian11(String classifier, @TempDir Path cacheDir) {
+        ForeignJvm.Result r = ForeignJvm.runProbe(classifier, ForeignJvm.Userland.BULLSEYE, cacheDir,
+                List.of(PolicyEngine.class), PolicyProbe.class);
+        assertDecisions(classifier, r);
+        assertTrue(r.ranOnGlibcOfItsRoot("2.31"), "not on Debian 11's glibc 2.31: " + r);
+    }
+
     @Test
     void theProbesFactsHoldOnTheHost(@TempDir Path cacheDir) {
         String host = ForcedPlatform.hostClassifier();
         // The host library is in target/test-classes (sark:cross-build puts it there for the tests).
         ForeignJvm.Result r = HostJvm.run(
                 List.of(ForeignJvm.codeSource(NativeLoader.class), ForeignJvm.codeSource(PolicyEngine.class),
-                        ForeignJvm.codeSource(PolicyProbe.class)),
+                        ForeignJvm.codeSource(PolicyProbe.class), ForeignJvm.codeSource(ProcessFacts.class)),
                 List.of("-Dsark.native.cacheDir=" + cacheDir),
                 PolicyProbe.class.getName());
         assertDecisions(host, r);

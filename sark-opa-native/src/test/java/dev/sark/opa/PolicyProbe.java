@@ -1,6 +1,7 @@
 package dev.sark.opa;
 
 import dev.sark.loader.Platform;
+import dev.sark.testing.ProcessFacts;
 
 /**
  * Makes real policy decisions with {@link PolicyEngine} and prints {@code key=value} facts (ASCII only, so
@@ -38,6 +39,7 @@ public final class PolicyProbe {
 
     public static void main(String[] args) {
         System.out.println("platform=" + Platform.current().classifier());
+        System.out.println("libc=" + ProcessFacts.mappedCLibrary());
         try (PolicyEngine engine = new PolicyEngine()) {
             engine.addData(DATA);
             engine.loadPolicy("rbac", RBAC);

@@ -15,21 +15,45 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * A Debian OpenJDK of another architecture, unpacked by {@code scripts/install-toolchains.sh jvms} and
- * run through qemu-user: the way the test suite proves that a cross-built library really loads and works
- * in a JVM of its target platform.
+ * A Debian OpenJDK unpacked by {@code scripts/install-toolchains.sh} with the C library of its release, run
+ * through qemu-user for another architecture or through its own dynamic loader for the host's: the way the
+ * test suite proves that a cross-built library really loads and works in a JVM of its target platform, and
+ * on an older userland than the build machine's.
  */
 public final class ForeignJvm {
+    /** Which Debian release's JVM and C library. */
+    public enum Userland {
+        /** Debian 12, the build machine's own release: {@code jvms} component, under qemu-user. */
+        BOOKWORM("", "12"),
+        /** Debian 11, glibc 2.31: {@code bullseye} component, for the libraries' glibc floor. */
+        BULLSEYE("bullseye-", "11");
+
+        private final String rootPrefix;
+        private final String debianRelease;
+
+        Userland(String rootPrefix, String debianRelease) {
+            this.rootPrefix = rootPrefix;
+            this.debianRelease = debianRelease;
+        }
+
+        String component() {
+            return this == BOOKWORM ? "jvms" : "bullseye";
+        }
+
+        @Override
+        public String toString() {
+            return "Debian " + debianRelease;
+        }
+    }
+
     private final Platform platform;
     private final Path root;
-    private final Path java;
-    private final String qemu;
+    private final List<String> launcher;
 
-    private ForeignJvm(Platform platform, Path root, Path java, String qemu) {
+    private ForeignJvm(Platform platform, Path root, List<String> launcher) {
         this.platform = platform;
         this.root = root;
-        this.java = java;
-        this.qemu = qemu;
+        this.launcher = launcher;
     }
 
     /** Where the install script puts things ({@code $SARK_HOME}, default {@code ~/.cache/sark}). */
@@ -39,29 +63,60 @@ public final class ForeignJvm {
     }
 
     /**
-     * The JVM for a Linux platform, or an error message that says what is missing and how to install it.
+     * The Debian 12 JVM for a foreign Linux platform, or an error message that says what is missing and how
+     * to install it.
      */
     public static ForeignJvm forPlatform(Platform platform) {
+        return forPlatform(platform, Userland.BOOKWORM);
+    }
+
+    /**
+     * The JVM of {@code userland} for a Linux glibc platform: under qemu-user with the root as its file
+     * system prefix for arm64 and armhf; for x86_64 (Debian 11 only) started by the root's own dynamic
+     * loader with the root's libraries first, so the JVM and the library under test run on that release's
+     * C library. Throws with the install command when the root or qemu is missing.
+     */
+    public static ForeignJvm forPlatform(Platform platform, Userland userland) {
+        if (platform.os() != Platform.Os.LINUX || platform.libc() != Platform.Libc.GLIBC
+                || platform.arch() == Platform.Arch.ARM_32 && !platform.hardFloat()) {
+            throw new IllegalArgumentException("no " + userland + " JVM is set up for " + platform);
+        }
         String debArch;
-        String qemu;
-        if (platform.os() == Platform.Os.LINUX && platform.libc() == Platform.Libc.GLIBC
-                && platform.arch() == Platform.Arch.AARCH_64) {
-            debArch = "arm64";
-            qemu = "qemu-aarch64-static";
-        } else if (platform.os() == Platform.Os.LINUX && platform.libc() == Platform.Libc.GLIBC
-                && platform.arch() == Platform.Arch.ARM_32 && platform.hardFloat()) {
-            debArch = "armhf";
-            qemu = "qemu-arm-static";
-        } else {
-            throw new IllegalArgumentException("no foreign JVM is set up for " + platform);
+        String qemu = null;
+        switch (platform.arch()) {
+            case AARCH_64:
+                debArch = "arm64";
+                qemu = "qemu-aarch64-static";
+                break;
+            case ARM_32:
+                debArch = "armhf";
+                qemu = "qemu-arm-static";
+                break;
+            case X86_64:
+                if (userland == Userland.BOOKWORM) {
+                    throw new IllegalArgumentException("the host JVM is the Debian 12 JVM for " + platform);
+                }
+                debArch = "amd64";
+                break;
+            default:
+                throw new IllegalArgumentException("no " + userland + " JVM is set up for " + platform);
         }
-        Path root = sarkHome().resolve("jvm").resolve(debArch);
+        Path root = sarkHome().resolve("jvm").resolve(userland.rootPrefix + debArch);
         Path java = root.resolve("usr/lib/jvm/java-17-openjdk-" + debArch + "/bin/java");
-        if (!Files.isExecutable(java) || onPath(qemu).isEmpty()) {
-            throw new IllegalStateException("No " + debArch + " JVM under qemu-user here (" + java + ", " + qemu
-                    + "): run scripts/install-toolchains.sh jvms");
+        String install = "run scripts/install-toolchains.sh " + userland.component();
+        if (!Files.isExecutable(java)) {
+            throw new IllegalStateException("No " + userland + " " + debArch + " JVM here (" + java + "): " + install);
         }
-        return new ForeignJvm(platform, root, java, qemu);
+        if (qemu == null) {
+            Path loader = root.resolve("lib64/ld-linux-x86-64.so.2");
+            String libraries = root.resolve("lib/x86_64-linux-gnu") + File.pathSeparator
+                    + root.resolve("usr/lib/x86_64-linux-gnu");
+            return new ForeignJvm(platform, root, List.of(loader.toString(), "--library-path", libraries, java.toString()));
+        }
+        if (onPath(qemu).isEmpty()) {
+            throw new IllegalStateException("No " + qemu + " here to run the " + debArch + " JVM: " + install);
+        }
+        return new ForeignJvm(platform, root, List.of(qemu, "-L", root.toString(), java.toString()));
     }
 
     /**
@@ -76,18 +131,30 @@ public final class ForeignJvm {
      * foreign JVM, {@link #forPlatform} throws.
      */
     public static Result runProbe(String classifier, Path cacheDir, List<Class<?>> anchors, Class<?> probe) {
+        return runProbe(classifier, Userland.BOOKWORM, cacheDir, anchors, probe);
+    }
+
+    /** {@link #runProbe(String, Path, List, Class)} in the JVM of {@code userland}. */
+    public static Result runProbe(String classifier, Userland userland, Path cacheDir, List<Class<?>> anchors,
+                                  Class<?> probe) {
         Path jar = Requirements.classifierJar(Path.of("target"), classifier);
-        ForeignJvm jvm = forPlatform(Platform.fromClassifier(classifier));
+        ForeignJvm jvm = forPlatform(Platform.fromClassifier(classifier), userland);
 
         List<Path> classPath = new ArrayList<>();
         classPath.add(codeSource(NativeLoader.class));
+        classPath.add(codeSource(ProcessFacts.class)); // this module: no native code, only what probes print
         anchors.forEach(a -> classPath.add(codeSource(a)));
         classPath.add(jar);
         classPath.add(codeSource(probe));
         long start = System.nanoTime();
         Result r = jvm.run(classPath, List.of("-Dsark.native.cacheDir=" + cacheDir, "-Xshare:off"), probe.getName());
-        System.out.println(classifier + " JVM under qemu (" + (System.nanoTime() - start) / 1_000_000 + " ms):\n" + r);
+        System.out.println(classifier + " " + userland + " JVM (" + (System.nanoTime() - start) / 1_000_000 + " ms):\n" + r);
         return r;
+    }
+
+    /** The root file system the JVM and its C library come from. */
+    public Path root() {
+        return root;
     }
 
     /** What a run printed, and how it ended. */
@@ -95,11 +162,24 @@ public final class ForeignJvm {
         public final int exitCode;
         public final String stdout;
         public final String stderr;
+        /** The root of the JVM that ran, or null for the host's. */
+        private final Path root;
 
-        Result(int exitCode, String stdout, String stderr) {
+        Result(int exitCode, String stdout, String stderr, Path root) {
             this.exitCode = exitCode;
             this.stdout = stdout;
             this.stderr = stderr;
+            this.root = root;
+        }
+
+        /**
+         * Whether the probe ran on glibc {@code version} from its JVM's root, judged by the {@code libc=} fact
+         * it printed ({@link ProcessFacts#mappedCLibrary()}): proof that the intended userland ran it.
+         */
+        public boolean ranOnGlibcOfItsRoot(String version) {
+            String libc = value("libc");
+            return root != null && libc != null && libc.startsWith(root.toString() + "/")
+                    && libc.endsWith("/libc-" + version + ".so");
         }
 
         /** The value of a {@code key=value} line printed by the probe, or null. */
@@ -116,7 +196,7 @@ public final class ForeignJvm {
 
     /** Runs {@code mainClass} with the class path and system properties given, waiting at most two minutes. */
     public Result run(List<Path> classPath, List<String> jvmOptions, String mainClass, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(qemu, "-L", root.toString(), java.toString()));
+        List<String> cmd = new ArrayList<>(launcher);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(classPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
@@ -132,7 +212,7 @@ public final class ForeignJvm {
                     throw new IllegalStateException("the " + platform + " JVM did not finish in 2 minutes: " + cmd);
                 }
                 return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                        Files.readString(err, StandardCharsets.UTF_8));
+                        Files.readString(err, StandardCharsets.UTF_8), root);
             } finally {
                 Files.deleteIfExists(out);
                 Files.deleteIfExists(err);

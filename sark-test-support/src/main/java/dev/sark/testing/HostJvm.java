@@ -35,6 +35,6 @@ public final class HostJvm {
         env.put("JAVA_TOOL_OPTIONS", null);
         env.put("JDK_JAVA_OPTIONS", null);
         NativeProbe.Exec r = NativeProbe.exec(cmd, env, null);
-        return new ForeignJvm.Result(r.exitCode, r.stdout, r.stderr);
+        return new ForeignJvm.Result(r.exitCode, r.stdout, r.stderr, null);
     }
 }
