@@ -242,8 +242,15 @@ struct Analysis<'a> {
     /// `with f as g`: calling f may run g instead (indexes of f -> indexes of g).
     replacements: BTreeMap<usize, BTreeSet<usize>>,
     cost: Vec<Option<usize>>,
-    /// Definitions being costed, innermost last: meeting one again is recursion.
-    active: Vec<usize>,
+    /// Definitions being costed, innermost last, each with the functions whose replacements were
+    /// out of scope there: meeting one again in the same scope is recursion.
+    active: Vec<(usize, BTreeSet<usize>)>,
+    /// Functions whose `with` replacements are out of scope: OPA runs a replacement g of f with the
+    /// mock that chose it removed (regorus with every mock removed), so a call of f inside g is the
+    /// original f, not g again. Keeping the other mocks in scope only over-estimates.
+    suppressed: BTreeSet<usize>,
+    /// Costs computed while some replacements were out of scope.
+    scoped_cost: BTreeMap<(usize, BTreeSet<usize>), usize>,
 }
 
 /// Rejects recursion among rules and functions (OPA's rego_recursion_error) and returns the
@@ -255,6 +262,8 @@ pub fn analyze<M: AsRef<Module>>(modules: &[M]) -> Result<usize, String> {
         replacements: BTreeMap::new(),
         cost: Vec::new(),
         active: Vec::new(),
+        suppressed: BTreeSet::new(),
+        scoped_cost: BTreeMap::new(),
     };
     for module in modules {
         let module = module.as_ref();
@@ -291,20 +300,30 @@ pub fn analyze<M: AsRef<Module>>(modules: &[M]) -> Result<usize, String> {
 
 impl<'a> Analysis<'a> {
     fn definition_cost(&mut self, index: usize) -> Result<usize, String> {
+        // A cost computed with every replacement in scope bounds the cost with fewer.
         if let Some(cost) = self.cost[index] {
             return Ok(cost);
         }
-        if let Some(start) = self.active.iter().position(|&i| i == index) {
+        let scope = (index, self.suppressed.clone());
+        if let Some(&cost) = self.scoped_cost.get(&scope) {
+            return Ok(cost);
+        }
+        if let Some(start) = self.active.iter().position(|active| *active == scope) {
             return Err(self.recursion_error(start));
         }
-        self.active.push(index);
+        self.active.push(scope);
         let body = self.max_of(index, walk::rule_children(self.all[index].rule))?;
-        // Evaluating f under `with f as g` runs g in its place.
+        // Evaluating f under `with f as g` runs g in its place, with that mock out of scope.
         let mut cost = HOP + body;
-        for g in self.replacements.get(&index).cloned().unwrap_or_default() {
-            cost = cost.max(HOP + self.definition_cost(g)?);
+        if !self.suppressed.contains(&index) {
+            for g in self.replacements.get(&index).cloned().unwrap_or_default() {
+                self.suppressed.insert(index);
+                let replacement = self.definition_cost(g);
+                self.suppressed.remove(&index);
+                cost = cost.max(HOP + replacement?);
+            }
         }
-        self.active.pop();
+        let (_, suppressed) = self.active.pop().expect("pushed above");
         if cost > MAX_POLICY_COST {
             return Err(format!(
                 "{}rules and functions depend on each other too deeply to evaluate safely \
@@ -314,7 +333,11 @@ impl<'a> Analysis<'a> {
                 MAX_POLICY_COST >> 10
             ));
         }
-        self.cost[index] = Some(cost);
+        if suppressed.is_empty() {
+            self.cost[index] = Some(cost);
+        } else {
+            self.scoped_cost.insert((index, suppressed), cost);
+        }
         Ok(cost)
     }
 
@@ -393,24 +416,32 @@ impl<'a> Analysis<'a> {
         Ok(cost)
     }
 
-    /// Definitions a reference may evaluate: those under its static path or above it.
+    /// Definitions a reference may evaluate: those at or above its path (a rule whose value it
+    /// reads into) or below it (a package reference evaluates all its rules). A dynamic part
+    /// (`data[x]`) may be any key, so it matches every rule at that position; a number, boolean or
+    /// null part matches none, since rule paths are strings. This is the set OPA's dependency
+    /// graph draws edges to (`GetRulesDynamic`): a rule reached only through a non-matching part
+    /// is not a dependency, so `p := data[2]` is no cycle through `p`.
     fn referenced(&self, module: &Module, expr: &Expr) -> Vec<usize> {
         let Some(path) = resolve(module, expr) else {
             return Vec::new();
         };
+        let keys: Vec<String> = path.iter().map_while(|part| part.key().map(str::to_string)).collect();
         let mut found = Vec::new();
-        // Definitions above the path: a rule whose value the reference reads into.
-        for len in 1..path.len() {
-            if let Some(indexes) = self.definitions.get(&path[..len]) {
+        // Definitions above the leading keys.
+        for len in 1..keys.len() {
+            if let Some(indexes) = self.definitions.get(&keys[..len]) {
                 found.extend(indexes);
             }
         }
-        // Definitions at or below the path (a package reference evaluates all its rules).
-        for (key, indexes) in self.definitions.range(path.clone()..) {
-            if !key.starts_with(&path) {
+        // Definitions at or below the leading keys, whose further parts fit the rest of the path.
+        for (key, indexes) in self.definitions.range(keys.clone()..) {
+            if !key.starts_with(&keys) {
                 break;
             }
-            found.extend(indexes);
+            if key.iter().zip(&path).skip(keys.len()).all(|(k, part)| part.matches(k)) {
+                found.extend(indexes);
+            }
         }
         found
     }
@@ -437,11 +468,11 @@ impl<'a> Analysis<'a> {
         let cycle: Vec<String> = self.active[start..]
             .iter()
             .chain(std::iter::once(&self.active[start]))
-            .map(|&i| definition_path(self.all[i].module, self.all[i].rule).join("."))
+            .map(|(i, _)| definition_path(self.all[*i].module, self.all[*i].rule).join("."))
             .collect();
         format!(
             "{}recursion detected: {}",
-            self.location(self.active[start]),
+            self.location(self.active[start].0),
             cycle.join(" -> ")
         )
     }
@@ -577,10 +608,67 @@ fn ref_links(mut expr: &Expr) -> usize {
     links
 }
 
+/// One part of a reference path, as far as rule paths can match it.
+#[derive(Debug, Clone, PartialEq)]
+enum Part {
+    /// A string key (`.b`, `["b"]`).
+    Key(String),
+    /// A key known only at evaluation (`[x]`, `[f(y)]`): any rule key may match.
+    Any,
+    /// A number, boolean or null key: no rule path holds one.
+    NoRule,
+}
+
+impl Part {
+    fn key(&self) -> Option<&str> {
+        match self {
+            Part::Key(key) => Some(key),
+            _ => None,
+        }
+    }
+
+    fn matches(&self, key: &str) -> bool {
+        match self {
+            Part::Key(own) => own == key,
+            Part::Any => true,
+            Part::NoRule => false,
+        }
+    }
+}
+
+/// Every part of a reference (`a.b[x][1]` -> a, b, any, no rule); empty when its root is not a
+/// name (`[1][0]`, `f(x).y`).
+fn ref_path(expr: &Expr) -> Vec<Part> {
+    match expr {
+        Expr::Var { span, .. } => vec![Part::Key(span.text().to_string())],
+        Expr::RefDot { refr, field, .. } => {
+            let mut path = ref_path(refr);
+            if !path.is_empty() {
+                path.push(Part::Key(field.0.text().to_string()));
+            }
+            path
+        }
+        Expr::RefBrack { refr, index, .. } => {
+            let mut path = ref_path(refr);
+            if !path.is_empty() {
+                path.push(match index.as_ref() {
+                    Expr::String { value, .. } | Expr::RawString { value, .. } => {
+                        Part::Key(value.as_string().map(|s| s.to_string()).unwrap_or_default())
+                    }
+                    Expr::Number { .. } | Expr::Bool { .. } | Expr::Null { .. } => Part::NoRule,
+                    _ => Part::Any,
+                });
+            }
+            path
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// The absolute path (`data...`) a reference in `module` reads, or None for input and locals.
-fn resolve(module: &Module, expr: &Expr) -> Option<Vec<String>> {
-    let (path, _) = static_path(expr);
-    let root = path.first()?;
+fn resolve(module: &Module, expr: &Expr) -> Option<Vec<Part>> {
+    let path = ref_path(expr);
+    let root = path.first()?.key()?.to_string();
     if root == "data" {
         return Some(path);
     }
@@ -596,14 +684,14 @@ fn resolve(module: &Module, expr: &Expr) -> Option<Vec<String>> {
             .map(|s| s.text().to_string())
             .or_else(|| target.last().cloned());
         if target.first().map(String::as_str) == Some("data") && alias.as_deref() == Some(root.as_str()) {
-            let mut resolved = target.clone();
+            let mut resolved: Vec<Part> = target.into_iter().map(Part::Key).collect();
             resolved.extend(path[1..].iter().cloned());
             return Some(resolved);
         }
     }
     // Otherwise a rule of the same package (or a local variable or builtin, which match nothing
     // unless a rule has the same name: then the estimate only grows).
-    let mut resolved = package_path(module);
+    let mut resolved: Vec<Part> = package_path(module).into_iter().map(Part::Key).collect();
     resolved.extend(path);
     Some(resolved)
 }

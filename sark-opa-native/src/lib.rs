@@ -12,6 +12,7 @@
 pub mod budget;
 pub mod builtins;
 pub mod json;
+pub mod keywords;
 pub mod projection;
 pub mod store;
 pub mod walk;

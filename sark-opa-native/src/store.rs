@@ -20,7 +20,7 @@ use regorus::{Engine, LimitError, PolicyLengthConfig, QueryResult, Value};
 use serde::Serialize;
 
 use crate::projection::{self, Paths};
-use crate::{budget, builtins, json};
+use crate::{budget, builtins, json, keywords};
 
 /// Which Rego dialect policies are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -484,10 +484,16 @@ impl Snapshot {
 /// `--> name:line:col`.
 fn compile(options: Options, policies: &BTreeMap<String, String>) -> Result<Engine, String> {
     let mut engine = new_engine(options)?;
+    let rego_v0 = options.version == RegoVersion::V0;
+    // regorus refuses keywords before the first dot of a reference or rule head (`if.foo`); OPA
+    // accepts them. A policy may become several modules (same name, same line numbers).
+    let keyword_refs = keywords::Rewriter::new(policies.values().map(String::as_str), rego_v0);
     for (name, source) in policies {
-        // regorus cannot call an extension in the out-parameter form `f(x, out)`; OPA's can.
-        let source = builtins::out_params::rewrite(name, source, options.version == RegoVersion::V0);
-        engine.add_policy(name.clone(), source.into_owned()).map_err(|e| message(&e))?;
+        for module in keyword_refs.rewrite(source) {
+            // regorus cannot call an extension in the out-parameter form `f(x, out)`; OPA's can.
+            let module = builtins::out_params::rewrite(name, &module, rego_v0);
+            engine.add_policy(name.clone(), module.into_owned()).map_err(|e| message(&e))?;
+        }
     }
     Ok(engine)
 }

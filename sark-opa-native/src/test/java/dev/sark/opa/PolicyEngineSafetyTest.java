@@ -129,8 +129,10 @@ class PolicyEngineSafetyTest {
     }
 
     @Test
-    void invalidUtf8CannotArriveButUnpairedSurrogatesAreReplaced() {
-        // String.getBytes(UTF_8) replaces an unpaired surrogate with '?': the engine sees valid UTF-8.
-        assertEquals("\"a?b\"", engine.evaluate("input.s", "{\"s\": \"a\uD800b\"}"));
+    void unpairedSurrogatesAreRefusedNotSilentlyReplaced() {
+        // String.getBytes(UTF_8) would have made it "a?b": a different input than the caller passed.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> engine.evaluate("input.s", "{\"s\": \"a\uD800b\"}"));
+        assertTrue(e.getMessage().contains("input JSON contains an unpaired surrogate (U+D800) at index 8"), e.getMessage());
     }
 }
