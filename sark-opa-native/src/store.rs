@@ -17,7 +17,6 @@ use std::time::Duration;
 
 use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::{Engine, LimitError, PolicyLengthConfig, QueryResult, Value};
-use serde::Serialize;
 
 use crate::projection::{self, Paths};
 use crate::{budget, builtins, json, keywords};
@@ -349,13 +348,9 @@ impl PolicyStore {
     /// `{"result":[{"expressions":[{"value":V,"text":"...","location":{...}}],"bindings":{...}}]}`,
     /// with `{"result":[]}` when the query is undefined, so callers can tell undefined from `false`.
     pub fn query_json(&self, query: &str, input: Option<&str>) -> StoreResult<String> {
-        #[derive(Serialize)]
-        struct ResultSet<'r> {
-            result: &'r [QueryResult],
-        }
         self.evaluate_with(query, input, |engine, query| {
             let results = engine.eval_query(query.to_string(), false).map_err(|e| evaluation_error(&e))?;
-            to_json(&ResultSet { result: &results.result })
+            result_set_json(&results.result)
         })
     }
 
@@ -587,8 +582,37 @@ fn evaluation_error(error: &anyhow::Error) -> StoreError {
     }
 }
 
-fn to_json(value: &impl Serialize) -> StoreResult<String> {
-    serde_json::to_string(value).map_err(|e| StoreError::Evaluation(format!("result is not representable as JSON: {e}")))
+/// A value as JSON text: integers of any size exactly (serde_json would write a big one as a float),
+/// and without recursion, however deep the value.
+fn to_json(value: &Value) -> StoreResult<String> {
+    json::to_string(value).map_err(|e| StoreError::Evaluation(format!("result is not representable as JSON: {e}")))
+}
+
+/// `{"result":[...]}` in the key order `opa eval --format json` prints: expressions (value, text,
+/// location), then bindings when the query bound any.
+fn result_set_json(results: &[QueryResult]) -> StoreResult<String> {
+    let mut out = String::from("{\"result\":[");
+    for (i, result) in results.iter().enumerate() {
+        out.push_str(if i == 0 { "{\"expressions\":[" } else { ",{\"expressions\":[" });
+        for (j, e) in result.expressions.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"value\":");
+            out.push_str(&to_json(&e.value)?);
+            out.push_str(",\"text\":");
+            out.push_str(&to_json(&Value::from(e.text.as_ref()))?);
+            out.push_str(&format!(",\"location\":{{\"row\":{},\"col\":{}}}}}", e.location.row, e.location.col));
+        }
+        out.push(']');
+        if matches!(&result.bindings, Value::Object(b) if !b.is_empty()) {
+            out.push_str(",\"bindings\":");
+            out.push_str(&to_json(&result.bindings)?);
+        }
+        out.push('}');
+    }
+    out.push_str("]}");
+    Ok(out)
 }
 
 /// regorus' message with its whole cause chain; it starts with a newline before `--> file:line:col`.
@@ -636,8 +660,8 @@ fn deep_merge(base: &Value, new: Value, path: &mut Vec<String>) -> Result<Value,
     }
 }
 
-/// Parses JSON exactly as regorus does (serde_json underneath: nesting deeper than 128 levels is an
-/// error, not a stack overflow, and values that deep are small enough to drop recursively).
+/// Parses JSON with SARK's reader (`json.rs`): no magic keys, integers of any size, and nesting deeper
+/// than 128 levels an error rather than a stack overflow (values that deep drop recursively in safety).
 fn parse_json(json: &str, what: &str) -> StoreResult<Value> {
     json::parse(json).map_err(|e| StoreError::Document(format!("malformed {what} JSON: {e}")))
 }

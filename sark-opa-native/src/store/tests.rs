@@ -404,17 +404,18 @@ fn inline_estimates_cover_the_stack_used() {
     }
 }
 
-/// The answer of plain regorus: a fresh engine, the whole input parsed by regorus itself, no pool,
-/// no projection. What the store must agree with.
+/// The answer of plain regorus: a fresh engine, the whole input parsed by SARK's reader (regorus' own
+/// reads `{"$serde_json::private::Number": ..}` as a number and refuses `1e400`), no pool, no projection.
+/// What the store must agree with.
 fn oracle(policies: &[(&str, &str)], data: &[&str], query: &str, input: Option<&str>) -> String {
     let mut engine = compile(Options::new(RegoVersion::V1), &policies.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect())
         .expect("policies compile");
     let mut merged = Value::new_object();
     for d in data {
-        merged = deep_merge(&merged, Value::from_json_str(d).unwrap(), &mut Vec::new()).unwrap();
+        merged = deep_merge(&merged, crate::json::parse(d).unwrap(), &mut Vec::new()).unwrap();
     }
     engine.add_data(merged).unwrap();
-    let input = match input.map(Value::from_json_str) {
+    let input = match input.map(crate::json::parse) {
         Some(Err(e)) => return format!("Err(Document(\"malformed input JSON: {e}\"))"),
         Some(Ok(value)) => Some(value),
         None => None,
@@ -422,7 +423,7 @@ fn oracle(policies: &[(&str, &str)], data: &[&str], query: &str, input: Option<&
     if let Some(input) = input {
         engine.set_input(input);
     }
-    let value = first_value(&mut engine, query).map(|v| v.map(|v| serde_json::to_string(&v).unwrap()));
+    let value = first_value(&mut engine, query).map(|v| v.map(|v| crate::json::to_string(&v).unwrap()));
     format!("{:?}", value.map(|v| v.unwrap_or_else(|| "false".into())))
 }
 
@@ -602,4 +603,26 @@ fn imports_bind_their_last_name_and_calls_resolve_through_them() {
         .unwrap();
     assert!(store.is_allowed("data.app.allow", Some(r#"{"name": "alice"}"#)).unwrap());
     assert_eq!(store.evaluate_json("data.app.g", Some(r#"{"name": "ann"}"#)).unwrap(), r#""hi ann""#);
+}
+
+#[test]
+fn integers_beyond_64_bits_compare_and_come_back_exactly_and_no_key_is_magic() {
+    let s = v1();
+    let big = r#"{"a": 18446744073709551617, "b": 18446744073709551616, "n": 123456789012345678901234567890}"#;
+    assert_eq!(s.evaluate_json("input.a == input.b", Some(big)).unwrap(), "false");
+    assert_eq!(s.evaluate_json("input.a > input.b", Some(big)).unwrap(), "true");
+    assert_eq!(s.evaluate_json("input.n", Some(big)).unwrap(), "123456789012345678901234567890");
+    assert_eq!(
+        s.query_json("x := input.n + 1", Some(big)).unwrap(),
+        r#"{"result":[{"expressions":[{"value":true,"text":"x := input.n + 1","location":{"row":1,"col":1}}],"bindings":{"x":123456789012345678901234567891}}]}"#
+    );
+    assert_eq!(s.evaluate_json("input.x > 1e300", Some(r#"{"x": 1e400}"#)).unwrap(), "true");
+
+    // serde_json's private number token is an ordinary key, read or not
+    let magic = r#"{"$serde_json::private::Number": "5", "user": "alice"}"#;
+    assert_eq!(s.evaluate_json("input.user", Some(magic)).unwrap(), r#""alice""#);
+    assert_eq!(s.evaluate_json("is_object(input)", Some(magic)).unwrap(), "true");
+    s.load_policy("p", "package p\nallow if input.user == \"alice\"\n").unwrap();
+    assert!(s.is_allowed("data.p.allow", Some(magic)).unwrap());
+    assert!(s.is_allowed("data.p.allow", Some(r#"{"user": "alice", "x": {"$serde_json::private::Number": "oops"}}"#)).unwrap());
 }
