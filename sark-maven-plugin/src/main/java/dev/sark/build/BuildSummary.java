@@ -6,21 +6,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The table printed at the end of a cross-build: target, classifier, tool, seconds, size, status. */
+/**
+ * The table printed at the end of a cross-build: target, classifier, tool, seconds, size, what the library
+ * needs of the platform (glibc, musl, macOS, Windows or FreeBSD release), status.
+ */
 public final class BuildSummary {
     private BuildSummary() {
     }
 
     public static List<String> render(List<TargetResult> results) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"TARGET", "CLASSIFIER", "TOOL", "SECONDS", "SIZE", "STATUS"});
+        rows.add(new String[] {"TARGET", "CLASSIFIER", "TOOL", "SECONDS", "SIZE", "NEEDS", "STATUS"});
         for (TargetResult r : results) {
             String status = r.status().name().replace('_', '-').toLowerCase(Locale.ROOT);
             if (!r.status().producedJar() && r.target().optional()) {
                 status += " (optional)";
             }
             rows.add(new String[] {r.target().triple(), r.target().classifier(), r.tool(),
-                String.format(Locale.ROOT, "%.1f", r.seconds()), size(r), status});
+                String.format(Locale.ROOT, "%.1f", r.seconds()), size(r), r.requirement(), status});
         }
         return Table.render(rows);
     }

@@ -114,7 +114,11 @@ public final class CargoStrategy implements ToolchainStrategy {
         return args;
     }
 
-    /** Variables shared by every cargo-based strategy: rustflags and the pom's own {@code <env>}. */
+    /**
+     * Variables shared by every cargo-based strategy: rustflags, the pom's own {@code <env>} and, for macOS,
+     * MACOSX_DEPLOYMENT_TARGET. That one is always set, after {@code <env>}: rustc and the linker (zig too) take
+     * the library's minimum macOS from it, and left unset the linker's own default (zig's is 13.0) wins.
+     */
     static Map<String, String> environment(TargetSpec target) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CARGO_TERM_COLOR", "never");
@@ -129,6 +133,9 @@ public final class CargoStrategy implements ToolchainStrategy {
             env.put("RUSTFLAGS", inherited == null || inherited.isBlank() ? flags : inherited + " " + flags);
         }
         env.putAll(target.env());
+        if (target.macosMinimum() != null) {
+            env.put("MACOSX_DEPLOYMENT_TARGET", target.macosMinimum());
+        }
         return env;
     }
 

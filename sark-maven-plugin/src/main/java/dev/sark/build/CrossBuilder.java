@@ -78,8 +78,7 @@ public final class CrossBuilder {
         BuildStamp stamp = out.stamp();
 
         if (Files.isRegularFile(staged) && stamp.upToDate(fingerprint, library, out.jar(), manifests).isPresent()) {
-            log.info(progress + ": up to date (" + out.jar().getFileName() + ")");
-            return TargetResult.packaged(target, true, tool, 0, staged, out.jar());
+            return packager.upToDate(target, staged, out.jar(), tool, progress);
         }
 
         // From here on the previous outputs are gone, so a failure can never leave a stale library to package.

@@ -3,6 +3,7 @@ package dev.sark.build;
 import dev.sark.build.check.BinaryFacts;
 import dev.sark.build.check.FatMachOWriter;
 import dev.sark.build.check.LibraryVerifier;
+import dev.sark.build.check.PlatformFloors;
 import dev.sark.loader.Platform;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,13 +42,23 @@ public final class LibraryPackager {
     /** Checks {@code library} and packages it; a library that does not match its target is refused. */
     public TargetResult pack(TargetSpec target, Path library, TargetOutputs out, String tool, double seconds,
                              String rustc, String progress) {
+        return pack(target, target.floors(), library, out, tool, seconds, rustc, progress);
+    }
+
+    private TargetResult pack(TargetSpec target, PlatformFloors floors, Path library, TargetOutputs out, String tool,
+                              double seconds, String rustc, String progress) {
         List<String> problems;
         String facts;
+        String requirement = "-";
         try {
             BinaryFacts binary = BinaryFacts.read(library);
             facts = binary.summary();
-            problems = LibraryVerifier.problems(target.platform(), binary, target.glibcFloor(), libName,
+            requirement = binary.platformRequirement();
+            problems = LibraryVerifier.problemsAgainst(target.platform(), binary, floors, libName,
                     requireJniExports);
+            if (problems.isEmpty()) {
+                GlibcAdvice.warning(target, binary).ifPresent(w -> log.warn(progress + ": " + w));
+            }
         } catch (IOException e) {
             facts = "";
             problems = List.of(e.getMessage());
@@ -58,7 +69,7 @@ public final class LibraryPackager {
                     + " does not match its target, so it is not packaged:\n  - " + String.join("\n  - ", problems),
                     List.of());
         }
-        log.info(progress + ": checked " + library.getFileName() + " (" + facts + ")");
+        log.info(progress + ": checked " + library.getFileName() + " (" + facts + "; needs " + requirement + ")");
         Path staged = out.stagedLibrary(target, libName);
         try {
             Files.createDirectories(staged.getParent());
@@ -73,7 +84,24 @@ public final class LibraryPackager {
                     + e.getMessage(), List.of());
         }
         log.info(progress + ": packaged " + out.jar().getFileName() + String.format(" in %.1f s", seconds));
-        return TargetResult.packaged(target, false, tool, seconds, staged, out.jar());
+        return TargetResult.packaged(target, false, tool, seconds, staged, out.jar(), requirement);
+    }
+
+    /**
+     * The result for a target whose JAR is current: its requirement read again from the staged library, and the
+     * glibc advice repeated, so that neither disappears from a build that had nothing to do.
+     */
+    TargetResult upToDate(TargetSpec target, Path staged, Path jar, String tool, String progress) {
+        log.info(progress + ": up to date (" + jar.getFileName() + ")");
+        String requirement;
+        try {
+            BinaryFacts binary = BinaryFacts.read(staged);
+            requirement = binary.platformRequirement();
+            GlibcAdvice.warning(target, binary).ifPresent(w -> log.warn(progress + ": " + w));
+        } catch (IOException e) {
+            requirement = "?";
+        }
+        return TargetResult.packaged(target, true, tool, 0, staged, jar, requirement);
     }
 
     /**
@@ -86,11 +114,11 @@ public final class LibraryPackager {
         boolean slicesUnchanged = UNIVERSAL_SLICES.stream().allMatch(triple -> earlier.stream().anyMatch(
                 r -> r.target().triple().equals(triple) && r.status() == TargetResult.Status.UP_TO_DATE));
         if (slicesUnchanged && Files.isRegularFile(merged) && Files.isRegularFile(out.jar())) {
-            log.info(progress + ": up to date (" + out.jar().getFileName() + ")");
-            return TargetResult.packaged(target, true, "lipo", 0, merged, out.jar());
+            return upToDate(target, merged, out.jar(), "lipo", progress);
         }
         out.discard(target);
         List<Path> slices = new ArrayList<>();
+        PlatformFloors floors = target.floors();
         for (String triple : UNIVERSAL_SLICES) {
             Optional<TargetResult> slice = earlier.stream()
                     .filter(r -> r.target().triple().equals(triple) && r.status().producedJar()).findFirst();
@@ -101,6 +129,9 @@ public final class LibraryPackager {
                         + triple + (declared ? " is in the matrix but was not built)" : " is not in the matrix)"));
             }
             slices.add(slice.get().library());
+            // Each slice is held to the minimum its own target was built with.
+            TargetSpec thin = slice.get().target();
+            floors = floors.withMacosMinimum(thin.platform().arch(), thin.macosMinimum());
         }
         try {
             Files.createDirectories(merged.getParent());
@@ -110,7 +141,7 @@ public final class LibraryPackager {
             return TargetResult.failed(target, "lipo", 0, "target " + target.triple() + ": " + e.getMessage(), List.of());
         }
         log.info(progress + ": merged " + String.join(" + ", UNIVERSAL_SLICES));
-        return pack(target, merged, out, "lipo", 0, rustc, progress);
+        return pack(target, floors, merged, out, "lipo", 0, rustc, progress);
     }
 
     /** Two targets of one matrix must not publish under the same classifier. */

@@ -22,9 +22,11 @@ public final class TargetResult {
     private final Path jar;
     private final String detail;
     private final List<String> tail;
+    private final String requirement;
 
     private TargetResult(TargetSpec target, Status status, String tool, double seconds, Path library, Path jar,
-                         String detail, List<String> tail) {
+                         String detail, List<String> tail, String requirement) {
+        this.requirement = requirement;
         this.target = target;
         this.status = status;
         this.tool = tool;
@@ -35,17 +37,19 @@ public final class TargetResult {
         this.tail = List.copyOf(tail);
     }
 
-    static TargetResult packaged(TargetSpec target, boolean upToDate, String tool, double seconds, Path library, Path jar) {
+    /** {@code requirement}: what the library needs, from {@link dev.sark.build.check.BinaryFacts#platformRequirement()}. */
+    static TargetResult packaged(TargetSpec target, boolean upToDate, String tool, double seconds, Path library, Path jar,
+                                 String requirement) {
         return new TargetResult(target, upToDate ? Status.UP_TO_DATE : Status.BUILT, tool, seconds, library, jar, "",
-                List.of());
+                List.of(), requirement);
     }
 
     static TargetResult failed(TargetSpec target, String tool, double seconds, String detail, List<String> tail) {
-        return new TargetResult(target, Status.FAILED, tool, seconds, null, null, detail, tail);
+        return new TargetResult(target, Status.FAILED, tool, seconds, null, null, detail, tail, "-");
     }
 
     static TargetResult unavailable(TargetSpec target, String detail) {
-        return new TargetResult(target, Status.UNAVAILABLE, "-", 0, null, null, detail, List.of());
+        return new TargetResult(target, Status.UNAVAILABLE, "-", 0, null, null, detail, List.of(), "-");
     }
 
     public TargetSpec target() {
@@ -77,6 +81,14 @@ public final class TargetResult {
     /** Why the target failed or could not be built, with the fix; empty on success. */
     public String detail() {
         return detail;
+    }
+
+    /**
+     * What the packaged library needs of the platform, as its headers say ({@code glibc 2.17}, {@code macOS 11.0},
+     * {@code Windows 10}); {@code -} when nothing was packaged.
+     */
+    public String requirement() {
+        return requirement;
     }
 
     /** The last lines of the tool's output for a failed build. */

@@ -1,5 +1,6 @@
 package dev.sark.build;
 
+import dev.sark.build.check.PlatformFloors;
 import dev.sark.loader.Platform;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ public final class TargetSpec {
     private final Map<String, String> env;
     private final boolean optional;
     private final String glibcFloor;
+    private final String macosMinimum;
 
     private TargetSpec(Builder b) {
         this.platform = Platform.fromTriple(b.triple);
@@ -35,6 +37,7 @@ public final class TargetSpec {
         if (glibcFloor != null && platform.libc() != Platform.Libc.GLIBC) {
             throw new IllegalArgumentException("Target " + triple() + " does not link glibc, so <glibcFloor> does not apply");
         }
+        this.macosMinimum = macosMinimum(platform, blankToNull(b.macosMinimum));
         // The classifier names a file and a directory: it must start with a letter or digit ('.' and '..' must not pass).
         if (!this.classifier.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
             throw new IllegalArgumentException("Target " + triple() + ": classifier '" + this.classifier
@@ -92,6 +95,40 @@ public final class TargetSpec {
         return glibcFloor;
     }
 
+    /**
+     * The oldest macOS the library must load on ({@code 10.12}): the pom's {@code <macosMinimum>}, else Rust's
+     * default for the architecture; null for other OSes and for {@code universal2-apple-darwin}, whose slices
+     * keep the minimums of the thin targets they are built by.
+     */
+    public String macosMinimum() {
+        return macosMinimum;
+    }
+
+    /** What the library of this target is checked against: its glibc floor and macOS minimum. */
+    public PlatformFloors floors() {
+        return PlatformFloors.glibc(glibcFloor).withMacosMinimum(platform.arch(), macosMinimum);
+    }
+
+    private static String macosMinimum(Platform platform, String configured) {
+        boolean thinMac = platform.os() == Platform.Os.OSX && platform.arch() != Platform.Arch.UNIVERSAL;
+        if (configured == null) {
+            return thinMac ? PlatformFloors.defaultMacosMinimum(platform.arch()) : null;
+        }
+        if (platform.arch() == Platform.Arch.UNIVERSAL) {
+            throw new IllegalArgumentException("Target " + platform.triple() + ": <macosMinimum> does not apply to the"
+                    + " merged library; set it on x86_64-apple-darwin and aarch64-apple-darwin, whose slices it keeps");
+        }
+        if (!thinMac) {
+            throw new IllegalArgumentException("Target " + platform.triple() + " is not a macOS target, so"
+                    + " <macosMinimum> does not apply");
+        }
+        if (!configured.matches("\\d+\\.\\d+(\\.\\d+)?")) {
+            throw new IllegalArgumentException("Target " + platform.triple() + ": <macosMinimum>" + configured
+                    + "</macosMinimum> is not a macOS version such as 10.12 or 11.0");
+        }
+        return configured;
+    }
+
     @Override
     public String toString() {
         return triple();
@@ -112,6 +149,7 @@ public final class TargetSpec {
         private final Map<String, String> env = new LinkedHashMap<>();
         private boolean optional;
         private String glibcFloor;
+        private String macosMinimum;
 
         private Builder(String triple) {
             this.triple = triple;
@@ -156,6 +194,11 @@ public final class TargetSpec {
 
         public Builder glibcFloor(String glibcFloor) {
             this.glibcFloor = glibcFloor;
+            return this;
+        }
+
+        public Builder macosMinimum(String macosMinimum) {
+            this.macosMinimum = macosMinimum;
             return this;
         }
 

@@ -18,6 +18,7 @@ public class Target {
     private Map<String, String> env;
     private boolean optional;
     private String glibcFloor;
+    private String macosMinimum;
 
     public Target() {
     }
@@ -67,6 +68,10 @@ public class Target {
         this.glibcFloor = glibcFloor;
     }
 
+    public void setMacosMinimum(String macosMinimum) {
+        this.macosMinimum = macosMinimum;
+    }
+
     public void setOptional(boolean optional) {
         this.optional = optional;
     }
@@ -85,6 +90,7 @@ public class Target {
                 .env(env)
                 .optional(optional)
                 .glibcFloor(glibcFloor)
+                .macosMinimum(macosMinimum)
                 .build();
     }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BuildSummaryTest {
-    private static final String[] COLUMNS = {"TARGET", "CLASSIFIER", "TOOL", "SECONDS", "SIZE", "STATUS"};
+    private static final String[] COLUMNS = {"TARGET", "CLASSIFIER", "TOOL", "SECONDS", "SIZE", "NEEDS", "STATUS"};
 
     @TempDir
     Path tmp;
@@ -22,9 +22,9 @@ class BuildSummaryTest {
         Path big = Files.write(tmp.resolve("libbig.so"), new byte[3 * 1024 * 1024]);
         return List.of(
                 TargetResult.packaged(TargetSpec.builder("x86_64-unknown-linux-gnu").build(), false, "cargo", 12.34,
-                        small, tmp.resolve("a.jar")),
+                        small, tmp.resolve("a.jar"), "glibc 2.17"),
                 TargetResult.packaged(TargetSpec.builder("aarch64-unknown-linux-gnu").rustupToolchain("debian")
-                        .optional(true).build(), true, "cargo +debian", 0, big, tmp.resolve("b.jar")),
+                        .optional(true).build(), true, "cargo +debian", 0, big, tmp.resolve("b.jar"), "glibc 2.34"),
                 TargetResult.failed(TargetSpec.builder("x86_64-unknown-linux-musl").optional(true).build(),
                         "cargo", 3.0, "boom", List.of()),
                 TargetResult.unavailable(TargetSpec.builder("armv7-unknown-linux-gnueabihf").build(), "no linker"));
@@ -47,14 +47,14 @@ class BuildSummaryTest {
 
         assertEquals(5, lines.size(), lines.toString());
         String header = lines.get(0);
-        assertTrue(header.matches("TARGET +CLASSIFIER +TOOL +SECONDS +SIZE +STATUS"), header);
-        assertEquals(List.of("x86_64-unknown-linux-gnu", "linux-x86_64", "cargo", "12.3", "2.0 KiB", "built"),
+        assertTrue(header.matches("TARGET +CLASSIFIER +TOOL +SECONDS +SIZE +NEEDS +STATUS"), header);
+        assertEquals(List.of("x86_64-unknown-linux-gnu", "linux-x86_64", "cargo", "12.3", "2.0 KiB", "glibc 2.17", "built"),
                 List.of(cells(header, lines.get(1))));
         assertEquals(List.of("aarch64-unknown-linux-gnu", "linux-aarch_64", "cargo +debian", "0.0", "3.00 MiB",
-                "up-to-date"), List.of(cells(header, lines.get(2))));
-        assertEquals(List.of("x86_64-unknown-linux-musl", "linux-x86_64-musl", "cargo", "3.0", "-", "failed (optional)"),
+                "glibc 2.34", "up-to-date"), List.of(cells(header, lines.get(2))));
+        assertEquals(List.of("x86_64-unknown-linux-musl", "linux-x86_64-musl", "cargo", "3.0", "-", "-", "failed (optional)"),
                 List.of(cells(header, lines.get(3))));
-        assertEquals(List.of("armv7-unknown-linux-gnueabihf", "linux-arm_32", "-", "0.0", "-", "unavailable"),
+        assertEquals(List.of("armv7-unknown-linux-gnueabihf", "linux-arm_32", "-", "0.0", "-", "-", "unavailable"),
                 List.of(cells(header, lines.get(4))));
         for (String line : lines) {
             assertEquals(line.stripTrailing(), line, "no trailing blanks");
@@ -81,13 +81,13 @@ class BuildSummaryTest {
     void emptyResultsGiveTheHeaderOnly() {
         List<String> lines = BuildSummary.render(List.of());
         assertEquals(1, lines.size());
-        assertEquals("TARGET  CLASSIFIER  TOOL  SECONDS  SIZE  STATUS", lines.get(0));
+        assertEquals("TARGET  CLASSIFIER  TOOL  SECONDS  SIZE  NEEDS  STATUS", lines.get(0));
     }
 
     @Test
     void sizeOfAVanishedLibraryIsAQuestionMark() {
         TargetResult r = TargetResult.packaged(TargetSpec.builder("x86_64-unknown-linux-gnu").build(), false, "cargo",
-                1, tmp.resolve("gone.so"), tmp.resolve("a.jar"));
+                1, tmp.resolve("gone.so"), tmp.resolve("a.jar"), "glibc 2.17");
         assertEquals("?", BuildSummary.size(r));
     }
 }

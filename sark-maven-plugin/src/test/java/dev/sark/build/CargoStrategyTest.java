@@ -320,4 +320,16 @@ class CargoStrategyTest {
         String m = new CargoStrategy(toolsWithStd(HOST), HOST).missing(TargetSpec.builder(AARCH64).build()).orElseThrow();
         assertTrue(m.contains("rustup target add " + AARCH64), m);
     }
+
+    @Test
+    void everyMacosBuildSetsItsDeploymentTargetAndOthersDoNot() {
+        TargetSpec mac = TargetSpec.builder("aarch64-apple-darwin")
+                .env(Map.of("MACOSX_DEPLOYMENT_TARGET", "14.0")).build();
+        assertEquals("11.0", CargoStrategy.environment(mac).get("MACOSX_DEPLOYMENT_TARGET"),
+                "<macosMinimum> (here the default) wins over <env>, so the check and the build agree");
+        assertEquals("10.13", CargoStrategy.environment(TargetSpec.builder("x86_64-apple-darwin").macosMinimum("10.13")
+                .build()).get("MACOSX_DEPLOYMENT_TARGET"));
+        assertFalse(CargoStrategy.environment(TargetSpec.builder(AARCH64).build())
+                .containsKey("MACOSX_DEPLOYMENT_TARGET"));
+    }
 }

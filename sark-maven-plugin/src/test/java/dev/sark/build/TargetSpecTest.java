@@ -126,4 +126,24 @@ class TargetSpecTest {
     void toolchainCannotBeNull() {
         assertThrows(NullPointerException.class, () -> TargetSpec.builder("x86_64-unknown-linux-gnu").toolchain(null));
     }
+
+    @Test
+    void macosMinimumDefaultsToRustsAndIsValidated() {
+        assertEquals("10.12", TargetSpec.builder("x86_64-apple-darwin").build().macosMinimum());
+        assertEquals("11.0", TargetSpec.builder("aarch64-apple-darwin").build().macosMinimum());
+        assertEquals("10.15", TargetSpec.builder("x86_64-apple-darwin").macosMinimum(" 10.15 ").build().macosMinimum());
+        assertEquals("12.0", TargetSpec.builder("aarch64-apple-darwin").macosMinimum("12.0").build().floors()
+                .macosMinimum(Platform.Arch.AARCH_64));
+        assertNull(TargetSpec.builder("universal2-apple-darwin").build().macosMinimum());
+        assertNull(TargetSpec.builder("x86_64-unknown-linux-gnu").build().macosMinimum());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> TargetSpec.builder("x86_64-apple-darwin").macosMinimum("ten").build()).getMessage()
+                .contains("is not a macOS version such as 10.12 or 11.0"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> TargetSpec.builder("universal2-apple-darwin").macosMinimum("11.0").build()).getMessage()
+                .contains("set it on x86_64-apple-darwin and aarch64-apple-darwin"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> TargetSpec.builder("x86_64-unknown-linux-gnu").macosMinimum("11.0").build()).getMessage()
+                .contains("is not a macOS target"));
+    }
 }

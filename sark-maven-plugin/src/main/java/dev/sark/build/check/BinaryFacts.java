@@ -26,6 +26,13 @@ public sealed interface BinaryFacts permits ElfFacts, PeFacts, MachOFacts {
     String summary();
 
     /**
+     * The oldest platform the library asks for, as the build summary shows it: {@code glibc 2.17}, {@code musl},
+     * {@code macOS 10.12}, {@code Windows 10} (or {@code Windows subsystem 6.0}), {@code FreeBSD 12}. Read from
+     * the file alone; what the target allows is {@link LibraryVerifier}'s business.
+     */
+    String platformRequirement();
+
+    /**
      * Reads the facts of a library file.
      *
      * @throws IOException when the file cannot be read, is not an ELF, PE or Mach-O file, or is malformed

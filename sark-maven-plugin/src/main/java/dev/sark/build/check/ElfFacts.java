@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,8 +60,10 @@ public final class ElfFacts implements BinaryFacts {
     private static final int PT_LOAD = 1;
     private static final int PT_DYNAMIC = 2;
     private static final int PT_INTERP = 3;
+    private static final int PT_NOTE = 4;
 
     private static final int SHT_DYNAMIC = 6;
+    private static final int SHT_NOTE = 7;
     private static final int SHT_NOBITS = 8;
     private static final int SHT_DYNSYM = 11;
     private static final long SHT_GNU_VERNEED = 0x6ffffffeL;
@@ -100,10 +104,19 @@ public final class ElfFacts implements BinaryFacts {
     private final Map<String, Set<String>> versionsByLibrary;
     private final Set<String> neededVersions;
     private final Set<String> exportedSymbols;
+    private final long freebsdAbiTag;
 
     ElfFacts(int elfClass, ByteOrder byteOrder, int type, int machine, long flags, int osAbi, String interpreter,
              String soname, List<String> needed, Map<String, Set<String>> versionsByLibrary,
              Set<String> exportedSymbols) {
+        this(elfClass, byteOrder, type, machine, flags, osAbi, interpreter, soname, needed, versionsByLibrary,
+                exportedSymbols, -1);
+    }
+
+    ElfFacts(int elfClass, ByteOrder byteOrder, int type, int machine, long flags, int osAbi, String interpreter,
+             String soname, List<String> needed, Map<String, Set<String>> versionsByLibrary,
+             Set<String> exportedSymbols, long freebsdAbiTag) {
+        this.freebsdAbiTag = freebsdAbiTag;
         this.elfClass = elfClass;
         this.byteOrder = byteOrder;
         this.type = type;
@@ -211,6 +224,68 @@ public final class ElfFacts implements BinaryFacts {
         return Optional.ofNullable(best);
     }
 
+    /**
+     * The {@code __FreeBSD_version} of the FreeBSD ABI tag note (1203000 for 12.3), when the file has one; see
+     * {@link ElfNotes}.
+     */
+    public OptionalLong freebsdAbiTag() {
+        return freebsdAbiTag < 0 ? OptionalLong.empty() : OptionalLong.of(freebsdAbiTag);
+    }
+
+    /**
+     * The newest FreeBSD major release the file asks for: the larger of its ABI tag's and the one that
+     * introduced its highest {@code FBSD_1.n} libc symbol version (the run-time linker refuses a library whose
+     * symbol versions the system's libc lacks). Empty when it states neither.
+     */
+    public OptionalInt freebsdRelease() {
+        int release = freebsdAbiTag < 0 ? -1 : FreeBsdRelease.ofAbiTag(freebsdAbiTag);
+        for (String version : neededVersions) {
+            release = Math.max(release, FreeBsdRelease.ofSymbolVersion(version).orElse(-1));
+        }
+        return release < 0 ? OptionalInt.empty() : OptionalInt.of(release);
+    }
+
+    /** Whether the file links glibc: DT_NEEDED libc.so.6 or a GLIBC_x.y symbol version. */
+    public boolean needsGlibc() {
+        return needed.contains("libc.so.6") || highestGlibcVersion().isPresent();
+    }
+
+    /** Whether the file links musl: its interpreter is ld-musl, or it needs musl's libc.so / libc.musl-*. */
+    public boolean needsMusl() {
+        return (interpreter != null && interpreter.contains("ld-musl")) || needed.contains("libc.so")
+                || needed.stream().anyMatch(n -> n.startsWith("libc.musl-"));
+    }
+
+    /** Whether the file links FreeBSD's C library: DT_NEEDED libc.so.7 or an FBSD_ symbol version. */
+    public boolean needsFreeBsdLibc() {
+        return needed.contains("libc.so.7") || neededVersions.stream().anyMatch(v -> v.startsWith("FBSD_"));
+    }
+
+    /**
+     * {@code glibc 2.17} (or {@code glibc} without symbol versions), {@code musl}, {@code FreeBSD 12} (or
+     * {@code FreeBSD} when nothing states a release), or {@code -} for a file that needs no C library.
+     */
+    @Override
+    public String platformRequirement() {
+        if (needsGlibc()) {
+            return highestGlibcVersion().map(v -> "glibc " + v.substring("GLIBC_".length())).orElse("glibc");
+        }
+        if (needsMusl()) {
+            return "musl";
+        }
+        OptionalInt release = freebsdRelease();
+        if (release.isPresent()) {
+            return "FreeBSD " + release.getAsInt();
+        }
+        return needsFreeBsdLibc() || osAbi == ELFOSABI_FREEBSD ? "FreeBSD" : "-";
+    }
+
+    /** Whether the highest numbered GLIBC_ version needed is newer than {@code version} ({@code 2.17}). */
+    public boolean needsGlibcNewerThan(String version) {
+        return highestGlibcVersion().map(v -> compareVersions(v.substring("GLIBC_".length()), version) > 0)
+                .orElse(false);
+    }
+
     /** Compares dotted version numbers numerically: 2.9 &lt; 2.17, 2.17 == 2.17.0. Parts must be digits. */
     static int compareVersions(String a, String b) {
         String[] x = a.split("\\.");
@@ -256,6 +331,7 @@ public final class ElfFacts implements BinaryFacts {
             s.append(", interpreter ").append(interpreter);
         }
         highestGlibcVersion().ifPresent(v -> s.append(", needs ").append(v));
+        freebsdAbiTag().ifPresent(v -> s.append(", FreeBSD ABI tag ").append(v));
         return s.toString();
     }
 
@@ -277,13 +353,13 @@ public final class ElfFacts implements BinaryFacts {
                 && machine == o.machine && flags == o.flags && osAbi == o.osAbi
                 && Objects.equals(interpreter, o.interpreter) && Objects.equals(soname, o.soname)
                 && Objects.equals(needed, o.needed) && Objects.equals(versionsByLibrary, o.versionsByLibrary)
-                && Objects.equals(exportedSymbols, o.exportedSymbols);
+                && Objects.equals(exportedSymbols, o.exportedSymbols) && freebsdAbiTag == o.freebsdAbiTag;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(elfClass, byteOrder, type, machine, flags, osAbi, interpreter, soname, needed,
-                versionsByLibrary, exportedSymbols);
+                versionsByLibrary, exportedSymbols, freebsdAbiTag);
     }
 
     /** {@code EM_X86_64} for 62, and so on; {@code EM_<n>} for machines SARK does not know. */
@@ -357,6 +433,7 @@ public final class ElfFacts implements BinaryFacts {
         long link;
         long info;
         long entsize;
+        long addralign;
     }
 
     /** A program header, reduced to what is used here. */
@@ -365,6 +442,7 @@ public final class ElfFacts implements BinaryFacts {
         long offset;
         long vaddr;
         long filesz;
+        long align;
     }
 
     /** A string table: file offset and the offset just past its end. */
@@ -523,7 +601,25 @@ public final class ElfFacts implements BinaryFacts {
             }
         }
         return new ElfFacts(elfClass, in.order(), type, machine, flags, osAbi, interpreter, soname, needed,
-                versions, exports);
+                versions, exports, ElfNotes.freebsdAbiTag(in, noteAreas(segments, sections)));
+    }
+
+    /** The PT_NOTE segments, as the loader sees notes; the SHT_NOTE sections of a file without program headers. */
+    private static List<ElfNotes.Area> noteAreas(List<Segment> segments, List<Section> sections) {
+        List<ElfNotes.Area> areas = new ArrayList<>();
+        for (Segment s : segments) {
+            if (s.type == PT_NOTE) {
+                areas.add(new ElfNotes.Area(s.offset, s.filesz, s.align));
+            }
+        }
+        if (segments.isEmpty()) {
+            for (Section s : sections) {
+                if (s.type == SHT_NOTE) {
+                    areas.add(new ElfNotes.Area(s.offset, s.size, s.addralign));
+                }
+            }
+        }
+        return areas;
     }
 
     private static List<Section> readSections(BoundedReader in, boolean is64, long shoff, int shentsize, long shnum)
@@ -553,6 +649,7 @@ public final class ElfFacts implements BinaryFacts {
             s.link = in.u32(at + (is64 ? 40 : 24), "sh_link");
             s.info = in.u32(at + (is64 ? 44 : 28), "sh_info");
             s.entsize = in.word(at + (is64 ? 56 : 36), is64, "sh_entsize");
+            s.addralign = in.word(at + (is64 ? 48 : 32), is64, "sh_addralign");
             sections.add(s);
         }
         return sections;
@@ -576,6 +673,7 @@ public final class ElfFacts implements BinaryFacts {
             s.offset = in.word(at + (is64 ? 8 : 4), is64, "p_offset");
             s.vaddr = in.word(at + (is64 ? 16 : 8), is64, "p_vaddr");
             s.filesz = in.word(at + (is64 ? 32 : 16), is64, "p_filesz");
+            s.align = in.word(at + (is64 ? 48 : 28), is64, "p_align");
             segments.add(s);
         }
         return segments;

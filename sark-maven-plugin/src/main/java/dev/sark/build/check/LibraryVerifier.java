@@ -23,10 +23,10 @@ import java.util.stream.Collectors;
  *   <li>all: the object format (ELF for Linux and FreeBSD, PE/COFF for Windows, Mach-O for macOS);</li>
  *   <li>ELF: class (32/64-bit), byte order, e_machine, that it is a shared object (ET_DYN), the OS ABI,
  *       for 32-bit ARM the hard-float flag, for glibc the highest GLIBC_x.y version against the floor,
- *       for musl the absence of glibc;</li>
- *   <li>PE: machine, that it is a DLL, JNI exports;</li>
- *   <li>Mach-O: the CPU type of a thin file, or both x86_64 and arm64 slices of a universal one, and that
- *       each image is a dynamic library.</li>
+ *       for musl the absence of glibc, for FreeBSD the ABI tag and FBSD_1.n versions against FreeBSD 12;</li>
+ *   <li>PE: machine, that it is a DLL, JNI exports, subsystem version and imports against Windows 10;</li>
+ *   <li>Mach-O: the CPU type of a thin file, or both x86_64 and arm64 slices of a universal one, that
+ *       each image is a dynamic library, and each image's minimum macOS against its architecture's.</li>
  * </ul>
  */
 public final class LibraryVerifier {
@@ -65,7 +65,19 @@ public final class LibraryVerifier {
      */
     public static List<String> problems(Platform expected, BinaryFacts facts, String glibcFloor, String libName,
                                         boolean requireJniExports) {
-        String floor = parseFloor(glibcFloor);
+        return problemsAgainst(expected, facts, PlatformFloors.glibc(glibcFloor), libName, requireJniExports);
+    }
+
+    /**
+     * The problems of a library for a target against explicit floors; empty when it fits. As
+     * {@link #problems(Platform, BinaryFacts, String, String, boolean)}, with the macOS minimum of each
+     * architecture taken from {@code floors} (a universal library's slices each against their own).
+     *
+     * @throws IllegalArgumentException when the glibc floor is not a version number
+     */
+    public static List<String> problemsAgainst(Platform expected, BinaryFacts facts, PlatformFloors floors,
+                                               String libName, boolean requireJniExports) {
+        String floor = parseFloor(floors.glibc());
         List<String> problems = new ArrayList<>();
         String triple = expected.triple();
         switch (expected.os()) {
@@ -90,7 +102,7 @@ public final class LibraryVerifier {
                     problems.add("library is " + formatPhrase(facts) + " but " + triple + " needs a Mach-O dylib");
                     return problems;
                 }
-                checkMachO(expected, (MachOFacts) facts, libName, requireJniExports, problems);
+                checkMachO(expected, (MachOFacts) facts, floors, libName, requireJniExports, problems);
                 break;
             default:
                 problems.add("no check is known for the OS of " + triple);
@@ -188,11 +200,9 @@ public final class LibraryVerifier {
             checkArmFloat(expected, elf, problems);
         }
 
-        boolean needsGlibc = elf.needed().contains("libc.so.6") || elf.highestGlibcVersion().isPresent();
-        boolean needsMusl = (elf.interpreter() != null && elf.interpreter().contains("ld-musl"))
-                || elf.needed().contains("libc.so") || elf.needed().stream().anyMatch(n -> n.startsWith("libc.musl-"));
-        boolean needsFreeBsdLibc = elf.needed().contains("libc.so.7")
-                || elf.neededVersions().stream().anyMatch(v -> v.startsWith("FBSD_"));
+        boolean needsGlibc = elf.needsGlibc();
+        boolean needsMusl = elf.needsMusl();
+        boolean needsFreeBsdLibc = elf.needsFreeBsdLibc();
 
         if (expected.os() == Platform.Os.LINUX) {
             if (elf.osAbi() != ElfFacts.ELFOSABI_SYSV && elf.osAbi() != ElfFacts.ELFOSABI_GNU) {
@@ -301,6 +311,7 @@ public final class LibraryVerifier {
             problems.add("library needs a Linux C library (" + (needsGlibc ? "glibc" : "musl") + ") but " + triple
                     + " has FreeBSD's libc.so.7");
         }
+        FreeBsdRelease.check(triple, elf, problems);
     }
 
     private static String noJniExports(Platform expected, String libName, String where) {
@@ -348,6 +359,7 @@ public final class LibraryVerifier {
             problems.add("library is a PE executable (IMAGE_FILE_DLL 0x2000 not set in Characteristics "
                     + BoundedReader.hex(pe.characteristics()) + ") but " + triple + " needs a DLL");
         }
+        WindowsTenCheck.check(triple, pe, problems);
         if (libName != null && (pe.hasExportTable() || requireJniExports)) {
             // 32-bit stdcall exports may carry a leading underscore (and an @n suffix) that the JVM also tries.
             if (pe.exportedNames().stream().noneMatch(n -> n.startsWith("Java_") || n.startsWith("_Java_"))) {
@@ -377,8 +389,8 @@ public final class LibraryVerifier {
         return MachOFacts.cpuTypeName(cpuType) + " (" + BoundedReader.hex(cpuType & 0xffffffffL) + ")";
     }
 
-    private static void checkMachO(Platform expected, MachOFacts macho, String libName, boolean requireJniExports,
-                                   List<String> problems) {
+    private static void checkMachO(Platform expected, MachOFacts macho, PlatformFloors floors, String libName,
+                                   boolean requireJniExports, List<String> problems) {
         String triple = expected.triple();
         if (expected.arch() == Platform.Arch.UNIVERSAL) {
             if (macho instanceof MachOFacts.Thin) {
@@ -429,6 +441,11 @@ public final class LibraryVerifier {
             if (image.fileType() != MachOFacts.MH_DYLIB && image.fileType() != MachOFacts.MH_BUNDLE) {
                 problems.add(subject + " is Mach-O " + MachOFacts.fileTypeName(image.fileType()) + " but " + triple
                         + " needs a dynamic library (" + MachOFacts.fileTypeName(MachOFacts.MH_DYLIB) + ")");
+            }
+            // Each image is held to its own architecture's minimum (a wrong CPU type is reported above).
+            Platform.Arch arch = MacosMinimumCheck.arch(image.cpuType());
+            if (arch != null) {
+                MacosMinimumCheck.check(triple, image, subject, floors.macosMinimum(arch), problems);
             }
             if (requireJniExports && libName != null && image.hasSymbolTable()
                     && image.exportedSymbols().stream().noneMatch(s -> s.startsWith("Java_"))) {

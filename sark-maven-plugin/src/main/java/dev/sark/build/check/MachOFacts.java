@@ -176,6 +176,12 @@ public sealed interface MachOFacts extends BinaryFacts permits MachOFacts.Thin, 
             return "Mach-O";
         }
 
+        /** {@code macOS 10.12}; {@code macOS (no minimum declared)} without a version load command. */
+        @Override
+        public String platformRequirement() {
+            return minOs != null ? "macOS " + minOs : "macOS (no minimum declared)";
+        }
+
         @Override
         public String summary() {
             return "Mach-O " + (is64 ? "64-bit " : "32-bit ") + cpuTypeName(cpuType) + " " + fileTypeName(fileType)
@@ -244,6 +250,17 @@ public sealed interface MachOFacts extends BinaryFacts permits MachOFacts.Thin, 
         @Override
         public String formatName() {
             return "universal Mach-O";
+        }
+
+        /** Each slice keeps its own minimum: {@code macOS 10.12 (x86_64), 11.0 (arm64)}. */
+        @Override
+        public String platformRequirement() {
+            List<String> parts = new ArrayList<>();
+            for (Slice slice : slices) {
+                String minOs = slice.image().minOs();
+                parts.add((minOs != null ? minOs : "no minimum") + " (" + cpuTypeName(slice.cpuType()) + ")");
+            }
+            return "macOS " + String.join(", ", parts);
         }
 
         @Override

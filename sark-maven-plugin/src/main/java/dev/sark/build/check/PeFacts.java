@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * The facts of a PE/COFF image (Windows DLL) that decide whether it fits a target: machine, whether it is a
- * DLL, the names it exports and the DLLs it imports.
+ * DLL, the Windows version its optional header asks for, the names it exports and the DLLs it imports.
  *
  * <p>Layout (Microsoft "PE Format" specification): an MS-DOS header whose {@code e_lfanew} (offset 0x3c)
  * points at the {@code PE\0\0} signature, the 20-byte COFF file header, the optional header (PE32 or PE32+)
@@ -42,9 +42,14 @@ public final class PeFacts implements BinaryFacts {
     private final String exportedDllName;
     private final Set<String> exportedNames;
     private final List<String> importedDlls;
+    private final WindowsVersion subsystemVersion;
+    private final WindowsVersion osVersion;
 
     PeFacts(int machine, int characteristics, boolean pe32Plus, boolean hasExportTable, String exportedDllName,
-            Set<String> exportedNames, List<String> importedDlls) {
+            Set<String> exportedNames, List<String> importedDlls, WindowsVersion subsystemVersion,
+            WindowsVersion osVersion) {
+        this.subsystemVersion = subsystemVersion;
+        this.osVersion = osVersion;
         this.machine = machine;
         this.characteristics = characteristics;
         this.pe32Plus = pe32Plus;
@@ -93,16 +98,40 @@ public final class PeFacts implements BinaryFacts {
         return importedDlls;
     }
 
+    /**
+     * MajorSubsystemVersion.MinorSubsystemVersion: the oldest Windows whose loader accepts the image (it
+     * refuses a DLL that asks for a newer subsystem than its own); null when the optional header is too short.
+     */
+    public WindowsVersion subsystemVersion() {
+        return subsystemVersion;
+    }
+
+    /** MajorOperatingSystemVersion.MinorOperatingSystemVersion (informational for the loader), or null. */
+    public WindowsVersion osVersion() {
+        return osVersion;
+    }
+
     @Override
     public String formatName() {
         return "PE/COFF";
+    }
+
+    /** {@code Windows 10} for subsystem 10.0, else {@code Windows subsystem 6.0}; {@code Windows} without one. */
+    @Override
+    public String platformRequirement() {
+        if (subsystemVersion == null) {
+            return "Windows";
+        }
+        return subsystemVersion.major() == 10 && subsystemVersion.minor() == 0 ? "Windows 10"
+                : "Windows subsystem " + subsystemVersion;
     }
 
     @Override
     public String summary() {
         return "PE/COFF " + (pe32Plus ? "PE32+" : "PE32") + " " + machineName(machine) + " ("
                 + BoundedReader.hex(machine) + ")" + (isDll() ? " DLL" : " executable")
-                + (hasExportTable ? ", " + exportedNames.size() + " exports" : ", no export table");
+                + (hasExportTable ? ", " + exportedNames.size() + " exports" : ", no export table")
+                + (subsystemVersion != null ? ", subsystem " + subsystemVersion : "");
     }
 
     @Override
@@ -121,13 +150,14 @@ public final class PeFacts implements BinaryFacts {
         PeFacts o = (PeFacts) other;
         return machine == o.machine && characteristics == o.characteristics && pe32Plus == o.pe32Plus
                 && hasExportTable == o.hasExportTable && Objects.equals(exportedDllName, o.exportedDllName)
-                && Objects.equals(exportedNames, o.exportedNames) && Objects.equals(importedDlls, o.importedDlls);
+                && Objects.equals(exportedNames, o.exportedNames) && Objects.equals(importedDlls, o.importedDlls)
+                && Objects.equals(subsystemVersion, o.subsystemVersion) && Objects.equals(osVersion, o.osVersion);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(machine, characteristics, pe32Plus, hasExportTable, exportedDllName, exportedNames,
-                importedDlls);
+                importedDlls, subsystemVersion, osVersion);
     }
 
     /** {@code IMAGE_FILE_MACHINE_AMD64} for 0x8664, and so on. */
@@ -190,6 +220,15 @@ public final class PeFacts implements BinaryFacts {
         int countField = plus ? 108 : 92;
         int directoriesField = plus ? 112 : 96;
         long sizeOfHeaders = optionalSize >= 64 ? in.u32(optional + 60, "SizeOfHeaders") : 0;
+        // The version fields sit at the same offsets in PE32 and PE32+ (the 64-bit ImageBase ends before them).
+        WindowsVersion osVersion = null;
+        WindowsVersion subsystemVersion = null;
+        if (optionalSize >= 52) {
+            osVersion = new WindowsVersion(in.u16(optional + 40, "MajorOperatingSystemVersion"),
+                    in.u16(optional + 42, "MinorOperatingSystemVersion"));
+            subsystemVersion = new WindowsVersion(in.u16(optional + 48, "MajorSubsystemVersion"),
+                    in.u16(optional + 50, "MinorSubsystemVersion"));
+        }
         long directoryCount = 0;
         if (optionalSize >= directoriesField) {
             // Only the directories that fit in SizeOfOptionalHeader exist, whatever NumberOfRvaAndSizes says.
@@ -266,7 +305,8 @@ public final class PeFacts implements BinaryFacts {
                 }
             }
         }
-        return new PeFacts(machine, characteristics, plus, hasExports, dllName, exports, imports);
+        return new PeFacts(machine, characteristics, plus, hasExports, dllName, exports, imports, subsystemVersion,
+                osVersion);
     }
 
     /**

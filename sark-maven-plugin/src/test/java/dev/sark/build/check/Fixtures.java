@@ -117,6 +117,8 @@ final class Fixtures {
         boolean sections = true;
         /** Use DT_GNU_HASH (as modern linkers do) instead of DT_HASH. */
         boolean gnuHash = true;
+        /** Contents of a PT_NOTE segment (4-byte aligned), or null for none. */
+        byte[] note;
         /** Virtual address of file offset 0: a non-zero base checks that addresses are mapped, not used as offsets. */
         long base = 0x10000;
 
@@ -151,13 +153,15 @@ final class Fixtures {
             int shentsize = is64 ? 64 : 40;
             int symsize = is64 ? 24 : 16;
             int dynsize = is64 ? 16 : 8;
-            int phnum = interpreter != null ? 3 : 2;
+            int phnum = (interpreter != null ? 3 : 2) + (note != null ? 1 : 0);
 
             // Offsets of each part, in file order.
             int phoff = ehsize;
             int interpOff = phoff + phnum * phentsize;
             byte[] interp = interpreter == null ? new byte[0] : (interpreter + "\0").getBytes(StandardCharsets.UTF_8);
-            int dynstrOff = align(interpOff + interp.length, 8);
+            int noteOff = align(interpOff + interp.length, 4);
+            byte[] noteBytes = note == null ? new byte[0] : note;
+            int dynstrOff = align(noteOff + noteBytes.length, 8);
             byte[] strings = dynstr.toBytes();
             int dynsymOff = align(dynstrOff + strings.length, 8);
             int nsyms = 1 + imports.size() + exports.size(); // undefined ones first, as GNU hash requires
@@ -185,7 +189,11 @@ final class Fixtures {
                 phdr(o, 3, interpOff, interp.length);
             }
             phdr(o, 2, dynamicOff, dynCount * dynsize);
-            o.put(interp).alignTo(8);
+            if (note != null) {
+                phdr(o, 4, noteOff, noteBytes.length, 4);
+            }
+            o.put(interp).alignTo(4);
+            o.put(noteBytes).alignTo(8);
             o.put(strings).alignTo(8);
             // Symbols: the reserved null symbol, undefined imports, then defined exports.
             o.zeros(symsize);
@@ -238,10 +246,14 @@ final class Fixtures {
         }
 
         private void phdr(Out o, int ptype, long offset, long size) {
+            phdr(o, ptype, offset, size, is64 ? 8 : 4);
+        }
+
+        private void phdr(Out o, int ptype, long offset, long size, long align) {
             if (is64) {
-                o.u32(ptype).u32(4).u64(offset).u64(base + offset).u64(base + offset).u64(size).u64(size).u64(8);
+                o.u32(ptype).u32(4).u64(offset).u64(base + offset).u64(base + offset).u64(size).u64(size).u64(align);
             } else {
-                o.u32(ptype).u32(offset).u32(base + offset).u32(base + offset).u32(size).u32(size).u32(4).u32(4);
+                o.u32(ptype).u32(offset).u32(base + offset).u32(base + offset).u32(size).u32(size).u32(4).u32(align);
             }
         }
 
@@ -323,6 +335,12 @@ final class Fixtures {
      */
     static byte[] machO(int cpuType, int cpuSubtype, int fileType, String installName, List<String> exports,
                         int padding) {
+        return machO(cpuType, cpuSubtype, fileType, installName, exports, padding, 0);
+    }
+
+    /** As above with LC_BUILD_VERSION's minos packed as xxxx.yy.zz ({@code 0x000d0000} is 13.0); 0 for the default. */
+    static byte[] machO(int cpuType, int cpuSubtype, int fileType, String installName, List<String> exports,
+                        int padding, int minos) {
         Out o = new Out(ByteOrder.LITTLE_ENDIAN);
         byte[] name = (installName + "\0").getBytes(StandardCharsets.UTF_8);
         int idSize = align(24 + name.length, 8);
@@ -339,7 +357,9 @@ final class Fixtures {
                 .u32(0x00100085).u32(0);
         o.u32(0xd).u32(idSize).u32(24).u32(2).u32(0x10000).u32(0x10000).put(name);
         o.alignTo(8);
-        o.u32(0x32).u32(24).u32(1).u32(0x000b0000).u32(0x000c0000).u32(0); // macOS, minos 11.0, sdk 12.0
+        // LC_BUILD_VERSION: macOS, minos Rust's default for the CPU (10.12 on x86_64, else 11.0), sdk 12.0
+        o.u32(0x32).u32(24).u32(1).u32(minos != 0 ? minos : cpuType == MachOFacts.CPU_TYPE_X86_64 ? 0x000a0c00 : 0x000b0000)
+                .u32(0x000c0000).u32(0);
         o.u32(0x2).u32(24).u32(symoff).u32(symbols.size()).u32(stroff).u32(strtab.length);
         for (String s : symbols) {
             boolean defined = !s.equals("malloc");

@@ -30,7 +30,7 @@ class PeFactsTest {
         assertEquals("sark_test.dll", pe.exportedDllName());
         assertEquals(Set.of("Java_dev_sark_Test_ping", "JNI_OnLoad"), pe.exportedNames());
         assertEquals(List.of(), pe.importedDlls());
-        assertEquals("PE/COFF PE32+ IMAGE_FILE_MACHINE_ARM64 (0xaa64) DLL, 2 exports", pe.summary());
+        assertEquals("PE/COFF PE32+ IMAGE_FILE_MACHINE_ARM64 (0xaa64) DLL, 2 exports, subsystem 6.0", pe.summary());
 
         assertEquals(List.of(), LibraryVerifier.problems(Platform.fromTriple("aarch64-pc-windows-msvc"), pe, null,
                 "sark_test", true));
