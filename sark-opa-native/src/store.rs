@@ -566,7 +566,7 @@ fn new_engine(options: Options) -> Result<Engine, String> {
         engine.set_execution_timer_config(ExecutionTimerConfig { limit, check_interval: TIMER_CHECK_INTERVAL });
     }
     let on_error = builtins::OnError::for_strict_builtin_errors(options.strict_builtin_errors);
-    builtins::register(&mut engine, on_error).map_err(|e| message(&e))?;
+    builtins::register(&mut engine, on_error, options.version == RegoVersion::V0).map_err(|e| message(&e))?;
     Ok(engine)
 }
 

@@ -2,10 +2,15 @@
 //!
 //! Families (one file each): `io.jwt.*` (jwt.rs, with keys.rs for JWK/PEM keys and signatures),
 //! `crypto.md5/sha1/sha256` and `crypto.hmac.*` (crypto.rs), `net.cidr_intersects`,
-//! `net.cidr_contains_matches` and `net.cidr_merge` (net.rs). encoding.rs and args.rs hold what
-//! they share: Go's base64, PEM and JSON conventions, and OPA's operand errors.
+//! `net.cidr_contains_matches` and `net.cidr_merge` (net.rs), `strings.split_n` (strings.rs),
+//! `array.flatten` (arrays.rs), `uri.parse` and `uri.is_valid` (uri.rs), and the deprecated
+//! builtins of Rego v0 (deprecated.rs). encoding.rs and args.rs hold what they share: Go's
+//! base64, PEM and JSON conventions, and OPA's operand errors.
 //!
-//! Each builtin follows OPA v1.4's implementation (topdown/*.go), errors included. Two regorus
+//! A few regorus builtins give values OPA does not; [`OVERRIDES`] lists the ones replaced here.
+//!
+//! Each builtin follows OPA's implementation (topdown/*.go; v1.4 for jwt, crypto and net, v1.22.4
+//! and its conformance cases for the others), errors included. Two regorus
 //! behaviours shape how they are added:
 //!
 //! * regorus never turns an extension's error into "undefined", whatever
@@ -17,12 +22,17 @@
 //!   [`out_params::rewrite`] turns such calls into `out = f(x)` before a policy is added.
 
 mod args;
+mod arrays;
 mod crypto;
+mod deprecated;
 mod encoding;
 mod jwt;
 mod keys;
 mod net;
 pub mod out_params;
+mod strings;
+mod uri;
+mod validity;
 
 use anyhow::{anyhow, Result};
 use regorus::{Engine, Value};
@@ -46,6 +56,41 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .iter()
         .chain(jwt::BUILTINS)
         .chain(net::BUILTINS)
+        .chain(strings::BUILTINS)
+        .chain(arrays::BUILTINS)
+        .chain(uri::BUILTINS)
+        .chain(deprecated::BUILTINS)
+        .chain(validity::BUILTINS)
+}
+
+/// regorus builtins this module replaces, and why. regorus looks extensions up before its own
+/// builtins (interpreter.rs), so an extension of the same name and arity takes the call; every
+/// other name regorus defines is left to regorus. Each entry is one whose regorus 0.14.1 result
+/// differs from OPA's on OPA's own conformance cases.
+pub const OVERRIDES: &[(&str, &str)] = &[
+    (
+        "strings.count",
+        "regorus counts overlapping matches (\"11111\" has \"11\" 4 times, OPA says 2) and \
+         panics on an empty substring (OPA: characters + 1)",
+    ),
+    (
+        "strings.replace_n",
+        "regorus replaces key after key, re-scanning replaced text; OPA (Go's strings.Replacer) \
+         scans once and never chains replacements",
+    ),
+    (
+        "json.is_valid",
+        "regorus raises a type error for a non-string operand; OPA answers false",
+    ),
+    (
+        "yaml.is_valid",
+        "regorus raises a type error for a non-string operand (OPA: false) and refuses any text \
+         of more than one YAML document",
+    ),
+];
+
+fn is_override(name: &str) -> bool {
+    OVERRIDES.iter().any(|(n, _)| *n == name)
 }
 
 /// The names of the builtins this module can add (whether or not regorus already has them).
@@ -64,11 +109,18 @@ impl OnError {
     }
 }
 
-/// Adds the builtins regorus lacks. A name regorus already defines is skipped: an extension is
-/// looked up before regorus' builtins, so adding one would silently replace regorus' own.
-pub fn register(engine: &mut Engine, on_error: OnError) -> Result<()> {
+/// Adds the builtins regorus lacks, and the [`OVERRIDES`]. Any other name regorus already
+/// defines is skipped: an extension is looked up before regorus' builtins, so adding one would
+/// silently replace regorus' own.
+///
+/// The deprecated builtins (deprecated.rs) are added to Rego v0 engines only: OPA refuses them in
+/// Rego v1 policies, where they then stay unknown functions here too.
+pub fn register(engine: &mut Engine, on_error: OnError, rego_v0: bool) -> Result<()> {
     for &(name, nargs, builtin) in all() {
-        if regorus::unstable::BUILTINS.contains_key(name) {
+        if regorus::unstable::BUILTINS.contains_key(name) && !is_override(name) {
+            continue;
+        }
+        if !rego_v0 && deprecated::BUILTINS.iter().any(|(n, _, _)| *n == name) {
             continue;
         }
         let extension = move |args: Vec<Value>| match builtin(&args) {

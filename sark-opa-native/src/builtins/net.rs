@@ -125,6 +125,12 @@ fn cidr_intersects(args: &[Value]) -> Result<Value> {
     Ok(Value::from(a.contains(b.addr) || b.contains(a.addr)))
 }
 
+/// `net.cidr_overlap(cidr, ip)`: the deprecated name of `net.cidr_contains` (OPA registers the
+/// same implementation under both), kept for Rego v0 policies.
+pub(super) fn cidr_overlap(args: &[Value]) -> Result<Value> {
+    Ok(Value::from(contains(string(args, 0)?, string(args, 1)?)?))
+}
+
 /// OPA's `net.cidr_contains(cidr, cidr_or_ip)`, which `net.cidr_contains_matches` applies.
 fn contains(outer: &str, inner: &str) -> Result<bool> {
     let outer = parse_cidr(outer)?;

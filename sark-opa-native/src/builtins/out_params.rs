@@ -12,6 +12,26 @@ use std::borrow::Cow;
 use regorus::unstable::{Expr, Literal, Parser, Query, Ref, Rule, RuleHead};
 use regorus::Source;
 
+/// A query (`uri.parse(u, x)`, statements separated by `;` or new lines) with the same rewrite
+/// as [`rewrite`], for callers that evaluate queries: regorus reads a query's out-parameter
+/// calls of extensions no better than a policy's. The query is rewritten as the body of a rule.
+pub fn rewrite_query(query: &str, rego_v0: bool) -> Cow<'_, str> {
+    const HEAD: &str = "package __sark_query\n__sark_query_rule ";
+    const TAIL: &str = "\n}\n";
+    let open = if rego_v0 { "{\n" } else { "if {\n" };
+    let policy = format!("{HEAD}{open}{query}{TAIL}");
+    match rewrite("query.rego", &policy, rego_v0) {
+        Cow::Borrowed(_) => Cow::Borrowed(query),
+        Cow::Owned(rewritten) => {
+            let body = rewritten
+                .strip_prefix(HEAD)
+                .and_then(|r| r.strip_prefix(open))
+                .and_then(|r| r.strip_suffix(TAIL));
+            body.map_or(Cow::Borrowed(query), |b| Cow::Owned(b.to_string()))
+        }
+    }
+}
+
 /// `source` with the out-parameter calls of this module's builtins rewritten. Text that does not
 /// parse, or has no such call, is returned as it is (`add_policy` reports parse errors).
 pub fn rewrite<'a>(name: &str, source: &'a str, rego_v0: bool) -> Cow<'a, str> {
@@ -170,18 +190,24 @@ fn out_param_call(expr: &Ref<Expr>, source: &str) -> Option<Edit> {
     };
     let name = &source[fcn.span().start as usize..fcn.span().end as usize];
     let nargs = usize::from(super::arity(name)?);
-    if regorus::unstable::BUILTINS.contains_key(name) || params.len() != nargs + 1 {
+    // regorus reads the form itself for its own builtins, but not for those an extension
+    // overrides: the extension is called instead, with the out operand as one operand too many.
+    let regorus_reads_it =
+        regorus::unstable::BUILTINS.contains_key(name) && !super::is_override(name);
+    if regorus_reads_it || params.len() != nargs + 1 {
         return None;
     }
     let out = params.last()?.span();
     let (start, end) = (span.start as usize, span.end as usize);
     let out_text = &source[out.start as usize..out.end as usize];
     // The call up to the comma before the out operand (or its opening parenthesis). regorus'
-    // spans of string literals leave out the closing quote, so the comma is searched for.
+    // spans are not exact at the end (a string literal's leaves out the closing quote, `set()`'s
+    // takes in the comma after it), so the last comma before the out operand is searched for
+    // from the start of the operand before it.
     let kept_end = match params.len() {
         1 => source[start..out.start as usize].rfind('(')? + start + 1,
         _ => {
-            let previous = params[params.len() - 2].span().end as usize;
+            let previous = params[params.len() - 2].span().start as usize;
             source[previous..out.start as usize].rfind(',')? + previous
         }
     };
@@ -219,6 +245,45 @@ mod tests {
                 "{policy}"
             );
         }
+    }
+
+    #[test]
+    fn queries_are_rewritten() {
+        assert_eq!(
+            rewrite_query("uri.parse(\"http://a/\", x)", false),
+            "x = uri.parse(\"http://a/\")"
+        );
+        assert_eq!(
+            rewrite_query("y := 1; all([true], x)", true),
+            "y := 1; x = all([true])"
+        );
+        assert!(matches!(
+            rewrite_query("data.p.x = y", false),
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            rewrite_query("uri.parse(", false),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn an_empty_set_operand_is_rewritten() {
+        // regorus' span of `set()` takes in the comma after it.
+        let policy = "package p\np = x {\n  all(set(), x)\n}\n";
+        assert_eq!(
+            rewrite("p.rego", policy, true),
+            "package p\np = x {\n  x = all(set())\n}\n"
+        );
+    }
+
+    #[test]
+    fn overridden_regorus_builtins_are_rewritten() {
+        let policy = "package p\nn := c if { strings.count(\"a,b\", \",\", c) }\n";
+        assert_eq!(
+            rewrite("p.rego", policy, false),
+            "package p\nn := c if { c = strings.count(\"a,b\", \",\") }\n"
+        );
     }
 
     #[test]

@@ -3,12 +3,12 @@
 
 use regorus::{Engine, Value};
 
-use super::{names, out_params, register, OnError};
+use super::{names, out_params, register, OnError, OVERRIDES};
 
 fn engine_with(policy: &str, on_error: OnError) -> Engine {
     let mut engine = Engine::new();
     engine.set_strict_builtin_errors(on_error == OnError::Raise);
-    register(&mut engine, on_error).unwrap();
+    register(&mut engine, on_error, false).unwrap();
     let policy = out_params::rewrite("p.rego", policy, false).into_owned();
     engine.add_policy("p.rego".into(), policy).unwrap();
     engine
@@ -21,23 +21,26 @@ fn eval(engine: &mut Engine, rule: &str) -> Result<Value, String> {
 const HS256_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwIiwiaXNzIjoib3BhIn0.XmVoLoHI3pxMtMO_WRONMSJzGUDP9pDjy8Jp0_tdRXY";
 
 #[test]
-fn regorus_has_none_of_these_builtins() {
+fn regorus_has_only_the_overridden_builtins() {
     // If a regorus upgrade adds one, `register` skips it (regorus' own wins); check it matches OPA.
     let known: Vec<_> = names()
         .into_iter()
         .filter(|n| regorus::unstable::BUILTINS.contains_key(n))
         .collect();
-    assert!(
-        known.is_empty(),
-        "regorus now has {known:?}: compare it with OPA, then drop ours"
+    let overrides: Vec<_> = OVERRIDES.iter().map(|(n, _)| *n).collect();
+    assert_eq!(
+        known, overrides,
+        "regorus' own set changed: compare it with OPA, then drop ours or list it as an override"
     );
 }
 
 #[test]
 fn registering_twice_is_refused() {
     let mut engine = Engine::new();
-    register(&mut engine, OnError::Raise).unwrap();
-    let error = register(&mut engine, OnError::Raise).unwrap_err().to_string();
+    register(&mut engine, OnError::Raise, false).unwrap();
+    let error = register(&mut engine, OnError::Raise, false)
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("cannot add builtin"), "{error}");
 }
 
@@ -97,7 +100,7 @@ fn out_parameter_calls_work_after_the_rewrite() {
     // ("var h is unsafe"), or with bound operands fails with "incorrect number of parameters
     // supplied to extension".
     let mut engine = Engine::new();
-    register(&mut engine, OnError::Raise).unwrap();
+    register(&mut engine, OnError::Raise, false).unwrap();
     engine.add_policy("p.rego".into(), policy).unwrap();
     let error = eval(&mut engine, "data.p.parts").unwrap_err();
     assert!(error.contains("var h is unsafe"), "{error}");
@@ -141,4 +144,333 @@ fn decode_verify_follows_opa_cases() {
     let unverified = Value::from_json_str("[false, {}, {}]").unwrap();
     assert_eq!(eval(&mut engine, "data.p.before").unwrap(), unverified);
     assert_eq!(eval(&mut engine, "data.p.wrong_key").unwrap(), unverified);
+}
+
+/// The value of `expr` in a Rego v1 policy, with errors raised or undefined.
+fn value_of(expr: &str, on_error: OnError) -> Result<Value, String> {
+    let mut engine = engine_with(&format!("package p\nx := {expr}\n"), on_error);
+    eval(&mut engine, "data.p.x")
+}
+
+fn json(text: &str) -> Value {
+    Value::from_json_str(text).unwrap()
+}
+
+/// `expr` raises an error containing `message` in strict mode and is undefined otherwise.
+fn assert_fails(expr: &str, message: &str) {
+    let error = value_of(expr, OnError::Raise).unwrap_err();
+    assert!(error.contains(message), "{expr}: {error}");
+    assert_eq!(
+        value_of(expr, OnError::Undefined).unwrap(),
+        Value::Undefined,
+        "{expr}"
+    );
+}
+
+#[test]
+fn split_n_keeps_the_first_or_last_parts() {
+    for (expr, want) in [
+        (r#"strings.split_n("a.b.c.d", ".", 2)"#, r#"["a", "b"]"#),
+        (
+            r#"strings.split_n("a.b.c.d", ".", 10)"#,
+            r#"["a", "b", "c", "d"]"#,
+        ),
+        (r#"strings.split_n("a.b.c.d", ".", -1)"#, r#"["d"]"#),
+        (
+            r#"strings.split_n("a.b.c.d", ".", -10)"#,
+            r#"["a", "b", "c", "d"]"#,
+        ),
+        (r#"strings.split_n("a.b.c.d", ".", 0)"#, "[]"),
+        (r#"strings.split_n("", ".", 2)"#, r#"[""]"#),
+        (r#"strings.split_n("aéc", "", -2)"#, r#"["é", "c"]"#),
+        (r#"strings.split_n("", "", 2)"#, "[]"),
+    ] {
+        assert_eq!(
+            value_of(expr, OnError::Raise).unwrap(),
+            json(want),
+            "{expr}"
+        );
+    }
+    assert_fails(
+        r#"strings.split_n("a.b", ".", 1.5)"#,
+        "strings.split_n: operand 3 must be integer number but got floating-point number",
+    );
+    assert_fails(
+        r#"strings.split_n("a.b", ".", "1")"#,
+        "strings.split_n: operand 3 must be number but got string",
+    );
+    assert_fails(
+        r#"strings.split_n(1, ".", 1)"#,
+        "operand 1 must be string but got number",
+    );
+}
+
+#[test]
+fn count_is_non_overlapping_and_handles_an_empty_substring() {
+    for (expr, want) in [
+        (r#"strings.count("11111", "11")"#, "2"),
+        (r#"strings.count("cheese", "e")"#, "3"),
+        (r#"strings.count("dummy", "")"#, "6"),
+        (r#"strings.count("héé", "")"#, "4"),
+        (r#"strings.count("", "")"#, "1"),
+        (r#"strings.count("", "x")"#, "0"),
+    ] {
+        assert_eq!(
+            value_of(expr, OnError::Raise).unwrap(),
+            json(want),
+            "{expr}"
+        );
+    }
+    assert_fails(
+        r#"strings.count("a", 1)"#,
+        "strings.count: operand 2 must be string but got number",
+    );
+}
+
+#[test]
+fn replace_n_scans_once_in_key_order() {
+    for (expr, want) in [
+        (r#"strings.replace_n({"a": "b", "b": "a"}, "abba")"#, "baab"),
+        (
+            r#"strings.replace_n({"a": "YY", "bba": "bX"}, "bbab")"#,
+            "bXb",
+        ),
+        (
+            r#"strings.replace_n({"ab": "b", "b": "Y"}, "baaabbbba")"#,
+            "YaabYYYa",
+        ),
+        (
+            r#"strings.replace_n({"a": "Xa", "ab": "X", "ba": "bYa", "aaa": "X"}, "aaaaab")"#,
+            "XaXaXaXaXab",
+        ),
+        (r#"strings.replace_n({"": "X"}, "")"#, "X"),
+        (r#"strings.replace_n({"": "X", "a": "Y"}, "ab")"#, "XYXbX"),
+        (
+            r#"strings.replace_n({"": "-", "é": "e"}, "aéb")"#,
+            "-a-e-b-",
+        ),
+    ] {
+        assert_eq!(
+            value_of(expr, OnError::Raise).unwrap(),
+            Value::from(want),
+            "{expr}"
+        );
+    }
+    assert_fails(
+        r#"strings.replace_n({"a": 1}, "a")"#,
+        "strings.replace_n: operand 1 non-string value found in pattern object",
+    );
+    assert_fails(
+        r#"strings.replace_n({1: "a"}, "a")"#,
+        "operand 1 non-string key found in pattern object",
+    );
+    assert_fails(
+        r#"strings.replace_n([], "a")"#,
+        "operand 1 must be object but got array",
+    );
+}
+
+#[test]
+fn flatten_removes_one_level_of_nesting() {
+    assert_eq!(
+        value_of(
+            r#"array.flatten([[1, 2], "s", [3, {"a": "b"}], [6, [7, 8]], []])"#,
+            OnError::Raise
+        )
+        .unwrap(),
+        json(r#"[1, 2, "s", 3, {"a": "b"}, 6, [7, 8]]"#)
+    );
+    assert_fails(
+        "array.flatten(42)",
+        "array.flatten: operand 1 must be array but got number",
+    );
+}
+
+#[test]
+fn uri_parse_follows_go_net_url() {
+    for (text, want) in [
+        (
+            "https://example.com:8080/api?q=1#top",
+            r#"{"scheme": "https", "hostname": "example.com", "port": "8080", "path": "/api", "raw_path": "/api", "raw_query": "q=1", "fragment": "top"}"#,
+        ),
+        (
+            "https://example.com?q=1&r=%zz#frag",
+            r#"{"scheme": "https", "hostname": "example.com", "raw_query": "q=1&r=%zz", "fragment": "frag"}"#,
+        ),
+        (
+            "http://[::1]:8080/path",
+            r#"{"scheme": "http", "hostname": "::1", "port": "8080", "path": "/path", "raw_path": "/path"}"#,
+        ),
+        (
+            "https://example.com/path%2Fwith%2Fslashes",
+            r#"{"scheme": "https", "hostname": "example.com", "path": "/path/with/slashes", "raw_path": "/path%2Fwith%2Fslashes"}"#,
+        ),
+        (
+            "https://example.com/a%21b",
+            r#"{"scheme": "https", "hostname": "example.com", "path": "/a!b", "raw_path": "/a!b"}"#,
+        ),
+        (
+            "HTTP://u:p@foo]bar/",
+            r#"{"scheme": "http", "hostname": "foo]bar", "path": "/", "raw_path": "/"}"#,
+        ),
+        ("mailto:user@example.com", r#"{"scheme": "mailto"}"#),
+        ("", "{}"),
+    ] {
+        let expr = format!("uri.parse({text:?})");
+        assert_eq!(
+            value_of(&expr, OnError::Raise).unwrap(),
+            json(want),
+            "{text}"
+        );
+    }
+    for (text, message) in [
+        (
+            "http://exa%6dple.com/",
+            r#"uri.parse: parse "http://exa%6dple.com/": invalid URL escape "%6d""#,
+        ),
+        ("http://a<b@example.com/", "net/url: invalid userinfo"),
+        ("http://example.com:٣٤/", r#"invalid port ":٣٤" after host"#),
+        ("http://[invalid", "missing ']' in host"),
+        ("http://a b/", r#"invalid character " " in host name"#),
+        ("/p%zz", r#"invalid URL escape "%zz""#),
+        (":x", "missing protocol scheme"),
+        ("1a:b/c", "first path segment in URL cannot contain colon"),
+    ] {
+        assert_fails(&format!("uri.parse({text:?})"), message);
+    }
+    assert_fails(
+        "uri.parse(1)",
+        "uri.parse: operand 1 must be string but got number",
+    );
+}
+
+#[test]
+fn uri_is_valid_is_parse_success_on_a_non_empty_text() {
+    for (text, want) in [
+        ("https://example.com/path?q=1", true),
+        ("http://foo]bar/", true),
+        ("", false),
+        ("http://[invalid", false),
+        ("http://exa%6dple.com/", false),
+        ("http://a b@example.com/", false),
+    ] {
+        let expr = format!("uri.is_valid({text:?})");
+        assert_eq!(
+            value_of(&expr, OnError::Raise).unwrap(),
+            Value::from(want),
+            "{text}"
+        );
+    }
+    assert_fails(
+        "uri.is_valid([])",
+        "uri.is_valid: operand 1 must be string but got array",
+    );
+}
+
+/// The value of `p` in a Rego v0 policy whose body is `body` (out-parameter calls included).
+fn v0_value(body: &str, on_error: OnError) -> Result<Value, String> {
+    let policy = format!("package p\np = x {{\n  {body}\n}}\n");
+    let mut engine = Engine::new();
+    engine.set_rego_v0(true);
+    engine.set_strict_builtin_errors(on_error == OnError::Raise);
+    register(&mut engine, on_error, true).unwrap();
+    let policy = out_params::rewrite("p.rego", &policy, true).into_owned();
+    engine.add_policy("p.rego".into(), policy).unwrap();
+    eval(&mut engine, "data.p.p")
+}
+
+#[test]
+fn deprecated_builtins_work_in_v0_policies() {
+    for (body, want) in [
+        ("all([true, true], x)", "true"),
+        ("all(set(), x)", "true"),
+        (r#"all([{}, true], x)"#, "false"),
+        (r#"any({true, "false"}, x)"#, "true"),
+        ("any([], x)", "false"),
+        ("set_diff({1, 2, 3}, {2}, x)", "[1, 3]"),
+        ("cast_array({3, 1}, x)", "[1, 3]"),
+        ("cast_set([1, 1, 2], x)", "[1, 2]"),
+        (r#"cast_string("s", x)"#, r#""s""#),
+        ("cast_boolean(false, x)", "false"),
+        ("cast_null(null, x)", "null"),
+        ("cast_object({}, x)", "{}"),
+        (r#"re_match("^a+$", "aaa", x)"#, "true"),
+        (
+            r#"net.cidr_overlap("192.168.1.0/24", "192.168.1.67", x)"#,
+            "true",
+        ),
+        (
+            r#"net.cidr_overlap("192.168.1.0/28", "192.168.1.67", x)"#,
+            "false",
+        ),
+    ] {
+        let got = v0_value(body, OnError::Raise).unwrap();
+        let got = match got {
+            Value::Set(s) => s.iter_sorted().cloned().collect::<Vec<_>>().into(),
+            other => other,
+        };
+        assert_eq!(got, json(want), "{body}");
+    }
+    for (body, message) in [
+        (
+            r#"cast_set("hello", x)"#,
+            "cast_set: operand 1 must be one of {array, set} but got string",
+        ),
+        (
+            "cast_null({}, x)",
+            "cast_null: operand 1 must be null but got object",
+        ),
+        (
+            "all(1, x)",
+            "all: operand 1 must be one of {array, set} but got number",
+        ),
+        (
+            "set_diff({1}, [1], x)",
+            "set_diff: operand 2 must be set but got array",
+        ),
+        (r#"re_match("(", "a", x)"#, "re_match: regex parse error"),
+        (
+            r#"net.cidr_overlap("nope", "1.2.3.4", x)"#,
+            "net.cidr_overlap:",
+        ),
+    ] {
+        let error = v0_value(body, OnError::Raise).unwrap_err();
+        assert!(error.contains(message), "{body}: {error}");
+        assert_eq!(
+            v0_value(body, OnError::Undefined).unwrap(),
+            Value::Undefined,
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn is_valid_answers_false_for_non_strings() {
+    for (expr, want) in [
+        ("json.is_valid(1)", false),
+        (r#"json.is_valid("{")"#, false),
+        (r#"json.is_valid("{\"json\": \"ok\"}")"#, true),
+        ("yaml.is_valid(1)", false),
+        (r#"yaml.is_valid("a: 1\n---\nb: 2\n")"#, true),
+        (r#"yaml.is_valid("a: 1\n---\n\tb: 2\n")"#, false),
+        (r#"yaml.is_valid("  test:\ntest1: hello\n")"#, false),
+        (r#"yaml.is_valid("foo:\n  - baz: {")"#, false),
+    ] {
+        for on_error in [OnError::Raise, OnError::Undefined] {
+            assert_eq!(
+                value_of(expr, on_error).unwrap(),
+                Value::from(want),
+                "{expr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn deprecated_builtins_are_unknown_in_rego_v1_as_in_opa() {
+    let mut engine = Engine::new();
+    register(&mut engine, OnError::Raise, false).unwrap();
+    let result = engine.add_policy("p.rego".into(), "package p\nx := any([true])\n".into())
+        .and_then(|_| engine.eval_rule("data.p.x".into()));
+    assert!(result.is_err(), "any() in a v1 policy: {result:?}");
 }
