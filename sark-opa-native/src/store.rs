@@ -293,6 +293,10 @@ impl PolicyStore {
         evaluate: impl FnOnce(&mut Engine, &str) -> StoreResult<R> + Send,
     ) -> StoreResult<R> {
         non_empty(query, "query")?;
+        // Out-parameter calls of SARK's builtins (`uri.parse(u, x)`) as `x = uri.parse(u)`, which regorus
+        // can evaluate; any other query text is left exactly as it is.
+        let rewritten = builtins::out_params::rewrite_query(query, self.options.version == RegoVersion::V0);
+        let query: &str = &rewritten;
         let shape = budget::scan(query, "<query>").map_err(StoreError::Evaluation)?;
         let snapshot = self.snapshot();
         // A query that is a data path reads the input only through the policies, so the input can

@@ -626,3 +626,14 @@ fn integers_beyond_64_bits_compare_and_come_back_exactly_and_no_key_is_magic() {
     assert!(s.is_allowed("data.p.allow", Some(magic)).unwrap());
     assert!(s.is_allowed("data.p.allow", Some(r#"{"user": "alice", "x": {"$serde_json::private::Number": "oops"}}"#)).unwrap());
 }
+
+#[test]
+fn out_parameter_calls_of_sarks_builtins_work_in_queries_too() {
+    let s = v1();
+    let result = s.query_json(r#"uri.parse("https://example.com:8443/a?b=c", u)"#, None).unwrap();
+    assert!(result.contains(r#""bindings":{"u":{"#), "{result}");
+    assert!(result.contains(r#""hostname":"example.com""#) && result.contains(r#""port":"8443""#), "{result}");
+    // other query text is evaluated as written
+    assert_eq!(s.query_json("x := 1", None).unwrap(),
+        r#"{"result":[{"expressions":[{"value":true,"text":"x := 1","location":{"row":1,"col":1}}],"bindings":{"x":1}}]}"#);
+}
