@@ -132,6 +132,18 @@ pub fn register(engine: &mut Engine, on_error: OnError, rego_v0: bool) -> Result
             .add_extension(name.to_string(), nargs, Box::new(extension))
             .map_err(|e| anyhow!("cannot add builtin {name}: {e}"))?;
     }
+    // regorus' http.send answers undefined, which can quietly flip a `not` rule. Decisions here make no
+    // network requests, so a call fails loudly, in either error mode; `with http.send as mock` (how
+    // OPA's tests and users' unit tests stub it) still replaces it.
+    engine
+        .add_extension(
+            "http.send".to_string(),
+            1,
+            Box::new(|_| {
+                Err(anyhow!("http.send: sark-opa makes no network requests; give the policy the data it needs in input or data"))
+            }),
+        )
+        .map_err(|e| anyhow!("cannot add builtin http.send: {e}"))?;
     Ok(())
 }
 

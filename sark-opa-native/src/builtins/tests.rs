@@ -474,3 +474,21 @@ fn deprecated_builtins_are_unknown_in_rego_v1_as_in_opa() {
         .and_then(|_| engine.eval_rule("data.p.x".into()));
     assert!(result.is_err(), "any() in a v1 policy: {result:?}");
 }
+
+#[test]
+fn http_send_fails_loudly_unless_mocked() {
+    for on_error in [OnError::Raise, OnError::Undefined] {
+        let mut engine = engine_with(
+            "package p\nr := http.send({\"method\": \"get\", \"url\": \"http://example.com\"})\n\
+             mock(_) := {\"status_code\": 200}\n\
+             mocked := s if {\n\
+               resp := http.send({\"method\": \"get\", \"url\": \"http://example.com\"}) with http.send as mock\n\
+               s := resp.status_code\n\
+             }\n",
+            on_error,
+        );
+        let error = eval(&mut engine, "data.p.r").unwrap_err();
+        assert!(error.contains("http.send: sark-opa makes no network requests"), "{error}");
+        assert_eq!(eval(&mut engine, "data.p.mocked").unwrap(), Value::from(200u64));
+    }
+}
