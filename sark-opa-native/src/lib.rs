@@ -11,6 +11,7 @@
 
 pub mod budget;
 pub mod builtins;
+pub mod interpolation;
 pub mod json;
 pub mod keywords;
 pub mod projection;
@@ -79,6 +80,7 @@ pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeCreate(
     version: jint,
     strict_builtin_errors: jboolean,
     timeout_nanos: jlong,
+    memory_limit: jlong,
 ) -> jlong {
     guard(&mut env, 0, |_| {
         let version = match version {
@@ -91,6 +93,8 @@ pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeCreate(
             strict_builtin_errors: strict_builtin_errors == JNI_TRUE,
             // Java passes 0 for "no timeout" and has already refused negative values.
             timeout: u64::try_from(timeout_nanos).ok().filter(|&n| n > 0).map(Duration::from_nanos),
+            // Java has refused zero and negative limits; one beyond the address space is no limit.
+            memory_limit: usize::try_from(memory_limit).unwrap_or(usize::MAX),
         };
         Ok(Box::into_raw(Box::new(PolicyStore::new(options)?)) as jlong)
     })
@@ -121,6 +125,34 @@ pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeAddData(
     guard(&mut env, (), |env| {
         let json = utf8_from_java(env, &json, "data JSON")?;
         Ok(store(handle)?.add_data(&json)?)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativePutData(
+    mut env: JNIEnv,
+    _class: JClass,
+    handle: jlong,
+    path: JByteArray,
+    json: JByteArray,
+) {
+    guard(&mut env, (), |env| {
+        let path = utf8_from_java(env, &path, "data path")?;
+        let json = utf8_from_java(env, &json, "data JSON")?;
+        Ok(store(handle)?.put_data(&path, &json)?)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeRemoveData(
+    mut env: JNIEnv,
+    _class: JClass,
+    handle: jlong,
+    path: JByteArray,
+) {
+    guard(&mut env, (), |env| {
+        let path = utf8_from_java(env, &path, "data path")?;
+        Ok(store(handle)?.remove_data(&path)?)
     })
 }
 

@@ -39,11 +39,16 @@ pub struct Options {
     pub strict_builtin_errors: bool,
     /// Wall-clock limit of one evaluation; `None` for no limit.
     pub timeout: Option<Duration>,
+    /// The most bytes one builtin call may claim (see `builtins::limits`).
+    pub memory_limit: usize,
 }
+
+/// `memory_limit` unless the caller says otherwise: 1 GiB (PolicyEngine.DEFAULT_MEMORY_LIMIT).
+pub const DEFAULT_MEMORY_LIMIT: usize = 1 << 30;
 
 impl Options {
     pub fn new(version: RegoVersion) -> Self {
-        Options { version, strict_builtin_errors: false, timeout: None }
+        Options { version, strict_builtin_errors: false, timeout: None, memory_limit: DEFAULT_MEMORY_LIMIT }
     }
 }
 
@@ -95,8 +100,10 @@ struct Snapshot {
     cost: usize,
     /// The input paths the policies can read; `None` when they may read all of it.
     input_paths: Option<Paths>,
-    /// The data JSON texts in the order they were merged, to build engines that share nothing.
-    data_sources: Vec<Arc<str>>,
+    /// The data document as JSON text, written when a pool slot first needs an engine that shares
+    /// nothing with the others: one text of the current data, never the history of changes, so
+    /// memory stays flat however often data changes.
+    data_text: OnceLock<Result<Arc<str>, String>>,
     pool: EnginePool,
 }
 
@@ -209,7 +216,7 @@ const _: () = {
 
 impl PolicyStore {
     pub fn new(options: Options) -> StoreResult<Self> {
-        let empty = Snapshot::build(options, BTreeMap::new(), Value::new_object(), Vec::new())
+        let empty = Snapshot::build(options, BTreeMap::new(), Value::new_object())
             .map_err(StoreError::Compilation)?;
         Ok(PolicyStore {
             options,
@@ -244,8 +251,36 @@ impl PolicyStore {
         if value.as_object().is_err() {
             return Err(StoreError::Document("data must be a JSON object".into()));
         }
-        self.update_with(Some(json), |_, data| {
+        self.update(|_, data| {
             *data = deep_merge(data, value, &mut Vec::new()).map_err(StoreError::Document)?;
+            Ok(())
+        })
+    }
+
+    /// Replaces the document at `path` with `json`, creating the objects above it that do not exist,
+    /// as OPA's Data API `PUT /v1/data/{path}`; the empty path replaces the whole data document (which
+    /// must then be an object). Atomic: an error changes nothing.
+    pub fn put_data(&self, path: &str, json: &str) -> StoreResult<()> {
+        let keys = data_path(path)?;
+        let value = parse_json(json, "data")?;
+        if keys.is_empty() && value.as_object().is_err() {
+            return Err(StoreError::Document("the whole data document must be a JSON object".into()));
+        }
+        self.update(|_, data| {
+            *data = with_document(data, &keys, Some(value)).map_err(StoreError::Document)?;
+            Ok(())
+        })
+    }
+
+    /// Removes the document at `path`, as OPA's Data API `DELETE /v1/data/{path}`; the empty path
+    /// empties the data document. Removing a path that holds nothing changes nothing.
+    pub fn remove_data(&self, path: &str) -> StoreResult<()> {
+        let keys = data_path(path)?;
+        if !keys.is_empty() && document_at(&self.snapshot()?.data, &keys).is_none() {
+            return Ok(());
+        }
+        self.update(|_, data| {
+            *data = with_document(data, &keys, None).map_err(StoreError::Document)?;
             Ok(())
         })
     }
@@ -295,7 +330,9 @@ impl PolicyStore {
         non_empty(query, "query")?;
         // Out-parameter calls of SARK's builtins (`uri.parse(u, x)`) as `x = uri.parse(u)`, which regorus
         // can evaluate; any other query text is left exactly as it is.
-        let rewritten = builtins::out_params::rewrite_query(query, self.options.version == RegoVersion::V0);
+        // Template strings (`$"Hi {input.name}"`), which regorus cannot parse, as builtin calls.
+        let templated = crate::interpolation::rewrite(query);
+        let rewritten = builtins::out_params::rewrite_query(&templated, self.options.version == RegoVersion::V0);
         let query: &str = &rewritten;
         let shape = budget::scan(query, "<query>").map_err(StoreError::Evaluation)?;
         let snapshot = self.snapshot();
@@ -312,7 +349,8 @@ impl PolicyStore {
         if cost <= budget::INLINE_BUDGET {
             let mut lease = snapshot.pool.lease(|| snapshot.private_engine(self.options), || snapshot.engine.clone())?;
             lease.engine().set_input(input.unwrap_or(Value::Undefined));
-            return match evaluate(lease.engine(), query) {
+            let outcome = builtins::limits::with_memory_limit(self.options.memory_limit, || evaluate(lease.engine(), query));
+            return match outcome {
                 Ok(result) => {
                     lease.finish();
                     Ok(result)
@@ -324,12 +362,13 @@ impl PolicyStore {
             };
         }
         // Deep evaluations run on a thread of their own, on a clone.
+        let memory_limit = self.options.memory_limit;
         let deep = move || {
             let mut engine = snapshot.engine.clone();
             if let Some(input) = input {
                 engine.set_input(input);
             }
-            evaluate(&mut engine, query)
+            builtins::limits::with_memory_limit(memory_limit, || evaluate(&mut engine, query))
         };
         on_stack(budget::EVAL_STACK, deep).map_err(StoreError::Evaluation)?
     }
@@ -391,23 +430,12 @@ impl PolicyStore {
         &self,
         change: impl FnOnce(&mut BTreeMap<String, String>, &mut Value) -> StoreResult<()>,
     ) -> StoreResult<()> {
-        self.update_with(None, change)
-    }
-
-    /// `update` for a change that merges the data text `data_source`.
-    fn update_with(
-        &self,
-        data_source: Option<&str>,
-        change: impl FnOnce(&mut BTreeMap<String, String>, &mut Value) -> StoreResult<()>,
-    ) -> StoreResult<()> {
         let _writer = self.lock_writer();
         let old = self.snapshot()?;
         let mut policies = old.policies.clone();
         let mut data = old.data.clone();
         change(&mut policies, &mut data)?;
-        let mut data_sources = old.data_sources.clone();
-        data_sources.extend(data_source.map(Arc::from));
-        let fresh = Snapshot::build(self.options, policies, data, data_sources).map_err(StoreError::Compilation)?;
+        let fresh = Snapshot::build(self.options, policies, data).map_err(StoreError::Compilation)?;
         let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
         if current.is_some() {
             // `old` is dropped after the lock is released (below), never while readers wait.
@@ -446,7 +474,6 @@ impl Snapshot {
         options: Options,
         policies: BTreeMap<String, String>,
         data: Value,
-        data_sources: Vec<Arc<str>>,
     ) -> Result<Snapshot, String> {
         on_stack(budget::COMPILE_STACK, move || {
             let mut engine = compile(options, &policies)?;
@@ -455,20 +482,17 @@ impl Snapshot {
             engine.add_data(data.clone()).map_err(|e| message(&e))?;
             prepare(&mut engine)?;
             let pool = EnginePool::new(&engine);
-            Ok(Snapshot { policies, data, engine, cost, input_paths, data_sources, pool })
+            Ok(Snapshot { policies, data, engine, cost, input_paths, data_text: OnceLock::new(), pool })
         })?
     }
 
     /// An engine equal to the prepared one but sharing nothing with it: the same policies
-    /// compiled again and the data parsed again from its texts, merged in the same order.
+    /// compiled again and the data read again from its JSON text.
     fn private_engine(&self, options: Options) -> StoreResult<Engine> {
         let build = || -> Result<Engine, String> {
             let mut engine = compile(options, &self.policies)?;
-            let mut data = Value::new_object();
-            for source in &self.data_sources {
-                data = deep_merge(&data, json::parse(source).map_err(|e| e.to_string())?, &mut Vec::new())?;
-            }
-            engine.add_data(data).map_err(|e| message(&e))?;
+            let text = self.data_text.get_or_init(|| json::to_string(&self.data).map(Arc::from)).clone()?;
+            engine.add_data(json::parse(&text).map_err(|e| e.to_string())?).map_err(|e| message(&e))?;
             prepare(&mut engine)?;
             Ok(engine)
         };
@@ -486,8 +510,12 @@ fn compile(options: Options, policies: &BTreeMap<String, String>) -> Result<Engi
     let rego_v0 = options.version == RegoVersion::V0;
     // regorus refuses keywords before the first dot of a reference or rule head (`if.foo`); OPA
     // accepts them. A policy may become several modules (same name, same line numbers).
-    let keyword_refs = keywords::Rewriter::new(policies.values().map(String::as_str), rego_v0);
-    for (name, source) in policies {
+    // Template strings (`$"Hi {input.name}"`), which regorus cannot parse, as builtin calls; first,
+    // so the keywords rewrite can tokenize the text.
+    let policies: BTreeMap<&String, std::borrow::Cow<str>> =
+        policies.iter().map(|(n, s)| (n, crate::interpolation::rewrite(s))).collect();
+    let keyword_refs = keywords::Rewriter::new(policies.values().map(|s| &**s), rego_v0);
+    for (&name, source) in &policies {
         for module in keyword_refs.rewrite(source) {
             // regorus cannot call an extension in the out-parameter form `f(x, out)`; OPA's can.
             let module = builtins::out_params::rewrite(name, &module, rego_v0);
@@ -662,6 +690,59 @@ fn deep_merge(base: &Value, new: Value, path: &mut Vec<String>) -> Result<Value,
             path.join(".")
         )),
     }
+}
+
+/// The keys of a Data API path: `a/b/c`, a leading `/` optional, the empty path (or `/`) for the
+/// whole document. Keys are taken literally (no URL decoding); an empty key (`a//b`) is an error.
+fn data_path(path: &str) -> StoreResult<Vec<String>> {
+    let trimmed = path.strip_prefix('/').unwrap_or(path);
+    if trimmed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = trimmed.split('/').map(str::to_string).collect();
+    if keys.iter().any(String::is_empty) {
+        return Err(StoreError::Argument(format!(
+            "data path '{path}' has an empty key: write keys separated by single slashes, as in roles/admin"
+        )));
+    }
+    Ok(keys)
+}
+
+/// The document at `keys` under `data`, if any.
+fn document_at<'v>(data: &'v Value, keys: &[String]) -> Option<&'v Value> {
+    keys.iter().try_fold(data, |node, key| node.as_object().ok()?.get(&Value::from(key.as_str())))
+}
+
+/// `data` with the document at `keys` replaced by `value` (`None`: removed). Objects missing on the
+/// way are created; a non-object on the way is an error naming the path, as OPA's Data API reports.
+fn with_document(data: &Value, keys: &[String], value: Option<Value>) -> Result<Value, String> {
+    let Some((key, rest)) = keys.split_first() else {
+        return Ok(value.unwrap_or_else(Value::new_object));
+    };
+    let fields = match data {
+        Value::Object(fields) => fields,
+        Value::Undefined if value.is_some() => return with_document(&Value::new_object(), keys, value),
+        _ => return Err(format!("data path conflict: the document above '{key}' is not an object")),
+    };
+    let mut object = (**fields).clone(); // copies one level: the values are shared
+    let name = Value::from(key.as_str());
+    match (rest.is_empty(), value) {
+        (true, Some(value)) => {
+            object.insert(name, value);
+        }
+        (true, None) => {
+            object.remove(&name);
+        }
+        (false, value) => {
+            let child = object.get(&name).cloned().unwrap_or(Value::Undefined);
+            let removing = value.is_none();
+            if removing && child == Value::Undefined {
+                return Ok(data.clone());
+            }
+            object.insert(name, with_document(&child, rest, value)?);
+        }
+    }
+    Ok(Value::from(object))
 }
 
 /// Parses JSON with SARK's reader (`json.rs`): no magic keys, integers of any size, and nesting deeper

@@ -26,8 +26,10 @@ mod arrays;
 mod crypto;
 mod deprecated;
 mod encoding;
+mod interpolate;
 mod jwt;
 mod keys;
+pub mod limits;
 mod net;
 pub mod out_params;
 mod strings;
@@ -61,6 +63,8 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(uri::BUILTINS)
         .chain(deprecated::BUILTINS)
         .chain(validity::BUILTINS)
+        .chain(limits::BUILTINS)
+        .chain(interpolate::BUILTINS)
 }
 
 /// regorus builtins this module replaces, and why. regorus looks extensions up before its own
@@ -82,12 +86,19 @@ pub const OVERRIDES: &[(&str, &str)] = &[
         "json.is_valid",
         "regorus raises a type error for a non-string operand; OPA answers false",
     ),
+    ("numbers.range", LIMITS),
+    ("numbers.range_step", LIMITS),
+    ("concat", LIMITS),
     (
         "yaml.is_valid",
         "regorus raises a type error for a non-string operand (OPA: false) and refuses any text \
          of more than one YAML document",
     ),
 ];
+
+/// Why limits.rs replaces regorus' builtins that grow with an operand.
+const LIMITS: &str = "regorus allocates the result before any size check, and a failed allocation aborts the \
+     process: one input could kill the JVM (limits.rs checks the engine's memory limit first)";
 
 fn is_override(name: &str) -> bool {
     OVERRIDES.iter().any(|(n, _)| *n == name)

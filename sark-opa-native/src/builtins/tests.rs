@@ -23,11 +23,13 @@ const HS256_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwIiwi
 #[test]
 fn regorus_has_only_the_overridden_builtins() {
     // If a regorus upgrade adds one, `register` skips it (regorus' own wins); check it matches OPA.
-    let known: Vec<_> = names()
+    let mut known: Vec<_> = names()
         .into_iter()
         .filter(|n| regorus::unstable::BUILTINS.contains_key(n))
         .collect();
-    let overrides: Vec<_> = OVERRIDES.iter().map(|(n, _)| *n).collect();
+    let mut overrides: Vec<_> = OVERRIDES.iter().map(|(n, _)| *n).collect();
+    known.sort_unstable();
+    overrides.sort_unstable();
     assert_eq!(
         known, overrides,
         "regorus' own set changed: compare it with OPA, then drop ours or list it as an override"

@@ -637,3 +637,48 @@ fn out_parameter_calls_of_sarks_builtins_work_in_queries_too() {
     assert_eq!(s.query_json("x := 1", None).unwrap(),
         r#"{"result":[{"expressions":[{"value":true,"text":"x := 1","location":{"row":1,"col":1}}],"bindings":{"x":1}}]}"#);
 }
+
+#[test]
+fn put_data_replaces_a_subtree_and_remove_data_deletes_it_atomically() {
+    let s = v1();
+    s.add_data(r#"{"roles": {"alice": ["admin"], "bob": ["viewer"]}, "limits": {"max": 3}}"#).unwrap();
+    // replace, not merge: bob is gone
+    s.put_data("roles", r#"{"carol": ["admin"]}"#).unwrap();
+    assert_eq!(s.evaluate_json("data.roles", None).unwrap(), r#"{"carol":["admin"]}"#);
+    // a leading slash and missing objects on the way, as OPA's Data API creates them
+    s.put_data("/tenants/acme/plan", r#""gold""#).unwrap();
+    assert_eq!(s.evaluate_json("data.tenants", None).unwrap(), r#"{"acme":{"plan":"gold"}}"#);
+    // a scalar on the way is a conflict, and changes nothing
+    let before = s.evaluate_json("data", None).unwrap();
+    assert!(matches!(s.put_data("limits/max/x", "1"), Err(StoreError::Document(m)) if m.contains("not an object")));
+    assert!(matches!(s.put_data("a//b", "1"), Err(StoreError::Argument(m)) if m.contains("empty key")));
+    assert!(matches!(s.put_data("x", "{"), Err(StoreError::Document(_))));
+    assert!(matches!(s.put_data("", "[1]"), Err(StoreError::Document(m)) if m.contains("must be a JSON object")));
+    assert_eq!(s.evaluate_json("data", None).unwrap(), before);
+
+    s.remove_data("limits/max").unwrap();
+    assert_eq!(s.evaluate_json("data.limits", None).unwrap(), "{}");
+    s.remove_data("nothing/here").unwrap(); // a no-op
+    s.remove_data("tenants").unwrap();
+    assert_eq!(s.query_json("data.tenants", None).unwrap(), r#"{"result":[]}"#);
+    // the whole document
+    s.put_data("/", r#"{"only": true}"#).unwrap();
+    assert_eq!(s.evaluate_json("data", None).unwrap(), r#"{"only":true}"#);
+    s.remove_data("").unwrap();
+    assert_eq!(s.evaluate_json("data", None).unwrap(), "{}");
+}
+
+#[test]
+fn engines_built_for_pool_slots_read_the_current_data_not_its_history() {
+    let s = v1();
+    s.load_policy("p", "package p\nn := count(data.items)\n").unwrap();
+    for i in 0..200 {
+        s.put_data("items", &format!("[{}]", vec!["1"; i % 7 + 1].join(","))).unwrap();
+    }
+    let snapshot = s.snapshot().unwrap();
+    let engine = snapshot.private_engine(Options::new(RegoVersion::V1)).unwrap();
+    drop(engine);
+    let text = snapshot.data_text.get().unwrap().as_ref().unwrap();
+    assert_eq!(text.as_ref(), r#"{"items":[1,1,1,1]}"#, "one text of the current data (the last put: 199 % 7 + 1 ones)");
+    assert_eq!(s.evaluate_json("data.p.n", None).unwrap(), "4");
+}

@@ -38,6 +38,9 @@ import java.util.TreeSet;
  * {@link #builder()} sets the Rego version, OPA's strict builtin errors and an evaluation timeout.
  */
 public final class PolicyEngine implements AutoCloseable {
+    /** The default of {@link Builder#memoryLimit(long)}: 1 GiB. */
+    public static final long DEFAULT_MEMORY_LIMIT = 1L << 30;
+
     private static final Cleaner CLEANER = Cleaner.create();
 
     private static volatile boolean loaded;
@@ -59,7 +62,7 @@ public final class PolicyEngine implements AutoCloseable {
     private PolicyEngine(Builder options) {
         ensureLoaded();
         handle = nativeCreate(options.version == RegoVersion.V0 ? 0 : 1, options.strictBuiltinErrors,
-                options.timeout == null ? 0 : saturatedNanos(options.timeout));
+                options.timeout == null ? 0 : saturatedNanos(options.timeout), options.memoryLimit);
         // The action captures only the handle: capturing `this` would keep the engine reachable forever.
         long h = handle;
         freeNative = CLEANER.register(this, () -> nativeFree(h));
@@ -93,6 +96,46 @@ public final class PolicyEngine implements AutoCloseable {
         checkOpen();
         try {
             nativeAddData(handle, bytes);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Replaces the document at {@code path} with {@code json}, as OPA's Data API {@code PUT /v1/data/{path}}:
+     * the value is set, not merged, and objects missing on the way are created. {@code path} is keys separated
+     * by {@code /} ({@code "roles/admin"}, a leading {@code /} optional, keys taken literally); the empty path
+     * (or {@code "/"}) replaces the whole data document, which must then be an object. Atomic: decisions see
+     * the old or the new data, and an error changes nothing.
+     *
+     * @param json any JSON value
+     * @throws IllegalArgumentException when {@code path} has an empty key ({@code "a//b"}) or an argument is null
+     * @throws PolicyException when {@code json} is malformed, or a document on the way to {@code path} is not
+     *                         an object
+     */
+    public void putData(String path, String json) {
+        byte[] pathBytes = utf8(path, "data path");
+        byte[] jsonBytes = utf8(json, "data JSON");
+        checkOpen();
+        try {
+            nativePutData(handle, pathBytes, jsonBytes);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Removes the document at {@code path} (see {@link #putData}), as OPA's Data API
+     * {@code DELETE /v1/data/{path}}; the empty path empties the data document. A path that holds nothing is
+     * left as it is.
+     *
+     * @throws IllegalArgumentException when {@code path} is null or has an empty key
+     */
+    public void removeData(String path) {
+        byte[] pathBytes = utf8(path, "data path");
+        checkOpen();
+        try {
+            nativeRemoveData(handle, pathBytes);
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -265,6 +308,7 @@ public final class PolicyEngine implements AutoCloseable {
         private RegoVersion version = RegoVersion.V1;
         private boolean strictBuiltinErrors;
         private Duration timeout;
+        private long memoryLimit = DEFAULT_MEMORY_LIMIT;
 
         private Builder() {}
 
@@ -301,6 +345,23 @@ public final class PolicyEngine implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The most memory one builtin call of an evaluation may claim: a builtin whose result grows with an
+         * argument ({@code numbers.range}, {@code numbers.range_step}, {@code concat}, the width or precision of
+         * a {@code sprintf} format) is refused with a {@link PolicyEvaluationException} before it allocates more
+         * than this, where the process would otherwise abort on a failed allocation. Default
+         * {@link PolicyEngine#DEFAULT_MEMORY_LIMIT} (1 GiB). docs/policy-engine.md says what it does not cover.
+         *
+         * @throws IllegalArgumentException when {@code bytes} is zero or negative
+         */
+        public Builder memoryLimit(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("memory limit must be positive, not " + bytes);
+            }
+            this.memoryLimit = bytes;
+            return this;
+        }
+
         public PolicyEngine build() {
             return new PolicyEngine(this);
         }
@@ -332,11 +393,16 @@ public final class PolicyEngine implements AutoCloseable {
         nativePanicForTest(message.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static native long nativeCreate(int version, boolean strictBuiltinErrors, long timeoutNanos);
+    private static native long nativeCreate(int version, boolean strictBuiltinErrors, long timeoutNanos,
+                                            long memoryLimit);
 
     private static native void nativeLoadPolicy(long handle, byte[] name, byte[] rego);
 
     private static native void nativeAddData(long handle, byte[] json);
+
+    private static native void nativePutData(long handle, byte[] path, byte[] json);
+
+    private static native void nativeRemoveData(long handle, byte[] path);
 
     private static native byte[] nativeEvaluate(long handle, byte[] query, byte[] input);
 

@@ -1,0 +1,147 @@
+//! Builtins whose result grows with an operand, replaced by versions that check the size against
+//! the engine's memory limit before they allocate. regorus' own allocate first: with
+//! `numbers.range(1, input.n)` and `{"n": 100000000000}` the allocation of 2.4 TB fails, and a
+//! failed allocation aborts the process (Rust cannot unwind from it, so `catch_unwind` never sees
+//! it). Here such a call is an evaluation error ("... more than the engine's memory limit").
+//!
+//! The limit is per engine (`PolicyEngine.builder().memoryLimit`), and regorus calls extensions
+//! with the operands only, so the store puts it in a thread-local for the length of each evaluation
+//! ([`with_memory_limit`]).
+
+use std::cell::Cell;
+use std::mem::size_of;
+
+use anyhow::{bail, Result};
+use regorus::Value;
+
+use super::args::{int, string, type_name};
+use super::Builtin;
+
+pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
+    ("numbers.range", 2, range),
+    ("numbers.range_step", 3, range_step),
+    ("concat", 2, concat),
+];
+
+thread_local! {
+    static MEMORY_LIMIT: Cell<usize> = const { Cell::new(crate::store::DEFAULT_MEMORY_LIMIT) };
+}
+
+/// Runs `evaluate` with `limit` as the memory limit of the builtins it calls on this thread.
+pub fn with_memory_limit<R>(limit: usize, evaluate: impl FnOnce() -> R) -> R {
+    struct Restore(usize);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            MEMORY_LIMIT.with(|l| l.set(self.0));
+        }
+    }
+    let _restore = Restore(MEMORY_LIMIT.with(|l| l.replace(limit)));
+    evaluate()
+}
+
+/// Fails unless `bytes` fit the current evaluation's memory limit.
+fn claim(bytes: u128, what: impl FnOnce() -> String) -> Result<()> {
+    let limit = MEMORY_LIMIT.with(Cell::get);
+    if bytes > limit as u128 {
+        bail!(
+            "{} would take about {bytes} bytes, more than the engine's memory limit of {limit} bytes \
+             (PolicyEngine.builder().memoryLimit)",
+            what()
+        );
+    }
+    Ok(())
+}
+
+/// `numbers.range(a, b)`: the integers from `a` to `b`, both included, counting down when `b < a`.
+fn range(args: &[Value]) -> Result<Value> {
+    let (from, to) = (int(args, 0)?, int(args, 1)?);
+    numbers(from, to, 1)
+}
+
+/// `numbers.range_step(a, b, step)`: from `a` towards `b` in steps of `step` (positive), `b` included
+/// only when a step lands on it.
+fn range_step(args: &[Value]) -> Result<Value> {
+    let (from, to, step) = (int(args, 0)?, int(args, 1)?, int(args, 2)?);
+    if step <= 0 {
+        bail!("step must be a positive integer");
+    }
+    numbers(from, to, step)
+}
+
+fn numbers(from: i64, to: i64, step: i64) -> Result<Value> {
+    let count = (i128::from(to) - i128::from(from)).unsigned_abs() / step as u128 + 1;
+    claim(count * size_of::<Value>() as u128, || format!("a range of {count} numbers"))?;
+    let step = if to < from { -step } else { step };
+    let mut out = Vec::with_capacity(count as usize);
+    let mut n = from;
+    for _ in 0..count {
+        out.push(Value::from(n));
+        n = n.wrapping_add(step); // the last addition may pass the end; it is never used
+    }
+    Ok(Value::from(out))
+}
+
+/// `concat(delimiter, collection)`: the strings of an array or set joined by `delimiter`.
+fn concat(args: &[Value]) -> Result<Value> {
+    let delimiter = string(args, 0)?;
+    let items: Vec<&Value> = match args.get(1) {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(Value::Set(items)) => items.iter().collect(),
+        other => bail!("operand 2 must be one of {{set, array}} but got {}", other.map_or("nothing", type_name)),
+    };
+    let mut parts = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Value::String(s) => parts.push(s.as_ref()),
+            other => bail!("operand 2 must be one of {{set, array}} of strings but got {} in it", type_name(other)),
+        }
+    }
+    let bytes = parts.iter().map(|p| p.len() as u128).sum::<u128>()
+        + delimiter.len() as u128 * parts.len().saturating_sub(1) as u128;
+    claim(bytes, || format!("a string of {bytes} bytes"))?;
+    Ok(Value::from(parts.join(delimiter)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ints(value: Value) -> Vec<i64> {
+        value.as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect()
+    }
+
+    #[test]
+    fn ranges_count_up_down_and_by_steps_as_in_opa() {
+        assert_eq!(ints(range(&[Value::from(1), Value::from(4)]).unwrap()), [1, 2, 3, 4]);
+        assert_eq!(ints(range(&[Value::from(2), Value::from(-1)]).unwrap()), [2, 1, 0, -1]);
+        assert_eq!(ints(range(&[Value::from(5), Value::from(5)]).unwrap()), [5]);
+        assert_eq!(ints(range_step(&[Value::from(10), Value::from(3), Value::from(2)]).unwrap()), [10, 8, 6, 4]);
+        assert_eq!(ints(range_step(&[Value::from(0), Value::from(10), Value::from(5)]).unwrap()), [0, 5, 10]);
+        let step = range_step(&[Value::from(0), Value::from(10), Value::from(-2)]).unwrap_err();
+        assert_eq!(step.to_string(), "step must be a positive integer");
+        let float = range(&[Value::from(1.5), Value::from(3)]).unwrap_err();
+        assert_eq!(float.to_string(), "operand 1 must be integer number but got floating-point number");
+        let extremes = range_step(&[Value::from(i64::MIN), Value::from(i64::MAX), Value::from(i64::MAX)]).unwrap();
+        assert_eq!(ints(extremes), [i64::MIN, -1, i64::MAX - 1]);
+    }
+
+    #[test]
+    fn sizes_past_the_memory_limit_are_refused_before_allocating() {
+        let huge = range(&[Value::from(1), Value::from(100_000_000_000i64)]).unwrap_err().to_string();
+        assert!(huge.starts_with("a range of 100000000000 numbers would take about"), "{huge}");
+        assert!(huge.contains("more than the engine's memory limit of 1073741824 bytes"), "{huge}");
+        let whole = range(&[Value::from(i64::MIN), Value::from(i64::MAX)]).unwrap_err().to_string();
+        assert!(whole.contains("a range of 18446744073709551616 numbers"), "{whole}");
+
+        with_memory_limit(1000, || {
+            let piece = Value::from("x".repeat(400));
+            let three = Value::from(vec![piece.clone(), piece.clone(), piece]);
+            let error = concat(&[Value::from(","), three.clone()]).unwrap_err().to_string();
+            assert!(error.starts_with("a string of 1202 bytes would take about 1202 bytes"), "{error}");
+            assert!(range(&[Value::from(1), Value::from(1000)]).is_err());
+            assert_eq!(concat(&[Value::from(""), Value::from(vec![Value::from("a"), Value::from("b")])]).unwrap(), Value::from("ab"));
+        });
+        // the limit is back to the default afterwards
+        assert!(concat(&[Value::from(","), Value::from(vec![Value::from("x".repeat(400)); 3])]).is_ok());
+    }
+}

@@ -1,0 +1,73 @@
+package dev.sark.opa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** putData and removeData (OPA's Data API PUT and DELETE), and the memory limit of builtins. */
+class PolicyEngineDataApiTest {
+    private final PolicyEngine engine = new PolicyEngine();
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    @Test
+    void putReplacesASubtreeAndRemoveDeletesIt() {
+        engine.loadPolicy("rbac", "package rbac\nallow if input.role in data.grants[input.action]\n");
+        engine.addData("{\"grants\": {\"read\": [\"viewer\", \"admin\"], \"write\": [\"admin\"]}}");
+        assertTrue(engine.isAllowed("data.rbac.allow", "{\"role\": \"viewer\", \"action\": \"read\"}"));
+
+        // replaced, not merged: viewer loses read
+        engine.putData("grants/read", "[\"admin\"]");
+        assertFalse(engine.isAllowed("data.rbac.allow", "{\"role\": \"viewer\", \"action\": \"read\"}"));
+        assertEquals("{\"read\":[\"admin\"],\"write\":[\"admin\"]}", engine.evaluate("data.grants", null));
+
+        engine.putData("/tenants/acme", "{\"plan\": \"gold\"}");
+        assertEquals("\"gold\"", engine.evaluate("data.tenants.acme.plan", null));
+        engine.removeData("tenants/acme");
+        assertEquals("{}", engine.evaluate("data.tenants", null));
+        engine.removeData("no/such/path"); // nothing to remove
+        engine.removeData("grants");
+        assertEquals("{\"result\":[]}", engine.query("data.grants", null));
+    }
+
+    @Test
+    void badPathsAndDocumentsChangeNothing() {
+        engine.addData("{\"limits\": {\"max\": 3}}");
+        assertThrows(IllegalArgumentException.class, () -> engine.putData("a//b", "1"));
+        assertThrows(IllegalArgumentException.class, () -> engine.putData(null, "1"));
+        assertThrows(IllegalArgumentException.class, () -> engine.putData("a", null));
+        PolicyException notJson = assertThrows(PolicyException.class, () -> engine.putData("a", "{"));
+        assertTrue(notJson.getMessage().contains("malformed data JSON"), notJson.getMessage());
+        PolicyException scalar = assertThrows(PolicyException.class, () -> engine.putData("limits/max/x", "1"));
+        assertTrue(scalar.getMessage().contains("not an object"), scalar.getMessage());
+        assertThrows(PolicyException.class, () -> engine.putData("", "[1]"));
+        assertEquals("{\"limits\":{\"max\":3}}", engine.evaluate("data", null));
+    }
+
+    @Test
+    void builtinsThatWouldAllocatePastTheMemoryLimitFailInsteadOfAbortingTheProcess() {
+        try (PolicyEngine strict = PolicyEngine.builder().strictBuiltinErrors(true).build();
+             PolicyEngine small = PolicyEngine.builder().strictBuiltinErrors(true).memoryLimit(1 << 20).build()) {
+            strict.loadPolicy("p", "package p\nn := count(numbers.range(1, input.n))\n");
+            PolicyEvaluationException e = assertThrows(PolicyEvaluationException.class,
+                    () -> strict.evaluate("data.p.n", "{\"n\": 100000000000}"));
+            assertTrue(e.getMessage().contains("more than the engine's memory limit"), e.getMessage());
+            assertEquals("1000", strict.evaluate("data.p.n", "{\"n\": 1000}"));
+
+            small.loadPolicy("p", "package p\nn := count(numbers.range(1, input.n))\n");
+            assertEquals("1000", small.evaluate("data.p.n", "{\"n\": 1000}"));
+            assertThrows(PolicyEvaluationException.class, () -> small.evaluate("data.p.n", "{\"n\": 1000000}"));
+        }
+        // lenient (OPA's default): the failing call is undefined, the decision goes on
+        engine.loadPolicy("p", "package p\nn := count(numbers.range(1, input.n))\n");
+        assertEquals("false", engine.evaluate("data.p.n", "{\"n\": 100000000000}"));
+        assertThrows(IllegalArgumentException.class, () -> PolicyEngine.builder().memoryLimit(0));
+    }
+}
