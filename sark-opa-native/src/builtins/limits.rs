@@ -11,8 +11,9 @@
 use std::cell::Cell;
 use std::mem::size_of;
 
-use anyhow::{bail, Result};
-use regorus::Value;
+use anyhow::{anyhow, bail, Result};
+use regorus::unstable::{Expr, Ref, Span};
+use regorus::{Source, Value};
 
 use super::args::{int, string, type_name};
 use super::Builtin;
@@ -21,6 +22,7 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
     ("numbers.range", 2, range),
     ("numbers.range_step", 3, range_step),
     ("concat", 2, concat),
+    ("sprintf", 2, sprintf),
 ];
 
 thread_local! {
@@ -102,6 +104,71 @@ fn concat(args: &[Value]) -> Result<Value> {
     Ok(Value::from(parts.join(delimiter)))
 }
 
+/// `sprintf(format, values)`: regorus' own, once the widths and precisions of `format` fit the limit.
+/// regorus pads to a `%4200000000d` width before any check (and reads wider ones modulo 2^32).
+fn sprintf(args: &[Value]) -> Result<Value> {
+    if let Some(Value::String(format)) = args.first() {
+        if let Some(widest) = widest_field(format) {
+            claim(widest, || format!("a format field {widest} characters wide"))?;
+        }
+    }
+    let (regorus_sprintf, _) =
+        regorus::unstable::BUILTINS.get("sprintf").ok_or_else(|| anyhow!("regorus has no sprintf"))?;
+    // regorus' builtins take the call's span and operand expressions for their error messages; an
+    // extension has none, so they point at a stand-in text `sprintf(format, values)`.
+    CALL.with(|(span, operands)| regorus_sprintf(span, operands, args, true))
+        .map_err(|e| anyhow!("{}", e.to_string().trim_start_matches("sprintf: ")))
+}
+
+/// The largest width or precision in a Go format string (`%08d`, `%.200f`, `%-10s`), as the digits
+/// that follow a `%`, a flag or a `.`; `None` when there is none.
+fn widest_field(format: &str) -> Option<u128> {
+    let mut widest: Option<u128> = None;
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            continue;
+        }
+        if chars.peek() == Some(&'%') {
+            chars.next();
+            continue;
+        }
+        // flags, width, '.', precision, until the verb
+        let mut number: Option<u128> = None;
+        while let Some(&next) = chars.peek() {
+            match next {
+                '0'..='9' => {
+                    let digit = u128::from(next as u8 - b'0');
+                    number = Some(number.unwrap_or(0).saturating_mul(10).saturating_add(digit));
+                }
+                '.' | '+' | '-' | ' ' | '#' => {
+                    widest = widest.max(number.take());
+                }
+                _ => break,
+            }
+            chars.next();
+        }
+        widest = widest.max(number);
+    }
+    widest
+}
+
+thread_local! {
+    /// The stand-in call site handed to regorus' sprintf (built once per thread).
+    static CALL: (Span, Vec<Ref<Expr>>) = stand_in_call();
+}
+
+fn stand_in_call() -> (Span, Vec<Ref<Expr>>) {
+    const TEXT: &str = "sprintf(format, values)";
+    let source = Source::from_contents("sprintf".to_string(), TEXT.to_string()).expect("a short text is a source");
+    let span = |start: u32, end: u32| Span { source: source.clone(), line: 1, col: start + 1, start, end };
+    let var = |start: u32, end: u32| {
+        let name = &TEXT[start as usize..end as usize];
+        Ref::new(Expr::Var { span: span(start, end), value: Value::from(name), eidx: 0 })
+    };
+    (span(0, TEXT.len() as u32), vec![var(8, 14), var(16, 22)])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +190,21 @@ mod tests {
         assert_eq!(float.to_string(), "operand 1 must be integer number but got floating-point number");
         let extremes = range_step(&[Value::from(i64::MIN), Value::from(i64::MAX), Value::from(i64::MAX)]).unwrap();
         assert_eq!(ints(extremes), [i64::MIN, -1, i64::MAX - 1]);
+    }
+
+    #[test]
+    fn sprintf_is_regorus_own_within_the_limit() {
+        let values = Value::from(vec![Value::from(42), Value::from("x")]);
+        assert_eq!(sprintf(&[Value::from("%d-%s"), values.clone()]).unwrap(), Value::from("42-x"));
+        assert_eq!(sprintf(&[Value::from("%05d|%s"), values.clone()]).unwrap(), Value::from("00042|x"));
+        let wide = sprintf(&[Value::from("%04200000000d"), Value::from(vec![Value::from(1)])]).unwrap_err().to_string();
+        assert!(wide.starts_with("a format field 4200000000 characters wide"), "{wide}");
+        let precise = sprintf(&[Value::from("%.9999999999f"), Value::from(vec![Value::from(1.5)])]).unwrap_err();
+        assert!(precise.to_string().contains("memory limit"), "{precise}");
+        assert_eq!(widest_field("100%% sure, %-8s and %+.3f"), Some(8));
+        assert_eq!(widest_field("%s %v"), None);
+        let missing = sprintf(&[Value::from("%d %d"), Value::from(vec![Value::from(1)])]).unwrap_err().to_string();
+        assert!(missing.contains("no argument specified for format verb"), "{missing}");
     }
 
     #[test]

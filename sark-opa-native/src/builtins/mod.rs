@@ -89,6 +89,7 @@ pub const OVERRIDES: &[(&str, &str)] = &[
     ("numbers.range", LIMITS),
     ("numbers.range_step", LIMITS),
     ("concat", LIMITS),
+    ("sprintf", LIMITS),
     (
         "yaml.is_valid",
         "regorus raises a type error for a non-string operand (OPA: false) and refuses any text \
