@@ -13,6 +13,12 @@
 //!
 //! Expiry is lazy: an entry whose deadline has passed is dropped when a get finds it, or by
 //! [`Cache::cleanup_expired`]. Until then it still counts in [`Cache::size`].
+//!
+//! Bytes: optionally the cache is also bounded by the bytes its entries take, each charged
+//! [`charge`]`(key, value)` = key length + value length + [`ENTRY_OVERHEAD`]. A second atomic counter
+//! admits a charge only while the total stays within the bound, and a put evicts least recently used
+//! entries until its charge fits, exactly as it does for the entry bound. Every path that removes an
+//! entry (replace, remove, clear, expiry on get, `cleanup_expired`, eviction) gives its charge back.
 
 use std::hash::BuildHasher;
 use std::num::NonZeroUsize;
@@ -34,11 +40,57 @@ pub const SEGMENTS: usize = 16;
 /// segmented cache starts with room for at least 1,024 entries' worth of recency history.
 pub const SEGMENTED_FROM: usize = SEGMENTS * 1024;
 
+/// The native bookkeeping of one entry besides its key and value bytes, in bytes: the recency-list
+/// node (key slot, [`Entry`], two links), one slot and one control byte of the hash table, and the
+/// header of the value's `Arc` allocation: 80 + 17 + 16 = 113 on 64-bit targets. Not included,
+/// because they depend on the allocator or on history rather than on the entry: malloc's own
+/// rounding and headers, and the hash table's empty slots (it grows by doubling).
+pub const ENTRY_OVERHEAD: usize = {
+    // Mirrors lru 0.16's private `LruEntry<K, V>` (MaybeUninit<K>, MaybeUninit<V>, prev, next): one
+    // is boxed per entry. MaybeUninit<T> has the size of T.
+    #[allow(dead_code)]
+    struct Node {
+        key: Key,
+        entry: Entry,
+        prev: *const (),
+        next: *const (),
+    }
+    // The map is HashMap<KeyRef<K> (a pointer), NonNull<node>>: a 16-byte slot plus a control byte.
+    let map_slot = 2 * std::mem::size_of::<usize>() + 1;
+    // Arc<[u8]> allocates its strong and weak counts in front of the bytes.
+    let arc_header = 2 * std::mem::size_of::<usize>();
+    std::mem::size_of::<Node>() + map_slot + arc_header
+};
+
+/// What an entry counts against the byte bound.
+pub fn charge(key_len: usize, value_len: usize) -> usize {
+    key_len.saturating_add(value_len).saturating_add(ENTRY_OVERHEAD)
+}
+
+/// The bounds of a cache. `usize::MAX` means "no bound" for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    pub max_entries: NonZeroUsize,
+    /// The most bytes ([`charge`]s summed) held at once.
+    pub max_bytes: usize,
+    /// The largest [`charge`] one entry may have; larger puts are rejected.
+    pub max_entry_bytes: usize,
+}
+
+impl Bounds {
+    pub fn entries(max_entries: NonZeroUsize) -> Self {
+        Bounds { max_entries, max_bytes: usize::MAX, max_entry_bytes: usize::MAX }
+    }
+}
+
 /// Why an operation could not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CacheError {
     /// `close()` was called; every later call fails.
     Closed,
+    /// A put whose [`charge`] exceeds `limit`, the smaller of `max_entry_bytes` and `max_bytes`
+    /// (`limit_name` says which). Nothing was changed.
+    TooLarge { key: usize, value: usize, charge: usize, limit: usize, limit_name: &'static str },
 }
 
 /// Counters since creation. `size` is the entry count at the time of the snapshot.
@@ -51,6 +103,9 @@ pub struct Stats {
     /// Entries found expired by a get, or removed by `cleanup_expired`.
     pub expirations: u64,
     pub size: u64,
+    /// Bytes held ([`charge`]s summed). Unlike the other fields of a segment's `Stats`, kept
+    /// current rather than counted since creation: it is the segment's share of the byte bound.
+    pub bytes: u64,
 }
 
 /// What a read made of a key.
@@ -99,10 +154,15 @@ impl Segment {
 
 pub struct Cache {
     capacity: usize,
+    max_bytes: usize,
+    max_entry_bytes: usize,
     default_ttl: Duration,
     segments: Box<[Mutex<Segment>]>,
     /// Entries held, over all segments. Admission of a new key increments it only below capacity.
     len: AtomicUsize,
+    /// Bytes held, over all segments; admission adds a charge only within `max_bytes`. Each
+    /// segment's own total (under its lock) is in its `stats.bytes`.
+    bytes: AtomicUsize,
     closed: AtomicBool,
     /// Picks the segment; seeded apart from the maps' own hasher so a segment's keys do not share
     /// the hash bits its map uses.
@@ -111,10 +171,19 @@ pub struct Cache {
 
 impl Cache {
     pub fn new(capacity: NonZeroUsize, default_ttl: Duration) -> Self {
-        let segments = if capacity.get() >= SEGMENTED_FROM { SEGMENTS } else { 1 };
+        Self::with_bounds(Bounds::entries(capacity), default_ttl)
+    }
+
+    pub fn with_bounds(bounds: Bounds, default_ttl: Duration) -> Self {
+        // A cache that can never hold SEGMENTED_FROM entries (by count, or because even entries of
+        // nothing but overhead would fill its bytes first) stays one segment: strict LRU.
+        let most_entries = bounds.max_entries.get().min(bounds.max_bytes / ENTRY_OVERHEAD);
+        let segments = if most_entries >= SEGMENTED_FROM { SEGMENTS } else { 1 };
         let hasher = RandomState::default();
         Cache {
-            capacity: capacity.get(),
+            capacity: bounds.max_entries.get(),
+            max_bytes: bounds.max_bytes,
+            max_entry_bytes: bounds.max_entry_bytes,
             default_ttl,
             // Unbounded maps, with the bound enforced by `admit`: LruCache::new(cap) preallocates a
             // table of `cap` slots, and a caller asking for Long.MAX_VALUE entries would abort the
@@ -126,6 +195,7 @@ impl Cache {
                 })
                 .collect(),
             len: AtomicUsize::new(0),
+            bytes: AtomicUsize::new(0),
             closed: AtomicBool::new(false),
             segment_hasher: RandomState::default(),
         }
@@ -167,19 +237,21 @@ impl Cache {
     /// Removes `key`; true when an entry (expired or not) was there.
     pub fn remove(&self, key: &[u8]) -> Result<bool, CacheError> {
         let mut segment = self.segment(key).lock();
-        let (map, _) = segment.entries()?;
-        let removed = map.pop(key).is_some();
-        if removed {
-            self.len.fetch_sub(1, Ordering::Relaxed);
+        let (map, stats) = segment.entries()?;
+        let removed = map.pop(key);
+        if let Some(entry) = &removed {
+            self.released(stats, key.len(), entry);
         }
-        Ok(removed)
+        Ok(removed.is_some())
     }
 
     pub fn clear(&self) -> Result<(), CacheError> {
         for segment in self.segments.iter() {
             let mut segment = segment.lock();
-            let (map, _) = segment.entries()?;
+            let (map, stats) = segment.entries()?;
             self.len.fetch_sub(map.len(), Ordering::Relaxed);
+            self.bytes.fetch_sub(stats.bytes as usize, Ordering::Relaxed);
+            stats.bytes = 0;
             map.clear();
         }
         Ok(())
@@ -201,6 +273,7 @@ impl Cache {
             total.evictions += stats.evictions;
             total.expirations += stats.expirations;
             total.size += map.len() as u64;
+            total.bytes += stats.bytes;
         }
         Ok(total)
     }
@@ -224,12 +297,38 @@ impl Cache {
     }
 
     fn segment(&self, key: &[u8]) -> &Mutex<Segment> {
+        &self.segments[self.segment_index(key)]
+    }
+
+    fn segment_index(&self, key: &[u8]) -> usize {
         if self.segments.len() == 1 {
-            return &self.segments[0];
+            return 0;
         }
         // The top bits: foldhash mixes them best, and SEGMENTS is a power of two.
         let hash = self.segment_hasher.hash_one(key);
-        &self.segments[(hash >> (64 - SEGMENTS.trailing_zeros())) as usize]
+        (hash >> (64 - SEGMENTS.trailing_zeros())) as usize
+    }
+
+    /// Accounts for an entry that left a segment (the caller holds its lock and counts the reason).
+    fn released(&self, stats: &mut Stats, key_len: usize, entry: &Entry) {
+        let charge = charge(key_len, entry.value.len());
+        stats.bytes -= charge as u64;
+        self.bytes.fetch_sub(charge, Ordering::Relaxed);
+        self.len.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// The charge of a put, or `TooLarge` when no amount of eviction could make it fit.
+    fn check_size(&self, key_len: usize, value_len: usize) -> Result<usize, CacheError> {
+        let charge = charge(key_len, value_len);
+        let (limit, limit_name) = if self.max_entry_bytes <= self.max_bytes {
+            (self.max_entry_bytes, "maxEntryBytes")
+        } else {
+            (self.max_bytes, "maximumBytes")
+        };
+        if charge > limit {
+            return Err(CacheError::TooLarge { key: key_len, value: value_len, charge, limit, limit_name });
+        }
+        Ok(charge)
     }
 
     /// One lookup: `get` marks the entry used (harmless if it then turns out expired, as it is
@@ -240,8 +339,9 @@ impl Cache {
         let read = match map.get(key) {
             None => Read::Miss,
             Some(entry) if entry.is_expired(&mut now) => {
-                map.pop(key);
-                self.len.fetch_sub(1, Ordering::Relaxed);
+                if let Some(entry) = map.pop(key) {
+                    self.released(stats, key.len(), &entry);
+                }
                 stats.expirations += 1;
                 Read::Miss
             }
@@ -256,53 +356,93 @@ impl Cache {
     }
 
     fn put_at(&self, key: &[u8], value: &[u8], ttl: Option<Duration>, mut now: Now) -> Result<(), CacheError> {
+        // Checked before anything is touched, so a rejected put leaves the cache as it was.
+        let new_charge = self.check_size(key.len(), value.len())?;
         let ttl = Millis::try_from(ttl.unwrap_or(self.default_ttl).as_millis()).unwrap_or(Millis::MAX);
-        let segment = self.segment(key);
+        let index = self.segment_index(key);
         let mut entry = Some(Entry { value: Arc::from(value), expires_at: now.precise().saturating_add(ttl) });
         loop {
-            let mut guard = segment.lock();
+            let mut guard = self.segments[index].lock();
             let (map, stats) = guard.entries()?;
-            // An existing key is replaced in place and becomes the most recently used; the size is
-            // unchanged. (`get_mut` is the lookup that also marks it used.)
-            if let Some(existing) = map.get_mut(key) {
-                *existing = entry.take().expect("entry is placed once");
-                return Ok(());
-            }
-            // A new key takes a free slot, or the slot of this segment's least recently used entry.
-            if self.admit() {
-                map.put(key.into(), entry.take().expect("entry is placed once"));
-                return Ok(());
-            }
-            if map.pop_lru().is_some() {
+            // An existing key is replaced in place and becomes the most recently used (`get_mut` is
+            // the lookup that also marks it used); only a growth in bytes needs admitting.
+            let old_charge = map.get_mut(key).map(|old| charge(key.len(), old.value.len()));
+            loop {
+                let admitted = match old_charge {
+                    Some(old) => self.admit(false, new_charge.saturating_sub(old)),
+                    None => self.admit(true, new_charge),
+                };
+                if admitted {
+                    let entry = entry.take().expect("entry is placed once");
+                    match old_charge {
+                        Some(old) => {
+                            *map.get_mut(key).expect("held under the lock") = entry;
+                            // A shrink gives bytes back (a growth was admitted above).
+                            self.bytes.fetch_sub(old.saturating_sub(new_charge), Ordering::Relaxed);
+                            stats.bytes = stats.bytes - old as u64 + new_charge as u64;
+                        }
+                        None => {
+                            map.put(key.into(), entry);
+                            stats.bytes += new_charge as u64;
+                        }
+                    }
+                    return Ok(());
+                }
+                // Over a bound: evict this segment's least recently used entry, which is not the key
+                // being replaced unless that is all the segment holds (it was just marked used).
+                if map.len() <= usize::from(old_charge.is_some()) {
+                    break;
+                }
+                let (evicted_key, evicted) = map.pop_lru().expect("the segment is not empty");
+                self.released(stats, evicted_key.len(), &evicted);
                 stats.evictions += 1;
-                map.put(key.into(), entry.take().expect("entry is placed once"));
-                return Ok(());
             }
-            // Full, and this segment is empty: the entries are in other segments. Evict there
-            // (without holding this lock, so two threads doing this cannot deadlock), then retry.
+            // Still over, and this segment has nothing else to give: the entries are in other
+            // segments. Evict there (without holding this lock, so two threads doing this cannot
+            // deadlock), then retry.
             drop(guard);
-            self.evict_elsewhere()?;
+            self.evict_elsewhere(index)?;
         }
     }
 
-    /// Takes one slot below capacity; false when the cache is full.
-    fn admit(&self) -> bool {
+    /// Takes room for a put: one more entry when `new_entry`, and `bytes` more bytes. False, taking
+    /// nothing, when either would go over its bound. The two counters are reserved one after the
+    /// other; a failed second step gives the first back, so neither ever exceeds its bound (a
+    /// racing put may see the first one briefly high and evict one entry early).
+    fn admit(&self, new_entry: bool, bytes: usize) -> bool {
+        let max_bytes = self.max_bytes;
+        if bytes > 0
+            && self
+                .bytes
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| b.checked_add(bytes).filter(|&t| t <= max_bytes))
+                .is_err()
+        {
+            return false;
+        }
         let capacity = self.capacity;
-        self.len.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < capacity).then_some(n + 1)).is_ok()
+        if new_entry && self.len.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < capacity).then_some(n + 1)).is_err() {
+            self.bytes.fetch_sub(bytes, Ordering::Relaxed);
+            return false;
+        }
+        true
     }
 
-    /// Evicts the least recently used entry of the first non-empty segment.
-    fn evict_elsewhere(&self) -> Result<(), CacheError> {
-        for segment in self.segments.iter() {
+    /// Evicts the least recently used entry of the first non-empty segment other than `skip` (the
+    /// caller's own, whose only entry may be the key it is replacing).
+    fn evict_elsewhere(&self, skip: usize) -> Result<(), CacheError> {
+        for (index, segment) in self.segments.iter().enumerate() {
+            if index == skip {
+                continue;
+            }
             let mut segment = segment.lock();
             let (map, stats) = segment.entries()?;
-            if map.pop_lru().is_some() {
+            if let Some((key, entry)) = map.pop_lru() {
+                self.released(stats, key.len(), &entry);
                 stats.evictions += 1;
-                self.len.fetch_sub(1, Ordering::Relaxed);
                 return Ok(());
             }
         }
-        Ok(()) // every segment was emptied meanwhile: there is room now
+        Ok(()) // every other segment was emptied meanwhile: there is room now
     }
 
     fn cleanup_expired_at(&self, mut now: Now) -> Result<u64, CacheError> {
@@ -314,9 +454,10 @@ impl Cache {
             let expired: Vec<Key> =
                 map.iter().filter(|(_, entry)| entry.is_expired(&mut now)).map(|(key, _)| key.clone()).collect();
             for key in &expired {
-                map.pop(&**key);
+                if let Some(entry) = map.pop(&**key) {
+                    self.released(stats, key.len(), &entry);
+                }
             }
-            self.len.fetch_sub(expired.len(), Ordering::Relaxed);
             stats.expirations += expired.len() as u64;
             removed += expired.len() as u64;
         }
@@ -576,5 +717,256 @@ mod tests {
         assert_eq!(s.size, capacity as u64);
         assert_eq!(c.size().unwrap(), capacity as u64);
         assert_eq!(s.evictions, 3 * capacity as u64, "every insert beyond the bound evicted exactly one entry");
+    }
+
+    // --- the byte bound ---
+
+    fn bounded(max_entries: usize, max_bytes: usize, max_entry_bytes: usize) -> Cache {
+        let bounds = Bounds { max_entries: NonZeroUsize::new(max_entries).unwrap(), max_bytes, max_entry_bytes };
+        Cache::with_bounds(bounds, HOUR)
+    }
+
+    /// A cache holding at most `n` entries of a 1-byte key and `value_len`-byte value, by bytes alone.
+    fn room_for(n: usize, value_len: usize) -> Cache {
+        bounded(usize::MAX, n * charge(1, value_len), usize::MAX)
+    }
+
+    /// Checks the three records of the bytes held agree with the entries actually there: the sum of
+    /// their charges, each segment's `stats.bytes`, and the admission counter. Returns the total.
+    fn audited_bytes(c: &Cache) -> u64 {
+        let mut held = 0;
+        let mut counted = 0;
+        for segment in c.segments.iter() {
+            let mut segment = segment.lock();
+            let (map, stats) = segment.entries().unwrap();
+            let segment_held: u64 = map.iter().map(|(k, e)| charge(k.len(), e.value.len()) as u64).sum();
+            assert_eq!(stats.bytes, segment_held, "a segment's count matches its entries");
+            held += segment_held;
+            counted += map.len();
+        }
+        assert_eq!(c.bytes.load(Ordering::Relaxed) as u64, held, "the admission counter matches the entries");
+        assert_eq!(c.len.load(Ordering::Relaxed), counted);
+        assert_eq!(c.stats().unwrap().bytes, held);
+        held
+    }
+
+    fn value(len: usize) -> Vec<u8> {
+        vec![7; len]
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn entry_overhead_is_the_node_a_map_slot_and_the_arc_header() {
+        // Node: key 40 (SmallVec: length, 24 inline bytes, its tag) + Entry 24 (Arc<[u8]> 16,
+        // deadline 8) + two links 16 = 80; map slot 16 + control byte 1; Arc counts 16. The Java
+        // docs quote the total.
+        assert_eq!(std::mem::size_of::<Key>(), 40);
+        assert_eq!(std::mem::size_of::<Entry>(), 24);
+        assert_eq!(ENTRY_OVERHEAD, 80 + 17 + 16);
+        assert_eq!(ENTRY_OVERHEAD, 113);
+    }
+
+    #[test]
+    fn stats_count_key_value_and_overhead_of_each_entry() {
+        let c = cache(10);
+        assert_eq!(c.stats().unwrap().bytes, 0);
+        c.put(b"ab", &value(10), None).unwrap();
+        c.put(&value(30), &value(1000), None).unwrap(); // a key too long to be inline counts the same way
+        assert_eq!(audited_bytes(&c), (2 + 10 + ENTRY_OVERHEAD + 30 + 1000 + ENTRY_OVERHEAD) as u64);
+    }
+
+    #[test]
+    fn a_put_over_the_byte_bound_evicts_least_recently_used_entries_until_it_fits() {
+        let c = room_for(4, 100);
+        for k in [b"a", b"b", b"c", b"d"] {
+            c.put(k, &value(100), None).unwrap();
+        }
+        assert_eq!(c.stats().unwrap().evictions, 0, "exactly four fit");
+        assert!(c.get(b"a").unwrap().is_some()); // order: b, c, d, a
+        // Needs the room of two and a half entries: b, c and d go, a stays.
+        c.put(b"e", &value(2 * charge(1, 100) + 50), None).unwrap();
+        for gone in [b"b", b"c", b"d"] {
+            assert!(c.get(gone).unwrap().is_none());
+        }
+        assert!(c.get(b"a").unwrap().is_some());
+        let s = c.stats().unwrap();
+        assert_eq!((s.size, s.evictions), (2, 3));
+        assert!(audited_bytes(&c) <= c.max_bytes as u64);
+    }
+
+    #[test]
+    fn an_entry_exactly_the_size_of_the_bound_fits_alone() {
+        let c = bounded(100, charge(1, 500), usize::MAX);
+        c.put(b"a", b"1", None).unwrap();
+        c.put(b"b", &value(500), None).unwrap();
+        assert_eq!(c.size().unwrap(), 1);
+        assert_eq!(audited_bytes(&c), charge(1, 500) as u64);
+    }
+
+    #[test]
+    fn both_bounds_apply_together() {
+        let c = bounded(2, 10 * charge(1, 10), usize::MAX);
+        for k in [b"a", b"b", b"c"] {
+            c.put(k, &value(10), None).unwrap();
+        }
+        assert_eq!(c.size().unwrap(), 2, "the entry bound still holds with room in bytes");
+        assert_eq!(audited_bytes(&c), 2 * charge(1, 10) as u64);
+    }
+
+    #[test]
+    fn replacing_a_value_charges_the_difference_and_evicts_only_others() {
+        let c = room_for(3, 100);
+        for k in [b"a", b"b", b"c"] {
+            c.put(k, &value(100), None).unwrap();
+        }
+        c.put(b"a", &value(10), None).unwrap(); // shrink: gives 90 back
+        assert_eq!(audited_bytes(&c), (3 * charge(1, 100) - 90) as u64);
+        c.put(b"a", &value(190), None).unwrap(); // grows by 180, room for 90: evicts b (LRU), not a
+        assert!(c.get(b"b").unwrap().is_none());
+        assert_eq!(c.get(b"a").unwrap().unwrap().len(), 190);
+        assert!(c.get(b"c").unwrap().is_some());
+        assert_eq!(c.stats().unwrap().evictions, 1);
+        assert_eq!(audited_bytes(&c), (charge(1, 190) + charge(1, 100)) as u64);
+        // Growing into the whole bound pushes out everything else.
+        c.put(b"a", &value(3 * charge(1, 100) - charge(1, 0)), None).unwrap();
+        assert_eq!(c.size().unwrap(), 1);
+        assert_eq!(audited_bytes(&c), c.max_bytes as u64);
+    }
+
+    #[test]
+    fn oversized_entries_are_rejected_and_change_nothing() {
+        let c = bounded(10, 1000, charge(1, 100));
+        c.put(b"a", &value(100), None).unwrap();
+        c.put(b"b", b"keep", None).unwrap();
+        let before = c.stats().unwrap();
+        assert_eq!(
+            c.put(b"a", &value(101), None),
+            Err(CacheError::TooLarge {
+                key: 1,
+                value: 101,
+                charge: charge(1, 101),
+                limit: charge(1, 100),
+                limit_name: "maxEntryBytes"
+            })
+        );
+        assert!(matches!(c.put(b"new", &value(101), None), Err(CacheError::TooLarge { .. })));
+        assert_eq!(c.stats().unwrap(), before, "no eviction, no byte change");
+        assert_eq!(c.get(b"a").unwrap().unwrap().len(), 100, "the old value stays");
+
+        // An entry larger than the whole bound cannot fit even alone.
+        let c = bounded(10, 1000, usize::MAX);
+        c.put(b"a", b"1", None).unwrap();
+        let err = c.put(b"a", &value(1000), None).unwrap_err();
+        assert!(matches!(err, CacheError::TooLarge { limit: 1000, limit_name: "maximumBytes", .. }), "{err:?}");
+        assert_eq!(c.get(b"a").unwrap().as_deref(), Some(&b"1"[..]));
+        assert_eq!(audited_bytes(&c), charge(1, 1) as u64);
+    }
+
+    #[test]
+    fn remove_clear_expiry_and_cleanup_give_the_bytes_back() {
+        let c = cache(100);
+        let t0 = Now::read().precise();
+        c.put(b"a", &value(10), None).unwrap();
+        c.put(b"bb", &value(20), None).unwrap();
+        assert!(c.remove(b"a").unwrap());
+        assert!(!c.remove(b"a").unwrap());
+        assert_eq!(audited_bytes(&c), charge(2, 20) as u64);
+        c.clear().unwrap();
+        assert_eq!(audited_bytes(&c), 0);
+
+        c.put_at(b"get", &value(5), Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
+        c.put_at(b"scan", &value(6), Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
+        c.put_at(b"live", &value(7), None, Now::at(t0)).unwrap();
+        assert!(c.get_at(b"get", Now::at(t0 + 10)).unwrap().is_none()); // expired on get
+        assert_eq!(audited_bytes(&c), (charge(4, 6) + charge(4, 7)) as u64);
+        assert_eq!(c.cleanup_expired_at(Now::at(t0 + 10)).unwrap(), 1);
+        assert_eq!(audited_bytes(&c), charge(4, 7) as u64);
+        assert_eq!(c.stats().unwrap().expirations, 2);
+    }
+
+    #[test]
+    fn freed_bytes_are_reused_without_eviction() {
+        let c = room_for(2, 100);
+        c.put(b"a", &value(100), None).unwrap();
+        c.put(b"b", &value(100), None).unwrap();
+        c.remove(b"a").unwrap();
+        c.put(b"c", &value(100), None).unwrap();
+        c.clear().unwrap();
+        c.put(b"d", &value(100), None).unwrap();
+        c.put(b"e", &value(100), None).unwrap();
+        assert_eq!(c.stats().unwrap().evictions, 0);
+        assert_eq!(audited_bytes(&c), c.max_bytes as u64);
+    }
+
+    #[test]
+    fn a_byte_bound_too_small_for_many_entries_keeps_one_segment() {
+        assert_eq!(bounded(usize::MAX, (SEGMENTED_FROM - 1) * ENTRY_OVERHEAD, usize::MAX).segments.len(), 1);
+        assert_eq!(bounded(usize::MAX, SEGMENTED_FROM * ENTRY_OVERHEAD, usize::MAX).segments.len(), SEGMENTS);
+    }
+
+    #[test]
+    fn in_a_segmented_cache_a_put_evicts_elsewhere_for_bytes_too() {
+        let max_bytes = SEGMENTED_FROM * ENTRY_OVERHEAD + 10_000;
+        let c = bounded(usize::MAX, max_bytes, usize::MAX);
+        assert_eq!(c.segments.len(), SEGMENTS);
+        let keys: Vec<Vec<u8>> = (0..1000u32).map(|i| i.to_string().into_bytes()).collect();
+        let target = segment_index(&c, &keys[0]);
+        let others: Vec<&Vec<u8>> = keys.iter().filter(|k| segment_index(&c, k) != target).take(10).collect();
+        // keys[0] alone in its segment; the rest of the bound filled by ten big entries elsewhere.
+        c.put(&keys[0], b"v", None).unwrap();
+        let big = (max_bytes - charge(keys[0].len(), 1)) / 10 - ENTRY_OVERHEAD - 4;
+        for k in &others {
+            c.put(k, &value(big), None).unwrap();
+        }
+        assert_eq!(c.stats().unwrap().evictions, 0);
+        // Growing keys[0] must evict from other segments, never keys[0] itself.
+        c.put(&keys[0], &value(2 * big), None).unwrap();
+        assert_eq!(c.get(&keys[0]).unwrap().unwrap().len(), 2 * big);
+        let s = c.stats().unwrap();
+        assert!(s.evictions >= 2, "{s:?}");
+        assert!(audited_bytes(&c) <= max_bytes as u64);
+        // A new key whose segment is empty does the same.
+        c.remove(&keys[0]).unwrap();
+        let lonely = keys.iter().find(|k| segment_index(&c, k) == target && *k != &keys[0]).unwrap();
+        c.put(lonely, &value(max_bytes - charge(lonely.len(), 0)), None).unwrap();
+        assert_eq!(c.size().unwrap(), 1, "everything else was evicted to make room");
+        assert_eq!(audited_bytes(&c), max_bytes as u64);
+    }
+
+    #[test]
+    fn concurrent_puts_keep_the_byte_bound_and_exact_accounting() {
+        let max_bytes = 64 * charge(4, 300);
+        for segmented in [false, true] {
+            // A segmented cache needs a byte bound of SEGMENTED_FROM overheads; give the extra room
+            // to an entry count that is never reached.
+            let c = Arc::new(if segmented {
+                bounded(usize::MAX, SEGMENTED_FROM * ENTRY_OVERHEAD, usize::MAX)
+            } else {
+                bounded(usize::MAX, max_bytes, usize::MAX)
+            });
+            let bound = c.max_bytes as u64;
+            let threads: Vec<_> = (0..4u32)
+                .map(|t| {
+                    let c = Arc::clone(&c);
+                    std::thread::spawn(move || {
+                        for i in 0..20_000u32 {
+                            let key = format!("{}", (i * 13 + t) % 5000);
+                            match i % 5 {
+                                0 => drop(c.remove(key.as_bytes()).unwrap()),
+                                1 => drop(c.get(key.as_bytes()).unwrap()),
+                                _ => c.put(key.as_bytes(), &vec![t as u8; (i as usize * 37) % 2000], None).unwrap(),
+                            }
+                            assert!(c.bytes.load(Ordering::Relaxed) as u64 <= bound);
+                        }
+                    })
+                })
+                .collect();
+            for t in threads {
+                t.join().unwrap();
+            }
+            assert!(audited_bytes(&c) <= bound);
+            c.clear().unwrap();
+            assert_eq!(audited_bytes(&c), 0);
+        }
     }
 }

@@ -22,12 +22,16 @@ use jni::sys::{jboolean, jbyteArray, jint, jlong, jlongArray, JNI_FALSE, JNI_TRU
 use jni::JNIEnv;
 use sark_jni_support::{bytes_from_java, bytes_to_java, guard, JavaError, JavaResult};
 
-pub use cache::{Cache, CacheError, Read, Stats};
+pub use cache::{Bounds, Cache, CacheError, Read, Stats};
 
 impl From<CacheError> for JavaError {
     fn from(e: CacheError) -> Self {
         match e {
             CacheError::Closed => JavaError::illegal_state("NativeCache is closed"),
+            CacheError::TooLarge { key, value, charge, limit, limit_name } => JavaError::illegal_argument(format!(
+                "entry too large: key {key} + value {value} + overhead {} = {charge} bytes, over {limit_name} {limit}",
+                cache::ENTRY_OVERHEAD
+            )),
         }
     }
 }
@@ -74,20 +78,30 @@ pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeNew<'l>(
     mut env: JNIEnv<'l>,
     _class: JClass<'l>,
     max_entries: jlong,
+    max_bytes: jlong,
+    max_entry_bytes: jlong,
     default_ttl_millis: jlong,
 ) -> jlong {
     guard(&mut env, 0, |_| {
-        // A capacity above usize::MAX (32-bit targets) is effectively unbounded: saturate.
-        let capacity = usize::try_from(max_entries).unwrap_or(usize::MAX);
-        let capacity = NonZeroUsize::new(capacity)
-            .filter(|_| max_entries > 0)
-            .ok_or_else(|| JavaError::illegal_argument(format!("maxEntries must be positive, got {max_entries}")))?;
+        // 0 means "no bound" (Java has already required one of the first two); Java checks the
+        // signs too, this is the native side's own guard.
+        let bound = |value: jlong, name: &str| match value {
+            0 => Ok(usize::MAX),
+            // Above usize::MAX (32-bit targets) is effectively unbounded: saturate.
+            v if v > 0 => Ok(usize::try_from(v).unwrap_or(usize::MAX)),
+            v => Err(JavaError::illegal_argument(format!("{name} must be positive, got {v}"))),
+        };
+        let bounds = Bounds {
+            max_entries: NonZeroUsize::new(bound(max_entries, "maxEntries")?).expect("usize::MAX or positive"),
+            max_bytes: bound(max_bytes, "maximumBytes")?,
+            max_entry_bytes: bound(max_entry_bytes, "maxEntryBytes")?,
+        };
         if default_ttl_millis <= 0 {
             return Err(JavaError::illegal_argument(format!(
                 "defaultTtl must be positive, got {default_ttl_millis} ms"
             )));
         }
-        let cache = Cache::new(capacity, Duration::from_millis(default_ttl_millis as u64));
+        let cache = Cache::with_bounds(bounds, Duration::from_millis(default_ttl_millis as u64));
         Ok(Box::into_raw(Box::new(cache)) as jlong)
     })
 }
@@ -231,7 +245,7 @@ pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeCleanupExpired<'l>(
     guard(&mut env, 0, |_| Ok(saturate(cache_ref(handle)?.cleanup_expired()?)))
 }
 
-/// Stats as a long[] {hits, misses, evictions, expirations, size}: one JNI array instead of
+/// Stats as a long[] {hits, misses, evictions, expirations, size, bytes}: one JNI array instead of
 /// constructing the Java record from Rust (no class or constructor lookups to keep in sync).
 #[no_mangle]
 pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeStats<'l>(
@@ -241,7 +255,7 @@ pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeStats<'l>(
 ) -> jlongArray {
     guard(&mut env, std::ptr::null_mut(), |env| {
         let s = cache_ref(handle)?.stats()?;
-        let values = [s.hits, s.misses, s.evictions, s.expirations, s.size].map(saturate);
+        let values = [s.hits, s.misses, s.evictions, s.expirations, s.size, s.bytes].map(saturate);
         let array = env.new_long_array(values.len() as i32)?;
         env.set_long_array_region(&array, 0, &values)?;
         Ok(array.into_raw())

@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * An in-memory cache held in native (Rust) memory, bounded by entry count with strict LRU eviction
- * and a per-entry time to live.
+ * An in-memory cache held in native (Rust) memory, bounded by entry count, by bytes or both, with LRU
+ * eviction and a per-entry time to live.
  *
  * <p><b>Keys and values are bytes.</b> The {@code String} methods encode with UTF-8 (exactly as
  * {@code s.getBytes(StandardCharsets.UTF_8)} would for a well-formed string), so {@code put("k", ...)}
@@ -29,7 +29,19 @@ import java.time.Duration;
  * fills to exactly {@code maxEntries} and never beyond. Caches of 16,384 entries or more are split into
  * 16 segments by key hash, each with its own recency list and lock, so threads using different keys do
  * not wait for each other; the entry evicted is then the least recently used one of the segment the new
- * key falls in (smaller caches are one segment: strict LRU).
+ * key falls in (smaller caches are one segment: strict LRU). A cache bounded by bytes counts as that
+ * large when {@code maximumBytes / ENTRY_OVERHEAD_BYTES} reaches 16,384 (about 1.8 MB).
+ *
+ * <p><b>Byte bound.</b> A cache made with {@link #builder()} can also be bounded by the native memory
+ * its entries take ({@link Builder#maximumBytes(long)}), as Caffeine's {@code maximumWeight} or OHC's
+ * capacity. Each entry is charged {@code key.length + value.length + }{@link #ENTRY_OVERHEAD_BYTES}, its
+ * key and value bytes plus the native bookkeeping of one entry; the charges of all entries held, which
+ * {@link CacheStats#usedBytes()} reports, never exceed the bound. A put that would exceed it evicts
+ * least recently used entries (of the segment, in a segmented cache) until the new entry fits; replacing
+ * a value charges only the difference and never evicts the entry being replaced. A put whose charge
+ * exceeds {@link Builder#maxEntryBytes(long)} or the bound itself throws IllegalArgumentException and
+ * changes nothing. The charge leaves out the allocator's own rounding and headers and the hash table's
+ * spare slots, so the process's resident memory is somewhat above {@code usedBytes}.
  *
  * <p><b>Expiry.</b> Each entry lives for the TTL given to {@code put}, or the default TTL, with
  * millisecond precision (positive sub-millisecond TTLs round up to 1 ms). Expired entries are never
@@ -47,6 +59,15 @@ import java.time.Duration;
  */
 public final class NativeCache implements AutoCloseable {
 
+    /**
+     * The bytes charged for each entry on top of its key and value (see "Byte bound" above): the native
+     * recency-list node (80 bytes: key slot, value pointer, deadline, two links), one hash table slot and
+     * its control byte (17), and the reference counts in front of the value (16). For 64-bit platforms,
+     * which are all that SARK ships; the native side computes the same sum from its type sizes and a test
+     * checks the two agree.
+     */
+    public static final long ENTRY_OVERHEAD_BYTES = 113;
+
     private static final Cleaner CLEANER = Cleaner.create();
     private static volatile boolean loaded;
 
@@ -60,16 +81,88 @@ public final class NativeCache implements AutoCloseable {
      * @throws IllegalArgumentException if an argument is null, zero or negative
      */
     public NativeCache(long maxEntries, Duration defaultTtl) {
-        if (maxEntries <= 0) {
-            throw new IllegalArgumentException("maxEntries must be positive, got " + maxEntries);
-        }
-        long ttlMillis = ttlMillis(defaultTtl, "defaultTtl");
+        this(positive(maxEntries, "maxEntries"), 0, 0, ttlMillis(defaultTtl, "defaultTtl"));
+    }
+
+    /** Arguments already checked; 0 for a bound means none. */
+    private NativeCache(long maxEntries, long maxBytes, long maxEntryBytes, long defaultTtlMillis) {
         ensureLoaded();
-        handle = nativeNew(maxEntries, ttlMillis);
+        handle = nativeNew(maxEntries, maxBytes, maxEntryBytes, defaultTtlMillis);
         // close() must not free the native struct: another thread may be inside a native call with
         // this handle. Freeing is left to the Cleaner, which runs only once no call can be in flight
         // (each call keeps `this` reachable until it returns, see reachabilityFence below).
         CLEANER.register(this, new Free(handle));
+    }
+
+    /**
+     * A builder for a cache bounded by entry count, by bytes, or both:
+     * <pre>{@code
+     * NativeCache cache = NativeCache.builder()
+     *         .maximumBytes(256L << 20)      // 256 MiB of keys, values and per-entry overhead
+     *         .maxEntryBytes(1L << 20)       // no single entry over 1 MiB
+     *         .defaultTtl(Duration.ofMinutes(5))
+     *         .build();
+     * }</pre>
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Configures a {@link NativeCache}. At least one of {@link #maximumEntries(long)} and
+     * {@link #maximumBytes(long)} must be set: there is no default bound, since an unbounded native cache
+     * grows until the process runs out of memory. Every value must be positive; a setter called twice
+     * keeps the last value. Not thread-safe.
+     */
+    public static final class Builder {
+        private long maximumEntries;
+        private long maximumBytes;
+        private long maxEntryBytes;
+        private long defaultTtlMillis = Long.MAX_VALUE;
+
+        private Builder() {
+        }
+
+        /** The most entries held at once, as {@code maxEntries} of the constructor. Default: no entry bound. */
+        public Builder maximumEntries(long maximumEntries) {
+            this.maximumEntries = positive(maximumEntries, "maximumEntries");
+            return this;
+        }
+
+        /**
+         * The most bytes held at once: each entry's key and value lengths plus
+         * {@link NativeCache#ENTRY_OVERHEAD_BYTES}, summed. Default: no byte bound.
+         */
+        public Builder maximumBytes(long maximumBytes) {
+            this.maximumBytes = positive(maximumBytes, "maximumBytes");
+            return this;
+        }
+
+        /**
+         * The largest entry accepted, counted as for {@link #maximumBytes(long)}: a put of a larger one
+         * throws IllegalArgumentException and leaves the cache unchanged. Default: no limit but
+         * {@code maximumBytes} itself.
+         */
+        public Builder maxEntryBytes(long maxEntryBytes) {
+            this.maxEntryBytes = positive(maxEntryBytes, "maxEntryBytes");
+            return this;
+        }
+
+        /** How long an entry lives when {@code put} is given no TTL. Default: entries do not expire. */
+        public Builder defaultTtl(Duration defaultTtl) {
+            this.defaultTtlMillis = ttlMillis(defaultTtl, "defaultTtl");
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException if neither {@code maximumEntries} nor {@code maximumBytes} was set
+         */
+        public NativeCache build() {
+            if (maximumEntries == 0 && maximumBytes == 0) {
+                throw new IllegalStateException("set maximumEntries or maximumBytes (or both): a cache needs a bound");
+            }
+            return new NativeCache(maximumEntries, maximumBytes, maxEntryBytes, defaultTtlMillis);
+        }
     }
 
     /** The value for {@code key} as a UTF-8 String, or null when absent or expired. */
@@ -187,7 +280,7 @@ public final class NativeCache implements AutoCloseable {
         } finally {
             Reference.reachabilityFence(this);
         }
-        return new CacheStats(s[0], s[1], s[2], s[3], s[4]);
+        return new CacheStats(s[0], s[1], s[2], s[3], s[4], s[5]);
     }
 
     /** Releases the contents; later calls throw IllegalStateException. Calling it again does nothing. */
@@ -243,6 +336,13 @@ public final class NativeCache implements AutoCloseable {
                 loaded = true;
             }
         }
+    }
+
+    private static long positive(long value, String what) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(what + " must be positive, got " + value);
+        }
+        return value;
     }
 
     private static <T> T requireNonNull(T value, String what) {
@@ -301,7 +401,8 @@ public final class NativeCache implements AutoCloseable {
         }
     }
 
-    private static native long nativeNew(long maxEntries, long defaultTtlMillis);
+    /** A bound of 0 means none; at least one of the first two is set. */
+    private static native long nativeNew(long maxEntries, long maxBytes, long maxEntryBytes, long defaultTtlMillis);
 
     private static native byte[] nativeGet(long handle, byte[] key);
 
@@ -330,7 +431,7 @@ public final class NativeCache implements AutoCloseable {
 
     private static native long nativeCleanupExpired(long handle);
 
-    /** {hits, misses, evictions, expirations, size} */
+    /** {hits, misses, evictions, expirations, size, usedBytes} */
     private static native long[] nativeStats(long handle);
 
     private static native void nativeClose(long handle);
