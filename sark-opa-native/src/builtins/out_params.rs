@@ -199,7 +199,6 @@ fn out_param_call(expr: &Ref<Expr>, source: &str) -> Option<Edit> {
     }
     let out = params.last()?.span();
     let (start, end) = (span.start as usize, span.end as usize);
-    let out_text = &source[out.start as usize..out.end as usize];
     // The call up to the comma before the out operand (or its opening parenthesis). regorus'
     // spans are not exact at the end (a string literal's leaves out the closing quote, `set()`'s
     // takes in the comma after it), so the last comma before the out operand is searched for
@@ -212,6 +211,11 @@ fn out_param_call(expr: &Ref<Expr>, source: &str) -> Option<Edit> {
         }
     };
     let removed = &source[kept_end..end];
+    // The out operand is the text between that comma (or parenthesis) and the call's closing
+    // parenthesis, not its span: a string literal's span leaves out both quotes, which would turn
+    // the literal `"x"` into a new variable `x` that matches anything.
+    let inside = removed.strip_prefix(',').unwrap_or(removed).trim_end().strip_suffix(')')?.trim_end();
+    let out_text = inside.strip_suffix(',').unwrap_or(inside).trim(); // `f(a, x,\n)`: a trailing comma
     let breaks = "\n".repeat(removed.matches('\n').count());
     let call = &source[start..kept_end];
     Some((start, end, format!("{out_text} = {call}){breaks}")))
@@ -220,6 +224,18 @@ fn out_param_call(expr: &Ref<Expr>, source: &str) -> Option<Edit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_literal_out_operand_stays_a_literal() {
+        let src = "package g\np if {\n\tconcat(\"/\", [\"a\", \"b\"], \"deadbeef\")\n}\nq if {\n\tconcat(\"/\", [\"a\"], x)\n}\n\
+                   r if {\n\tconcat(\n\t\t\"/\",\n\t\t[\"a\"],\n\t\ty,\n\t)\n}\n";
+        let out = rewrite("p.rego", src, false);
+        assert!(out.contains("\t\"deadbeef\" = concat(\"/\", [\"a\", \"b\"])\n"), "{out}");
+        assert!(out.contains("\tx = concat(\"/\", [\"a\"])\n"), "{out}");
+        // a trailing comma after the out operand, and the line count kept
+        assert!(out.contains("\ty = concat(\n\t\t\"/\",\n\t\t[\"a\"])\n\n\n}"), "{out}");
+        assert_eq!(out.lines().count(), src.lines().count());
+    }
 
     #[test]
     fn out_parameters_become_assignments() {
