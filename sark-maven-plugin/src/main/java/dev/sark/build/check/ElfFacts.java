@@ -239,8 +239,10 @@ public final class ElfFacts implements BinaryFacts {
      */
     public OptionalInt freebsdRelease() {
         int release = freebsdAbiTag < 0 ? -1 : FreeBsdRelease.ofAbiTag(freebsdAbiTag);
-        for (String version : neededVersions) {
-            release = Math.max(release, FreeBsdRelease.ofSymbolVersion(version).orElse(-1));
+        for (Map.Entry<String, Set<String>> library : versionsByLibrary.entrySet()) {
+            for (String version : library.getValue()) {
+                release = Math.max(release, FreeBsdRelease.ofSymbolVersion(library.getKey(), version).orElse(-1));
+            }
         }
         return release < 0 ? OptionalInt.empty() : OptionalInt.of(release);
     }

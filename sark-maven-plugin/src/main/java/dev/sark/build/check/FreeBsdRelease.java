@@ -37,6 +37,18 @@ final class FreeBsdRelease {
         return m.matches() ? OptionalInt.of(Integer.parseInt(m.group(1)) + 7) : OptionalInt.empty();
     }
 
+    /**
+     * The release that introduced a symbol version of {@code library}: as {@link #ofSymbolVersion}, except
+     * libthr's {@code FBSD_1.6}. It holds {@code pthread_getname_np} and {@code pthread_setname_np}, which
+     * FreeBSD added to 12.2 under the same version as in 13.0, and which Rust's standard library calls to name
+     * a thread: so it needs FreeBSD 12.2, within the supported release.
+     */
+    static OptionalInt ofSymbolVersion(String library, String version) {
+        OptionalInt release = ofSymbolVersion(version);
+        boolean threadNames = library.startsWith("libthr.so") && version.equals("FBSD_1.6");
+        return threadNames ? OptionalInt.of(SUPPORTED) : release;
+    }
+
     /** Fails a library whose ABI tag or libc symbol versions ask for a release newer than {@link #SUPPORTED}. */
     static void check(String triple, ElfFacts elf, List<String> problems) {
         elf.freebsdAbiTag().ifPresent(tag -> {
@@ -46,13 +58,16 @@ final class FreeBsdRelease {
                         + " FreeBSD " + SUPPORTED + "'s base system (crt files and libc)");
             }
         });
-        for (String version : elf.neededVersions()) {
-            OptionalInt release = ofSymbolVersion(version);
-            if (release.isPresent() && release.getAsInt() > SUPPORTED) {
-                problems.add("library needs libc symbol version " + version + " (FreeBSD " + release.getAsInt()
-                        + ") but " + triple + " must load on FreeBSD " + SUPPORTED + "; link against FreeBSD "
-                        + SUPPORTED + "'s libc.so.7 (FBSD_1." + (SUPPORTED - 7) + " at most)");
+        elf.versionsByLibrary().forEach((library, versions) -> {
+            for (String version : versions) {
+                OptionalInt release = ofSymbolVersion(library, version);
+                if (release.isPresent() && release.getAsInt() > SUPPORTED) {
+                    problems.add("library needs " + library + " symbol version " + version + " (FreeBSD "
+                            + release.getAsInt() + ") but " + triple + " must load on FreeBSD " + SUPPORTED
+                            + "; link against FreeBSD " + SUPPORTED + "'s libraries (FBSD_1." + (SUPPORTED - 7)
+                            + " at most)");
+                }
             }
-        }
+        });
     }
 }

@@ -208,12 +208,27 @@ class PlatformFloorsTest {
         Fixtures.Elf spec = new Fixtures.Elf().needs("libc.so.7", "FBSD_1.5", "FBSD_1.7", "FBSDprivate_1.0");
         ElfFacts fourteen = assertInstanceOf(ElfFacts.class, BinaryFacts.parse(spec.build(), "l.so"));
         assertEquals(OptionalInt.of(14), fourteen.freebsdRelease());
-        assertEquals(List.of("library needs libc symbol version FBSD_1.7 (FreeBSD 14) but x86_64-unknown-freebsd must"
-                        + " load on FreeBSD 12; link against FreeBSD 12's libc.so.7 (FBSD_1.5 at most)"),
+        assertEquals(List.of("library needs libc.so.7 symbol version FBSD_1.7 (FreeBSD 14) but x86_64-unknown-freebsd"
+                        + " must load on FreeBSD 12; link against FreeBSD 12's libraries (FBSD_1.5 at most)"),
                 LibraryVerifier.problems(FREEBSD, fourteen, null, null));
         assertEquals(OptionalInt.of(7), FreeBsdRelease.ofSymbolVersion("FBSD_1.0"));
         assertEquals(OptionalInt.empty(), FreeBsdRelease.ofSymbolVersion("FBSDprivate_1.0"));
         assertEquals(13, FreeBsdRelease.ofAbiTag(1302001));
+    }
+
+    @Test
+    void libthrsThreadNameFunctionsOfFreeBsd12Point2AreWithinTheFloorButLibcsFbsd16IsNot() throws IOException {
+        // what Rust's std links when a crate spawns threads: pthread_setname_np@FBSD_1.6 of libthr (in 12.2 too)
+        Fixtures.Elf spec = new Fixtures.Elf().needs("libthr.so.3", "FBSD_1.0", "FBSD_1.6")
+                .needs("libc.so.7", "FBSD_1.0", "FBSD_1.5");
+        ElfFacts threads = assertInstanceOf(ElfFacts.class, BinaryFacts.parse(spec.build(), "l.so"));
+        assertEquals("FreeBSD 12", threads.platformRequirement());
+        assertEquals(List.of(), LibraryVerifier.problems(FREEBSD, threads, null, null));
+
+        Fixtures.Elf libc16 = new Fixtures.Elf().needs("libc.so.7", "FBSD_1.6");
+        ElfFacts thirteen = assertInstanceOf(ElfFacts.class, BinaryFacts.parse(libc16.build(), "l.so"));
+        assertEquals("FreeBSD 13", thirteen.platformRequirement());
+        assertEquals(1, LibraryVerifier.problems(FREEBSD, thirteen, null, null).size());
     }
 
     @Test
