@@ -23,6 +23,6 @@ assert log.contains('rustup target add s390x-unknown-linux-gnu')
 assert log.contains('[x86_64-unknown-linux-gnu]    Compiling sark-it-demo')
 assert secondRun.contains('x86_64-unknown-linux-gnu: up to date')
 assert !secondRun.contains('[x86_64-unknown-linux-gnu] ')
-assert secondRun =~ /x86_64-unknown-linux-gnu\s+linux-x86_64\s+cargo\s+0\.0\s+\S+ KiB\s+up-to-date/
-assert log =~ /TARGET\s+CLASSIFIER\s+TOOL\s+SECONDS\s+SIZE\s+STATUS/
+assert secondRun =~ /x86_64-unknown-linux-gnu\s+linux-x86_64\s+cargo\s+0\.0\s+\S+ KiB\s+glibc 2\.\d+\s+up-to-date/
+assert log =~ /TARGET\s+CLASSIFIER\s+TOOL\s+SECONDS\s+SIZE\s+NEEDS\s+STATUS/
 return true
