@@ -3,6 +3,7 @@ package dev.sark.bench;
 import dev.sark.cache.NativeCache;
 import dev.sark.loader.NativeLoader;
 
+import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 
 /**
@@ -23,7 +24,7 @@ public final class LoaderStartup {
         if (mode.equals("system")) {
             System.load(args[1]);
         } else {
-            NativeLoader.load(NativeCache.class, "sark_cache", "sark-cache-native");
+            NativeLoader.load(MethodHandles.lookup(), "sark_cache");
         }
         long t1 = System.nanoTime();
         if (mode.equals("system")) {

@@ -3,6 +3,7 @@ package dev.sark.cache;
 import dev.sark.loader.ExactUtf8;
 import dev.sark.loader.NativeLoader;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -332,7 +333,7 @@ public final class NativeCache implements AutoCloseable {
         synchronized (NativeCache.class) {
             if (!loaded) {
                 // System.load called from this class binds the library to this class's loader (see NativeLoader)
-                NativeLoader.load(NativeCache.class, "sark_cache", "sark-cache-native", path -> System.load(path));
+                NativeLoader.load(MethodHandles.lookup(), "sark_cache");
                 loaded = true;
             }
         }

@@ -3,10 +3,12 @@ package dev.sark.build;
 import dev.sark.loader.Platform;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,7 @@ import java.util.stream.Collectors;
  */
 public final class ClassifierJar {
     /** Fixed entry time, so that the same library always gives a byte-identical JAR. */
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private static final FileTime ENTRY_TIME = FileTime.fromMillis(315532800000L + 86400000L * 32);
 
     private ClassifierJar() {
@@ -71,6 +74,7 @@ public final class ClassifierJar {
             throw new UncheckedIOException("Cannot read " + c.library, e);
         }
         main.putValue("Sark-Rustc", c.rustc);
+        recordDigest(manifest, entryName(platform, c.libName), c.sha256);
         writeJar(jar, manifest, Map.of(entryName(platform, c.libName), c.library));
     }
 
@@ -84,7 +88,18 @@ public final class ClassifierJar {
                 .collect(Collectors.joining(" ")));
         Map<String, Path> entries = new TreeMap<>();
         packaged.forEach(r -> entries.put(entryName(r.target().platform(), libName), r.library()));
+        entries.forEach((entry, library) -> recordDigest(manifest, entry, Digests.sha256(library)));
         writeJar(jar, manifest, entries);
+    }
+
+    /**
+     * The runtime loader checks the library's bytes against this before mapping them (sark-native-loader's
+     * PackagedLibrary), so a JAR damaged in a download or a copy fails with its name instead of crashing the JVM.
+     */
+    private static void recordDigest(Manifest manifest, String entry, String sha256) {
+        Attributes section = new Attributes();
+        section.putValue("Sark-Sha256", sha256);
+        manifest.getEntries().put(entry, section);
     }
 
     private static Manifest newManifest() {
@@ -123,6 +138,11 @@ public final class ClassifierJar {
             } catch (IOException e) {
                 Files.deleteIfExists(tmp);
                 throw e;
+            }
+            if (POSIX) {
+                // createTempFile makes the file owner-only; a published JAR must be readable by everyone, as the main JAR
+                // is, or it fails to load for another user after `cp -p` or a Docker COPY.
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             }
             Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -1,14 +1,17 @@
 package dev.sark.loader;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLClassLoader;
 import java.net.URLConnection;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,6 +58,48 @@ final class ClasspathLibraries {
             }
         }
         return found;
+    }
+
+    /**
+     * The JARs on the class path that cannot be opened (truncated or corrupt): a class loader skips them
+     * silently, so a library inside looks "missing" when it is damaged.
+     */
+    static List<String> unreadableJars(List<ClassLoader> loaders) {
+        Set<Path> jars = new LinkedHashSet<>();
+        String classPath = System.getProperty("java.class.path", "");
+        for (String entry : classPath.split(File.pathSeparator)) {
+            if (entry.endsWith(".jar")) {
+                jars.add(Paths.get(entry).toAbsolutePath());
+            }
+        }
+        for (ClassLoader start : loaders) {
+            for (ClassLoader loader = start; loader != null; loader = loader.getParent()) {
+                if (!(loader instanceof URLClassLoader)) {
+                    continue;
+                }
+                for (URL url : ((URLClassLoader) loader).getURLs()) {
+                    try {
+                        if ("file".equals(url.getProtocol()) && url.getPath().endsWith(".jar")) {
+                            jars.add(Paths.get(url.toURI()));
+                        }
+                    } catch (URISyntaxException | IllegalArgumentException e) {
+                        // not a local file
+                    }
+                }
+            }
+        }
+        List<String> unreadable = new ArrayList<>();
+        for (Path jar : jars) {
+            if (!Files.isRegularFile(jar)) {
+                continue;
+            }
+            try (JarFile ignored = new JarFile(jar.toFile(), false)) {
+                // opens: its central directory is intact
+            } catch (IOException | RuntimeException e) {
+                unreadable.add(jar + " (" + e.getMessage() + ")");
+            }
+        }
+        return unreadable;
     }
 
     /** Every classifier the {@link Platform} mapping can produce. */

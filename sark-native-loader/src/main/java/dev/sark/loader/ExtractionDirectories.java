@@ -1,5 +1,6 @@
 package dev.sark.loader;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -18,33 +19,10 @@ final class ExtractionDirectories {
     static final String CACHE_DIR_PROPERTY = "sark.native.cacheDir";
 
     /**
-     * One place to try. {@code shared} marks a directory other users can create entries in (the temp dir):
-     * there the loader must not trust a pre-existing directory it did not create itself.
+     * One place to try, and where it came from ("-Dsark.native.extractDir", "cache directory", ...) for error
+     * messages. Every candidate is checked the same way before use (see {@link TrustedDirectories}).
      */
-    static final class Candidate {
-        private final Path path;
-        private final String origin;
-        private final boolean shared;
-
-        Candidate(Path path, String origin, boolean shared) {
-            this.path = path;
-            this.origin = origin;
-            this.shared = shared;
-        }
-
-        Path path() {
-            return path;
-        }
-
-        /** Where the directory came from, for error messages ("-Dsark.native.extractDir", "cache directory", ...). */
-        String origin() {
-            return origin;
-        }
-
-        boolean shared() {
-            return shared;
-        }
-
+    record Candidate(Path path, String origin) {
         @Override
         public String toString() {
             return path + " (" + origin + ")";
@@ -67,22 +45,22 @@ final class ExtractionDirectories {
         List<Candidate> dirs = new ArrayList<>();
         String extractDir = property.apply(EXTRACT_DIR_PROPERTY);
         if (notBlank(extractDir)) {
-            add(dirs, new Candidate(Paths.get(extractDir), "-D" + EXTRACT_DIR_PROPERTY, false));
+            add(dirs, new Candidate(Paths.get(extractDir), "-D" + EXTRACT_DIR_PROPERTY));
         }
         String cacheDir = property.apply(CACHE_DIR_PROPERTY);
         if (notBlank(cacheDir)) {
-            add(dirs, new Candidate(Paths.get(cacheDir), "-D" + CACHE_DIR_PROPERTY, false));
+            add(dirs, new Candidate(Paths.get(cacheDir), "-D" + CACHE_DIR_PROPERTY));
         } else {
             Path dflt = defaultCacheDir(property, env);
             if (dflt != null) {
-                add(dirs, new Candidate(dflt, "cache directory", false));
+                add(dirs, new Candidate(dflt, "cache directory"));
             }
         }
         String tmp = property.apply("java.io.tmpdir");
         if (notBlank(tmp)) {
             // Per-user name: the temp dir is shared, and another user's directory would be refused anyway.
             add(dirs, new Candidate(Paths.get(tmp, "sark-native-" + safeUserName(property.apply("user.name"))),
-                    "java.io.tmpdir", true));
+                    "java.io.tmpdir"));
         }
         return dirs;
     }
@@ -91,7 +69,8 @@ final class ExtractionDirectories {
     static Path defaultCacheDir(UnaryOperator<String> property, UnaryOperator<String> env) {
         // Cache layout follows the host the JVM runs on, not a forced classifier.
         String os = String.valueOf(property.apply("os.name")).toLowerCase(Locale.ROOT);
-        String home = property.apply("user.home");
+        // A uid without a passwd entry (containers) gets user.home "?": a relative path, which System.load refuses.
+        String home = absoluteOrNull(property.apply("user.home"));
         if (os.startsWith("windows")) {
             String local = env.apply("LOCALAPPDATA");
             if (notBlank(local)) {
@@ -123,6 +102,14 @@ final class ExtractionDirectories {
             }
         }
         dirs.add(c);
+    }
+
+    private static String absoluteOrNull(String path) {
+        try {
+            return notBlank(path) && Paths.get(path).isAbsolute() ? path : null;
+        } catch (InvalidPathException e) {
+            return null;
+        }
     }
 
     private static boolean notBlank(String s) {

@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -15,12 +15,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,9 +35,14 @@ import java.util.function.Function;
  * <p>The file lives at {@code <dir>/<sha256>/<file name>}: keyed by content, so two versions never
  * overwrite each other and a file already there is reused when its hash still matches (a JVM start
  * does not rewrite megabytes). It is written under a temporary name and moved into place atomically, so
- * concurrent JVMs never load a half-written file. Directories are owner-only and pre-existing entries
- * are never trusted (symbolic links are not followed, owners and hashes are checked), because the
- * temp-dir fallback is shared with other users.
+ * concurrent JVMs never load a half-written file. Every directory is checked by {@link TrustedDirectories}
+ * (no other user can change anything on the way to the file between its check and {@code System.load}),
+ * the hash directories are owner-only, and pre-existing entries are never trusted: symbolic links are not
+ * followed, owners and hashes are checked.
+ *
+ * <p>A library file can be loaded by one class loader only. When the JDK reports it "already loaded in
+ * another classloader" (a second web application, or a redeploy while the old class loader is still alive),
+ * the next copy, {@code <sha256>/copy-<n>/<file name>}, is used instead.
  */
 final class LibraryExtractor {
 
@@ -45,8 +51,13 @@ final class LibraryExtractor {
         void load(Path file);
     }
 
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+    /** How many class loaders of one JVM may load their own copy of one library. */
+    static final int MAX_COPIES = 64;
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    /** A temporary file this old was left by a killed JVM; no live extraction takes that long. */
+    private static final Duration ABANDONED_TEMP_AGE = Duration.ofMinutes(10);
+    private static final System.Logger LOG = System.getLogger(LibraryExtractor.class.getName());
 
     private final List<ExtractionDirectories.Candidate> dirs;
     private final Linker linker;
@@ -75,27 +86,21 @@ final class LibraryExtractor {
                 noexecDirs.add(dir.path().toString());
                 continue;
             }
-            Path file;
+            Optional<Path> loaded;
             try {
-                file = extract(dir.path(), dir.shared(), fileName, content, sha);
+                loaded = loadFrom(dir, fileName, content, sha, origin);
             } catch (IOException | UnsupportedOperationException | SecurityException e) {
-                failures.add(dir + ": not usable: " + e);
+                failures.add(dir + ": not usable: " + e.getMessage());
                 continue;
             }
-            try {
-                linker.load(file);
-                return file;
-            } catch (UnsatisfiedLinkError e) {
-                if (!looksLikeNoexec(e.getMessage())) {
-                    // The file is in place; a different directory would not make a broken or foreign library load.
-                    UnsatisfiedLinkError error = new UnsatisfiedLinkError("Could not load native library " + file
-                            + " (extracted from " + origin + "): " + e.getMessage());
-                    error.initCause(e);
-                    throw error;
+            if (loaded.isPresent()) {
+                if (!failures.isEmpty()) {
+                    LOG.log(System.Logger.Level.WARNING, "Loaded " + loaded.get() + " after skipping: " + String.join("; ", failures));
                 }
-                failures.add(dir + ": System.load failed: " + e.getMessage());
-                noexecDirs.add(dir.path().toString());
+                return loaded.get();
             }
+            failures.add(dir + ": System.load failed as on a noexec mount");
+            noexecDirs.add(dir.path().toString());
         }
         StringBuilder msg = new StringBuilder("Could not extract and load ").append(origin).append("; tried:");
         for (String f : failures) {
@@ -108,6 +113,41 @@ final class LibraryExtractor {
             msg.append('\n').append(noexecAdvice(d));
         }
         throw new UnsatisfiedLinkError(msg.toString());
+    }
+
+    /**
+     * Extracts into {@code dir} and loads, moving on to the next copy while the JDK says the file belongs to
+     * another class loader. Empty when the mapping was refused as on a noexec mount.
+     */
+    private Optional<Path> loadFrom(ExtractionDirectories.Candidate dir, String fileName, byte[] content, String sha,
+            String origin) throws IOException {
+        for (int copy = 0; copy <= MAX_COPIES; copy++) {
+            Path file = extract(dir.path(), dir.origin(), copy, fileName, content, sha);
+            try {
+                linker.load(file);
+                return Optional.of(file);
+            } catch (UnsatisfiedLinkError e) {
+                if (looksLikeNoexec(e.getMessage())) {
+                    return Optional.empty();
+                }
+                if (!loadedByAnotherClassLoader(e.getMessage())) {
+                    // The file is in place; a different directory would not make a broken or foreign library load.
+                    UnsatisfiedLinkError error = new UnsatisfiedLinkError("Could not load native library " + file
+                            + " (extracted from " + origin + "): " + e.getMessage());
+                    error.initCause(e);
+                    throw error;
+                }
+            }
+        }
+        throw new UnsatisfiedLinkError(origin + " is already loaded by " + (MAX_COPIES + 1) + " class loaders of this JVM"
+                + " (each needs its own copy, and old ones stay until their class loader is collected). Put the jars of"
+                + " the library's API and sark-native-loader into one shared class loader (an application server's"
+                + " common lib directory) so the library is loaded once.");
+    }
+
+    /** The JDK's wording when a library file is bound to another class loader already. */
+    static boolean loadedByAnotherClassLoader(String message) {
+        return message != null && message.contains("already loaded in another classloader");
     }
 
     static String noexecAdvice(String dir) {
@@ -124,24 +164,30 @@ final class LibraryExtractor {
                 || message.contains("cannot be mapped");
     }
 
+    /** {@link #extract(Path, String, int, String, byte[], String)} for the first copy. */
+    static Path extract(Path base, String fileName, byte[] content, String sha) throws IOException {
+        return extract(base, "extract directory", 0, fileName, content, sha);
+    }
+
     /**
-     * Makes {@code <base>/<sha>/<fileName>} hold exactly {@code content}, reusing a matching file.
+     * Makes {@code <base>/<sha>/<fileName>} (or {@code <base>/<sha>/copy-<copy>/<fileName>}) hold exactly
+     * {@code content}, reusing a matching file, and returns its path with no symbolic links in it: the path
+     * that was checked is the one {@code System.load} gets.
      *
-     * @param shared whether {@code base} itself lies in a directory other users can write (then it must be ours)
+     * @param origin where {@code base} came from ("-Dsark.native.extractDir", ...), for messages
      * @throws IOException when the directory cannot be used; the message says why
      */
-    static Path extract(Path base, boolean shared, String fileName, byte[] content, String sha) throws IOException {
-        Files.createDirectories(base, dirAttributes());
-        if (shared) {
-            requirePrivateDirectory(base);
+    static Path extract(Path base, String origin, int copy, String fileName, byte[] content, String sha) throws IOException {
+        Path absolute = base.toAbsolutePath();
+        Files.createDirectories(absolute, dirAttributes());
+        Path real = absolute.toRealPath();
+        int me = currentUid(real);
+        TrustedDirectories.require(real, me, origin);
+        Path dir = privateDirectory(real.resolve(sha), me);
+        if (copy > 0) {
+            dir = privateDirectory(dir.resolve("copy-" + copy), me);
         }
-        Path dir = base.resolve(sha);
-        try {
-            Files.createDirectory(dir, dirAttributes());
-        } catch (FileAlreadyExistsException e) {
-            // Made by an earlier run (or a concurrent one): checked below like any other pre-existing directory.
-        }
-        UserPrincipal me = requirePrivateDirectory(dir);
+        removeAbandonedTemps(dir, fileName);
         Path target = dir.resolve(fileName);
         if (holds(target, content.length, sha, me)) {
             return target;
@@ -185,14 +231,14 @@ final class LibraryExtractor {
      * Whether {@code file} is a regular file (not a link), owned by {@code me} where owners exist, of the
      * right size and SHA-256. Anything else at that name is removed so the caller can write a fresh file.
      */
-    static boolean holds(Path file, long size, String sha, UserPrincipal me) throws IOException {
+    static boolean holds(Path file, long size, String sha, int me) throws IOException {
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return false;
         }
-        if (!attrs.isRegularFile() || (me != null && !me.equals(Files.getOwner(file, LinkOption.NOFOLLOW_LINKS)))) {
+        if (!attrs.isRegularFile() || (me >= 0 && me != TrustedDirectories.uid(file))) {
             Files.delete(file); // deletes a link itself, never its target; fails (IOException) on a non-empty directory
             return false;
         }
@@ -209,35 +255,60 @@ final class LibraryExtractor {
         return HexFormat.of().formatHex(digest.digest()).equals(sha);
     }
 
+    /** The current user's uid: the owner of a file just created in {@code dir} (which also proves it writable); -1 without POSIX. */
+    private static int currentUid(Path dir) throws IOException {
+        if (!TrustedDirectories.POSIX) {
+            return -1;
+        }
+        Path probe = Files.createTempFile(dir, ".probe-", ".tmp", fileAttributes());
+        try {
+            return TrustedDirectories.uid(probe);
+        } finally {
+            Files.delete(probe);
+        }
+    }
+
     /**
-     * Refuses a directory that is a link, or belongs to someone else (planted in a shared temp dir), and
-     * takes group/other write access away from our own. Returns the current user where owners exist.
+     * Creates {@code dir} owner-only, or accepts an existing one that is a real directory of ours (tightening
+     * its permissions); refuses a link or another user's directory.
      */
-    static UserPrincipal requirePrivateDirectory(Path dir) throws IOException {
+    static Path privateDirectory(Path dir, int me) throws IOException {
+        try {
+            Files.createDirectory(dir, dirAttributes());
+        } catch (FileAlreadyExistsException e) {
+            // Made by an earlier run (or a concurrent one): checked below like any other pre-existing directory.
+        }
         BasicFileAttributes attrs = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!attrs.isDirectory()) {
             throw new IOException(dir + " is a symbolic link or not a directory; refusing to extract into it");
         }
-        if (!POSIX) {
-            return null;
+        if (!TrustedDirectories.POSIX) {
+            return dir;
         }
-        // Who "we" are: the owner of a file we just created. Also proves the directory is writable.
-        Path probe = Files.createTempFile(dir, ".probe-", ".tmp", fileAttributes());
-        UserPrincipal me;
-        try {
-            me = Files.getOwner(probe, LinkOption.NOFOLLOW_LINKS);
-        } finally {
-            Files.delete(probe);
+        int owner = TrustedDirectories.uid(dir);
+        if (me >= 0 && owner != me) {
+            throw new IOException(dir + " belongs to uid " + owner + ", not to this user (uid " + me
+                    + "); refusing to load code from a directory another user controls");
         }
-        PosixFileAttributes posix = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!posix.owner().equals(me)) {
-            throw new IOException(dir + " belongs to " + posix.owner().getName() + ", not to " + me.getName()
-                    + "; refusing to load code from a directory another user controls");
+        if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
+            Files.setPosixFilePermissions(dir, OWNER_ONLY);
         }
-        if (!posix.permissions().equals(OWNER_DIR)) {
-            Files.setPosixFilePermissions(dir, OWNER_DIR);
+        return dir;
+    }
+
+    /** Deletes temporary files that a JVM killed while extracting left behind. */
+    private static void removeAbandonedTemps(Path dir, String fileName) {
+        FileTime cutoff = FileTime.from(Instant.now().minus(ABANDONED_TEMP_AGE));
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, "." + fileName + "-*.tmp")) {
+            for (Path tmp : temps) {
+                BasicFileAttributes attrs = Files.readAttributes(tmp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (attrs.lastModifiedTime().compareTo(cutoff) < 0) {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+        } catch (IOException e) {
+            // Only tidying: a leftover file costs disk space, not correctness.
         }
-        return me;
     }
 
     static String sha256Hex(byte[] content) {
@@ -253,11 +324,11 @@ final class LibraryExtractor {
     }
 
     private static FileAttribute<?>[] dirAttributes() {
-        return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_DIR)} : new FileAttribute<?>[0];
+        return fileAttributes();
     }
 
     private static FileAttribute<?>[] fileAttributes() {
-        return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
+        return TrustedDirectories.POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
                 : new FileAttribute<?>[0];
     }
 }

@@ -18,8 +18,8 @@ final class MissingLibraryMessage {
      * @param searched the resource paths that were looked up
      * @param found classifier -> location of the libraries for {@code libName} that are on the class path
      */
-    static String build(String libName, String artifactId, String version, PlatformDetector.Detection detection,
-            List<String> searched, Map<String, String> found) {
+    static String build(String libName, ArtifactCoordinates artifact, PlatformDetector.Detection detection,
+            List<String> searched, Map<String, String> found, List<String> unreadableJars) {
         Platform p = detection.platform();
         StringBuilder m = new StringBuilder();
         m.append("No native library '").append(libName).append("' for this platform on the class path.\n");
@@ -34,11 +34,16 @@ final class MissingLibraryMessage {
                 m.append("    ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
             }
         }
+        if (!unreadableJars.isEmpty()) {
+            m.append("  These JARs on the class path cannot be read, so nothing in them was found (corrupt or cut short:")
+                    .append(" delete them, in ~/.m2/repository for Maven dependencies, and let the build fetch them again):\n");
+            unreadableJars.forEach(jar -> m.append("    ").append(jar).append('\n'));
+        }
         m.append("  Add the artifact for this platform to your pom.xml:\n")
                 .append("    <dependency>\n")
-                .append("      <groupId>dev.sark</groupId>\n")
-                .append("      <artifactId>").append(artifactId).append("</artifactId>\n")
-                .append("      <version>").append(version).append("</version>\n")
+                .append("      <groupId>").append(artifact.groupId()).append("</groupId>\n")
+                .append("      <artifactId>").append(artifact.artifactId()).append("</artifactId>\n")
+                .append("      <version>").append(artifact.version()).append("</version>\n")
                 .append("      <classifier>").append(p.classifier()).append("</classifier>\n")
                 .append("    </dependency>\n");
         m.append("  If detection is wrong, force the platform with -D").append(PlatformDetector.CLASSIFIER_PROPERTY)

@@ -28,6 +28,7 @@ public final class PlatformDetector {
 
     /** The executable never changes while the JVM runs, so it is parsed once. */
     private static volatile ElfResult selfElf;
+    private static final String FORCED = "platform forced by -D";
 
     private PlatformDetector() {
     }
@@ -49,6 +50,11 @@ public final class PlatformDetector {
         /** E.g. "libc glibc from PT_INTERP /lib64/ld-linux-x86-64.so.2 of /proc/self/exe". */
         String how() {
             return how;
+        }
+
+        /** Whether -Dsark.native.classifier chose the platform. */
+        boolean forced() {
+            return how.startsWith(FORCED);
         }
     }
 
@@ -82,6 +88,12 @@ public final class PlatformDetector {
         return detect(System::getProperty, PlatformDetector::selfElf);
     }
 
+    /** The platform this JVM really runs on: detection with the two override properties ignored. */
+    static Detection detectHost() {
+        return detect(name -> CLASSIFIER_PROPERTY.equals(name) || LIBC_PROPERTY.equals(name) ? null : System.getProperty(name),
+                PlatformDetector::selfElf);
+    }
+
     /**
      * Detection from explicit inputs, so tests can play any host.
      *
@@ -92,7 +104,7 @@ public final class PlatformDetector {
         String forced = property.apply(CLASSIFIER_PROPERTY);
         if (forced != null && !forced.isBlank()) {
             try {
-                return new Detection(Platform.fromClassifier(forced), "platform forced by -D" + CLASSIFIER_PROPERTY + "=" + forced);
+                return new Detection(Platform.fromClassifier(forced), FORCED + CLASSIFIER_PROPERTY + "=" + forced);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("Invalid -D" + CLASSIFIER_PROPERTY + "=" + forced + ": " + e.getMessage(), e);
             }

@@ -26,9 +26,13 @@ class ExtractionDirectoriesTest {
     @Test
     void linuxDefaultsAreCacheThenTmp() {
         assertEquals(List.of(Paths.get("/home/ann/.cache/sark/native"), Paths.get("/tmp/sark-native-ann")), paths());
-        List<ExtractionDirectories.Candidate> c = ExtractionDirectories.candidates(props::get, env::get);
-        assertFalse(c.get(0).shared());
-        assertTrue(c.get(1).shared(), "the temp dir is shared with other users");
+    }
+
+    @Test
+    void aUidWithoutPasswdEntryHasNoHomeSoTheTempDirIsUsed() {
+        props.put("user.home", "?"); // what the JDK reports for a container uid that /etc/passwd does not list
+        props.put("user.name", "?");
+        assertEquals(List.of(Paths.get("/tmp/sark-native-unknown")), paths());
     }
 
     @Test

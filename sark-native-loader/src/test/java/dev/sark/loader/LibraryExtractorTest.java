@@ -25,6 +25,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.time.Duration;
+import java.time.Instant;
+import java.nio.file.attribute.FileTime;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -62,7 +65,7 @@ class LibraryExtractorTest {
 
     @Test
     void extractsUnderTheHashAndReusesAMatchingFile() throws IOException {
-        Path file = LibraryExtractor.extract(tmp.resolve("cache"), false, "libx.so", content, sha);
+        Path file = LibraryExtractor.extract(tmp.resolve("cache"), "libx.so", content, sha);
         assertEquals(tmp.resolve("cache").resolve(sha).resolve("libx.so"), file);
         assertArrayEquals(content, Files.readAllBytes(file));
 
@@ -70,7 +73,7 @@ class LibraryExtractorTest {
         Files.setLastModifiedTime(file, old);
         Object inode = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
 
-        Path again = LibraryExtractor.extract(tmp.resolve("cache"), false, "libx.so", content, sha);
+        Path again = LibraryExtractor.extract(tmp.resolve("cache"), "libx.so", content, sha);
         assertEquals(file, again);
         assertEquals(old, Files.getLastModifiedTime(again), "a matching file is not rewritten");
         assertEquals(inode, Files.readAttributes(again, BasicFileAttributes.class).fileKey(), "same inode");
@@ -80,8 +83,8 @@ class LibraryExtractorTest {
     @Test
     void aDifferentVersionGoesBesideTheFirst() throws IOException {
         byte[] v2 = randomBytes(1000, 2);
-        Path a = LibraryExtractor.extract(tmp, false, "libx.so", content, sha);
-        Path b = LibraryExtractor.extract(tmp, false, "libx.so", v2, LibraryExtractor.sha256Hex(v2));
+        Path a = LibraryExtractor.extract(tmp, "libx.so", content, sha);
+        Path b = LibraryExtractor.extract(tmp, "libx.so", v2, LibraryExtractor.sha256Hex(v2));
         assertNotEquals(a.getParent(), b.getParent());
         assertArrayEquals(content, Files.readAllBytes(a));
         assertArrayEquals(v2, Files.readAllBytes(b));
@@ -89,16 +92,16 @@ class LibraryExtractorTest {
 
     @Test
     void corruptedFileIsReplaced() throws IOException {
-        Path file = LibraryExtractor.extract(tmp, false, "libx.so", content, sha);
+        Path file = LibraryExtractor.extract(tmp, "libx.so", content, sha);
         byte[] corrupt = content.clone();
         corrupt[12345] ^= 0x55; // same size: only the hash can tell
         Files.write(file, corrupt);
-        Path again = LibraryExtractor.extract(tmp, false, "libx.so", content, sha);
+        Path again = LibraryExtractor.extract(tmp, "libx.so", content, sha);
         assertEquals(file, again);
         assertArrayEquals(content, Files.readAllBytes(again));
 
         Files.write(file, new byte[] {1, 2, 3}); // truncated
-        assertArrayEquals(content, Files.readAllBytes(LibraryExtractor.extract(tmp, false, "libx.so", content, sha)));
+        assertArrayEquals(content, Files.readAllBytes(LibraryExtractor.extract(tmp, "libx.so", content, sha)));
     }
 
     @Test
@@ -107,19 +110,71 @@ class LibraryExtractorTest {
         Path dir = Files.createDirectories(tmp.resolve("base").resolve(sha));
         Files.createSymbolicLink(dir.resolve("libx.so"), victim);
 
-        Path file = LibraryExtractor.extract(tmp.resolve("base"), true, "libx.so", content, sha);
+        Path file = LibraryExtractor.extract(tmp.resolve("base"), "libx.so", content, sha);
         assertFalse(Files.isSymbolicLink(file));
         assertArrayEquals(content, Files.readAllBytes(file));
         assertEquals("do not touch", Files.readString(victim));
     }
 
     @Test
-    void symlinkedSharedBaseIsRefused() throws IOException {
+    void aSymbolicLinkIsResolvedAndTheRealPathIsCheckedAndReturned() throws IOException {
         Path real = Files.createDirectories(tmp.resolve("elsewhere"));
         Path link = Files.createSymbolicLink(tmp.resolve("sark-native-me"), real);
-        IOException e = assertThrows(IOException.class, () -> LibraryExtractor.extract(link, true, "libx.so", content, sha));
-        assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
-        assertEquals(Set.of(), names(real));
+        Path file = LibraryExtractor.extract(link, "libx.so", content, sha);
+        assertEquals(real.toRealPath().resolve(sha).resolve("libx.so"), file, "System.load gets the checked path, no link in it");
+    }
+
+    @Test
+    void aDirectoryOthersCanWriteIsRefusedAnywhereOnThePath() throws IOException {
+        assumeTrue(posix());
+        Path open = Files.createDirectories(tmp.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path base = open.resolve("private").resolve("cache");
+        IOException e = assertThrows(IOException.class,
+                () -> LibraryExtractor.extract(base, "-Dsark.native.extractDir", 0, "libx.so", content, sha));
+        assertTrue(e.getMessage().contains(open + " (on the way to") && e.getMessage().contains("writable by other users")
+                && e.getMessage().contains("mode 0777") && e.getMessage().contains("-Dsark.native.extractDir"), e.getMessage());
+        assertFalse(Files.exists(base.resolve(sha)), "nothing written below a directory others can change");
+
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwx---"));
+        assertThrows(IOException.class, () -> LibraryExtractor.extract(base, "libx.so", content, sha), "group-writable too");
+    }
+
+    @Test
+    void aStickyDirectoryLikeTmpIsFineBecauseOthersCannotRenameOurEntries() throws IOException, InterruptedException {
+        assumeTrue(posix());
+        Path sticky = Files.createDirectories(tmp.resolve("sticky"));
+        Process chmod = new ProcessBuilder("chmod", "1777", sticky.toString()).inheritIO().start();
+        assumeTrue(chmod.waitFor() == 0, "chmod +t");
+        Path file = LibraryExtractor.extract(sticky.resolve("sark-native-me"), "libx.so", content, sha);
+        assertArrayEquals(content, Files.readAllBytes(file));
+    }
+
+    @Test
+    void anOldTemporaryFileOfAKilledExtractionIsRemovedAFreshOneIsNot() throws IOException {
+        Path file = LibraryExtractor.extract(tmp, "libx.so", content, sha);
+        Path abandoned = Files.writeString(file.resolveSibling(".libx.so-123.tmp"), "half");
+        Files.setLastModifiedTime(abandoned, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+        Path inFlight = Files.writeString(file.resolveSibling(".libx.so-456.tmp"), "being written now");
+        LibraryExtractor.extract(tmp, "libx.so", content, sha);
+        assertFalse(Files.exists(abandoned));
+        assertTrue(Files.exists(inFlight), "another JVM may be writing it right now");
+    }
+
+    @Test
+    void aLibraryHeldByAnotherClassLoaderIsLoadedFromItsOwnCopy() {
+        List<Path> attempts = new ArrayList<>();
+        LibraryExtractor x = new LibraryExtractor(List.of(new ExtractionDirectories.Candidate(tmp.resolve("c"), "cache directory")),
+                f -> {
+                    attempts.add(f);
+                    if (attempts.size() < 3) {
+                        throw new UnsatisfiedLinkError("Native Library " + f + " already loaded in another classloader");
+                    }
+                }, p -> Optional.of(false));
+        Path loaded = x.extractAndLoad("libx.so", content, "jar:test!/x");
+        assertEquals(3, attempts.size());
+        assertTrue(loaded.endsWith(Path.of(sha, "copy-2", "libx.so")), loaded.toString());
+        assertEquals(3, Set.copyOf(attempts).size(), "three different files");
     }
 
     @Test
@@ -135,8 +190,8 @@ class LibraryExtractorTest {
             return;
         }
         Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxrwxrwx"));
-        IOException e = assertThrows(IOException.class, () -> LibraryExtractor.extract(base, true, "libx.so", content, sha));
-        assertTrue(e.getMessage().contains("belongs to " + nobody.getName()), e.getMessage());
+        IOException e = assertThrows(IOException.class, () -> LibraryExtractor.extract(base, "libx.so", content, sha));
+        assertTrue(e.getMessage().contains("belongs to uid"), e.getMessage());
         assertFalse(Files.exists(base.resolve(sha)), "nothing written into a directory another user controls");
     }
 
@@ -144,12 +199,12 @@ class LibraryExtractorTest {
     void directoriesAreOwnerOnly() throws IOException {
         assumeTrue(posix());
         Path base = tmp.resolve("new").resolve("cache");
-        Path file = LibraryExtractor.extract(base, false, "libx.so", content, sha);
+        Path file = LibraryExtractor.extract(base, "libx.so", content, sha);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(base)));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
 
         Files.setPosixFilePermissions(file.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
-        LibraryExtractor.extract(base, false, "libx.so", content, sha);
+        LibraryExtractor.extract(base, "libx.so", content, sha);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())),
                 "a loosened hash directory is tightened again");
     }
@@ -166,7 +221,7 @@ class LibraryExtractorTest {
                 for (int i = 0; i < threads; i++) {
                     Callable<Path> task = () -> {
                         start.await();
-                        return LibraryExtractor.extract(base, true, "libx.so", content, sha);
+                        return LibraryExtractor.extract(base, "libx.so", content, sha);
                     };
                     results.add(pool.submit(task));
                 }
@@ -191,8 +246,8 @@ class LibraryExtractorTest {
         Path blocker = Files.writeString(tmp.resolve("blocker"), "a file, not a directory");
         List<Path> loaded = new ArrayList<>();
         LibraryExtractor x = new LibraryExtractor(List.of(
-                new ExtractionDirectories.Candidate(blocker.resolve("sub"), "-Dsark.native.extractDir", false),
-                new ExtractionDirectories.Candidate(tmp.resolve("second"), "cache directory", false)),
+                new ExtractionDirectories.Candidate(blocker.resolve("sub"), "-Dsark.native.extractDir"),
+                new ExtractionDirectories.Candidate(tmp.resolve("second"), "cache directory")),
                 loaded::add, p -> Optional.of(false));
         Path file = x.extractAndLoad("libx.so", content, "test:resource");
         assertEquals(List.of(file), loaded);
@@ -204,8 +259,8 @@ class LibraryExtractorTest {
     void noDirectoryUsableListsEachReason() throws IOException {
         Path blocker = Files.writeString(tmp.resolve("blocker"), "x");
         LibraryExtractor x = new LibraryExtractor(List.of(
-                new ExtractionDirectories.Candidate(blocker.resolve("a"), "-Dsark.native.extractDir", false),
-                new ExtractionDirectories.Candidate(blocker.resolve("b"), "java.io.tmpdir", true)),
+                new ExtractionDirectories.Candidate(blocker.resolve("a"), "-Dsark.native.extractDir"),
+                new ExtractionDirectories.Candidate(blocker.resolve("b"), "java.io.tmpdir")),
                 p -> {
                     throw new AssertionError("nothing to load");
                 }, p -> Optional.empty());
@@ -220,13 +275,13 @@ class LibraryExtractorTest {
         Path noexec = tmp.resolve("noexec");
         Path ok = tmp.resolve("ok");
         List<Path> loaded = new ArrayList<>();
-        LibraryExtractor x = new LibraryExtractor(List.of(new ExtractionDirectories.Candidate(noexec, "java.io.tmpdir", true),
-                new ExtractionDirectories.Candidate(ok, "cache directory", false)), loaded::add, p -> Optional.of(p.equals(noexec)));
+        LibraryExtractor x = new LibraryExtractor(List.of(new ExtractionDirectories.Candidate(noexec, "java.io.tmpdir"),
+                new ExtractionDirectories.Candidate(ok, "cache directory")), loaded::add, p -> Optional.of(p.equals(noexec)));
         Path file = x.extractAndLoad("libx.so", content, "r");
         assertTrue(file.startsWith(ok));
         assertFalse(Files.exists(noexec), "nothing is extracted where it could not be mapped");
 
-        LibraryExtractor onlyNoexec = new LibraryExtractor(List.of(new ExtractionDirectories.Candidate(noexec, "java.io.tmpdir", true)),
+        LibraryExtractor onlyNoexec = new LibraryExtractor(List.of(new ExtractionDirectories.Candidate(noexec, "java.io.tmpdir")),
                 loaded::add, p -> Optional.of(true));
         UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> onlyNoexec.extractAndLoad("libx.so", content, "r"));
         assertTrue(e.getMessage().contains(noexec + " is on a file system mounted noexec; set -Dsark.native.extractDir=<an exec-mounted directory>"),
@@ -244,8 +299,8 @@ class LibraryExtractorTest {
                 throw new UnsatisfiedLinkError(p + ": failed to map segment from shared object");
             }
         };
-        LibraryExtractor x = new LibraryExtractor(List.of(new ExtractionDirectories.Candidate(first, "-Dsark.native.extractDir", false),
-                new ExtractionDirectories.Candidate(second, "cache directory", false)), linker, p -> Optional.empty());
+        LibraryExtractor x = new LibraryExtractor(List.of(new ExtractionDirectories.Candidate(first, "-Dsark.native.extractDir"),
+                new ExtractionDirectories.Candidate(second, "cache directory")), linker, p -> Optional.empty());
         Path loaded = x.extractAndLoad("libx.so", content, "r");
         assertTrue(loaded.startsWith(second));
         assertEquals(2, attempts.size());
@@ -254,7 +309,7 @@ class LibraryExtractorTest {
             throw new UnsatisfiedLinkError(p + ": Error relocating: Operation not permitted");
         };
         UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> new LibraryExtractor(
-                List.of(new ExtractionDirectories.Candidate(first, "-Dsark.native.extractDir", false)), always, p -> Optional.empty())
+                List.of(new ExtractionDirectories.Candidate(first, "-Dsark.native.extractDir")), always, p -> Optional.empty())
                 .extractAndLoad("libx.so", content, "r"));
         assertTrue(e.getMessage().contains(first + " is on a file system mounted noexec; set -Dsark.native.extractDir="), e.getMessage());
     }
@@ -266,8 +321,8 @@ class LibraryExtractorTest {
             attempts.add(p);
             throw new UnsatisfiedLinkError("wrong ELF class: ELFCLASS32");
         };
-        LibraryExtractor x = new LibraryExtractor(List.of(new ExtractionDirectories.Candidate(tmp.resolve("a"), "x", false),
-                new ExtractionDirectories.Candidate(tmp.resolve("b"), "y", false)), linker, p -> Optional.empty());
+        LibraryExtractor x = new LibraryExtractor(List.of(new ExtractionDirectories.Candidate(tmp.resolve("a"), "x"),
+                new ExtractionDirectories.Candidate(tmp.resolve("b"), "y")), linker, p -> Optional.empty());
         UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> x.extractAndLoad("libx.so", content, "jar:a!/b"));
         assertEquals(1, attempts.size(), "another directory cannot fix a library that does not fit");
         assertTrue(e.getMessage().contains(attempts.get(0).toString()) && e.getMessage().contains("ELFCLASS32")
@@ -276,7 +331,7 @@ class LibraryExtractorTest {
 
     @Test
     void realSystemLoadOfANonLibraryReportsThePath() {
-        LibraryExtractor x = new LibraryExtractor(List.of(new ExtractionDirectories.Candidate(tmp.resolve("d"), "x", false)),
+        LibraryExtractor x = new LibraryExtractor(List.of(new ExtractionDirectories.Candidate(tmp.resolve("d"), "x")),
                 p -> System.load(p.toString()), MountInfo::isNoexec);
         UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class,
                 () -> x.extractAndLoad("libnot_a_library.so", "this is text".getBytes(StandardCharsets.US_ASCII), "r"));

@@ -8,16 +8,23 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +47,11 @@ class NativeLoaderTest {
                 .forEach(System::clearProperty);
     }
 
+    /** Loads as a class of this test would: bound to this class's loader. */
+    private static void load(String libName) {
+        NativeLoader.load(MethodHandles.lookup(), libName);
+    }
+
     /** Keeps the tests from writing into the real user cache. */
     private void isolateDirectories() {
         System.setProperty(ExtractionDirectories.EXTRACT_DIR_PROPERTY, tmp.resolve("extract").toString());
@@ -50,16 +62,16 @@ class NativeLoaderTest {
     void missingLibraryMessageHasPlatformFoundClassifiersAndSnippet() {
         Platform here = Platform.current();
         assumeTrue(!here.classifier().equals("windows-x86_64"), "the test resource would match this host");
-        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> NativeLoader.load("sark_nothing"));
+        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> load("sark_nothing"));
         String m = e.getMessage();
         assertTrue(m.contains(here.triple()) && m.contains("classifier " + here.classifier()), m);
         assertTrue(m.contains(PlatformDetector.detectWithReason().how()), "says how libc was detected: " + m);
         assertTrue(m.contains(here.resourcePath("sark_nothing")), m);
         assertTrue(m.contains("Found on the class path for classifiers: windows-x86_64"), m);
         assertTrue(m.contains("    <dependency>\n"
-                + "      <groupId>dev.sark</groupId>\n"
+                + "      <groupId><groupId of the API artifact></groupId>\n"
                 + "      <artifactId>sark-nothing-native</artifactId>\n"
-                + "      <version>${sark.version}</version>\n"
+                + "      <version><its version></version>\n"
                 + "      <classifier>" + here.classifier() + "</classifier>\n"
                 + "    </dependency>"), m);
         assertTrue(m.contains("-Dsark.native.classifier=") && m.contains("-Dsark.native.library.sark_nothing="), m);
@@ -67,24 +79,88 @@ class NativeLoaderTest {
     }
 
     @Test
-    void explicitArtifactIdAndVersionFromTheAnchor() {
-        String version = Test.class.getPackage().getImplementationVersion();
-        assumeTrue(version != null, "JUnit's manifest carries Implementation-Version");
-        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class,
-                () -> NativeLoader.load(Test.class, "sark_nothing", "my-natives"));
-        assertTrue(e.getMessage().contains("<artifactId>my-natives</artifactId>"), e.getMessage());
-        assertTrue(e.getMessage().contains("<version>" + version + "</version>"), e.getMessage());
+    void coordinatesInTheHintComeFromTheAnchorsJar() throws Exception {
+        Path jar = tmp.resolve("acme-api-2.3.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("META-INF/maven/com.acme/acme-api/pom.properties"));
+            out.write("groupId=com.acme\nartifactId=acme-api\nversion=2.3\n".getBytes(StandardCharsets.UTF_8));
+            String fixture = Fixture.class.getName().replace('.', '/') + ".class";
+            out.putNextEntry(new JarEntry(fixture));
+            try (InputStream in = getClass().getClassLoader().getResourceAsStream(fixture)) {
+                in.transferTo(out);
+            }
+        }
+        try (URLClassLoader app = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            Class<?> anchor = app.loadClass(Fixture.class.getName());
+            UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class,
+                    () -> NativeLoader.load(anchor, "sark_nothing", "ignored-natives", path -> { }));
+            assertTrue(e.getMessage().contains("<groupId>com.acme</groupId>\n      <artifactId>acme-api</artifactId>\n"
+                    + "      <version>2.3</version>"), e.getMessage());
+        }
+    }
 
-        e = assertThrows(UnsatisfiedLinkError.class, () -> NativeLoader.load("sark_nothing", "other-natives"));
-        assertTrue(e.getMessage().contains("<artifactId>other-natives</artifactId>")
-                && e.getMessage().contains("<version>" + NativeLoader.UNKNOWN_VERSION + "</version>"), e.getMessage());
+    /** A class to put into a jar of its own. */
+    static final class Fixture {
+    }
+
+    @Test
+    void aTruncatedJarOnTheClassPathIsNamedNotReportedMissing() throws Exception {
+        Path jar = tmp.resolve("sark-nothing-native-1.0-" + Platform.current().classifier() + ".jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry(Platform.current().resourcePath("sark_nothing")));
+            out.write(new byte[4096]);
+        }
+        byte[] whole = Files.readAllBytes(jar);
+        Files.write(jar, Arrays.copyOf(whole, whole.length / 2)); // an interrupted download
+        try (URLClassLoader app = new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
+            ClassLoader saved = Thread.currentThread().getContextClassLoader();
+            Thread.currentThread().setContextClassLoader(app);
+            try {
+                UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> load("sark_nothing"));
+                assertTrue(e.getMessage().contains("cannot be read") && e.getMessage().contains(jar.toString()), e.getMessage());
+            } finally {
+                Thread.currentThread().setContextClassLoader(saved);
+            }
+        }
+    }
+
+    @Test
+    void aLibraryWhoseBytesDoNotMatchTheManifestIsRefusedNamingTheJar() throws Exception {
+        isolateDirectories();
+        String entry = Platform.current().resourcePath("sark_flipped");
+        byte[] library = "pretend this is a library".getBytes(StandardCharsets.UTF_8);
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        Attributes section = new Attributes();
+        section.putValue(PackagedLibrary.SHA256_ATTRIBUTE, LibraryExtractor.sha256Hex(library));
+        manifest.getEntries().put(entry, section);
+        library[3] ^= 1; // one flipped bit, as from a bad disk or download
+        Path jar = tmp.resolve("flipped.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.putNextEntry(new JarEntry(entry));
+            out.write(library);
+        }
+        List<String> loaded = new ArrayList<>();
+        try (URLClassLoader app = new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
+            ClassLoader saved = Thread.currentThread().getContextClassLoader();
+            Thread.currentThread().setContextClassLoader(app);
+            try {
+                UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class,
+                        () -> NativeLoader.load(NativeLoaderTest.class, "sark_flipped", null, loaded::add));
+                assertTrue(e.getMessage().contains(jar.toString()) && e.getMessage().contains("SHA-256"), e.getMessage());
+            } finally {
+                Thread.currentThread().setContextClassLoader(saved);
+            }
+        }
+        assertEquals(List.of(), loaded, "nothing was handed to System.load");
+        assertFalse(Files.exists(tmp.resolve("extract")), "nothing was extracted");
     }
 
     @Test
     void libcOverrideChangesWhatIsSearchedFor() {
         assumeTrue(System.getProperty("os.name").startsWith("Linux"));
         System.setProperty(PlatformDetector.LIBC_PROPERTY, "musl");
-        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> NativeLoader.load("sark_nothing"));
+        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> load("sark_nothing"));
         String musl = Platform.current().classifier();
         assertTrue(musl.endsWith("-musl"), musl);
         assertTrue(e.getMessage().contains("dev/sark/native/" + musl + "/libsark_nothing.so"), e.getMessage());
@@ -103,8 +179,10 @@ class NativeLoaderTest {
         }
         Path expected = tmp.resolve("extract").resolve(LibraryExtractor.sha256Hex(bytes)).resolve("sark_nothing.dll");
 
-        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> NativeLoader.load("sark_nothing"));
+        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> load("sark_nothing"));
         assertTrue(e.getMessage().contains("Could not load native library " + expected), e.getMessage());
+        assertTrue(e.getMessage().contains("but this JVM runs on " + PlatformDetector.detectHost().platform().triple()),
+                "a forced platform that does not fit the host is named: " + e.getMessage());
         assertTrue(Files.isRegularFile(expected));
         assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(expected)));
         assertFalse(NativeLoader.isLoaded("sark_nothing"), "a failed load is not remembered");
@@ -113,14 +191,14 @@ class NativeLoaderTest {
     @Test
     void badClassifierOverrideIsALinkErrorNamingTheProperty() {
         System.setProperty(PlatformDetector.CLASSIFIER_PROPERTY, "linux-sparc");
-        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> NativeLoader.load("sark_nothing"));
+        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> load("sark_nothing"));
         assertTrue(e.getMessage().contains("-Dsark.native.classifier=linux-sparc"), e.getMessage());
     }
 
     @Test
     void libraryPropertyNamingNoFileSaysWhichProperty() {
         System.setProperty("sark.native.library.sark_prop_missing", tmp.resolve("nope.so").toString());
-        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> NativeLoader.load("sark_prop_missing"));
+        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> load("sark_prop_missing"));
         assertTrue(e.getMessage().contains("-Dsark.native.library.sark_prop_missing=" + tmp.resolve("nope.so")), e.getMessage());
     }
 
@@ -128,7 +206,7 @@ class NativeLoaderTest {
     void libraryPropertyWithANonLibraryFileReportsThePath() throws IOException {
         Path notLib = Files.writeString(tmp.resolve("libfake.so"), "not ELF");
         System.setProperty("sark.native.library.sark_prop_fake", notLib.toString());
-        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> NativeLoader.load("sark_prop_fake"));
+        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, () -> load("sark_prop_fake"));
         assertTrue(e.getMessage().contains(notLib.toString()) && e.getMessage().contains("-Dsark.native.library.sark_prop_fake"),
                 e.getMessage());
     }
@@ -138,7 +216,7 @@ class NativeLoaderTest {
         Path so = TestLibraries.compileSharedLibrary(tmp, "sark_prop_real");
         assumeTrue(so != null, "no C compiler");
         System.setProperty("sark.native.library.sark_prop_real", so.toString());
-        NativeLoader.load("sark_prop_real");
+        load("sark_prop_real");
         assertTrue(NativeLoader.isLoaded("sark_prop_real"));
     }
 
@@ -151,13 +229,13 @@ class NativeLoaderTest {
         ClassLoader saved = Thread.currentThread().getContextClassLoader();
         try (URLClassLoader context = new URLClassLoader(new URL[] {classes.toUri().toURL()}, null)) {
             Thread.currentThread().setContextClassLoader(context);
-            NativeLoader.load("sark_cp_real");
+            load("sark_cp_real");
             assertTrue(NativeLoader.isLoaded("sark_cp_real"));
             Path extracted = tmp.resolve("extract").resolve(LibraryExtractor.sha256Hex(Files.readAllBytes(so))).resolve("libsark_cp_real.so");
             assertTrue(Files.isRegularFile(extracted));
 
             deleteTree(tmp.resolve("extract"));
-            NativeLoader.load("sark_cp_real"); // remembered: no second extraction
+            load("sark_cp_real"); // remembered: no second extraction
             assertFalse(Files.exists(tmp.resolve("extract")));
         } finally {
             Thread.currentThread().setContextClassLoader(saved);
@@ -178,7 +256,7 @@ class NativeLoaderTest {
                 results.add(pool.submit(() -> {
                     Thread.currentThread().setContextClassLoader(context);
                     start.await();
-                    NativeLoader.load("sark_cp_concurrent");
+                    load("sark_cp_concurrent");
                     return null;
                 }));
             }
@@ -197,9 +275,9 @@ class NativeLoaderTest {
 
     @Test
     void invalidNamesAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> NativeLoader.load("../etc/passwd"));
-        assertThrows(IllegalArgumentException.class, () -> NativeLoader.load(null));
-        assertThrows(IllegalArgumentException.class, () -> NativeLoader.load("sark-cache"));
+        assertThrows(IllegalArgumentException.class, () -> load("../etc/passwd"));
+        assertThrows(IllegalArgumentException.class, () -> load(null));
+        assertThrows(IllegalArgumentException.class, () -> load("sark-cache"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.sark.opa;
 import dev.sark.loader.ExactUtf8;
 import dev.sark.loader.NativeLoader;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -380,7 +381,7 @@ public final class PolicyEngine implements AutoCloseable {
             synchronized (PolicyEngine.class) {
                 if (!loaded) {
                     // System.load called from this class binds the library to this class's loader
-                    NativeLoader.load(PolicyEngine.class, "sark_opa", "sark-opa-native", path -> System.load(path));
+                    NativeLoader.load(MethodHandles.lookup(), "sark_opa");
                     loaded = true;
                 }
             }
