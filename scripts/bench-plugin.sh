@@ -52,8 +52,9 @@ for log in sorted(glob.glob(work + "/noop-*.log")):
             if key not in last:
                 order.append(key)
             last[key] = (ts(l), m.group(4))
-            if m.group(4).startswith("building with"):
-                reran.append(m.group(3))
+        m = re.search(r"\[(\S+)\]\s+Compiling ", l)
+        if m:
+            reran.append(m.group(1))
     for key in order:
         t, status = last[key]
         per_target.setdefault(key, []).append(((t - prev).total_seconds() * 1000, status.split(" (")[0]))

@@ -1,6 +1,8 @@
 package dev.sark.build;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** What every target of one build shares: the crate, where cargo writes, the profile and offline mode. */
 public final class BuildContext {
@@ -9,6 +11,7 @@ public final class BuildContext {
     private final String profile;
     private final boolean offline;
     private final boolean requireJniExports;
+    private final boolean locked;
 
     public BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline) {
         this(crate, cargoTargetDir, profile, offline, false);
@@ -17,6 +20,16 @@ public final class BuildContext {
     /** {@code requireJniExports}: a library that exports no {@code Java_*} symbol fails its check. */
     public BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline,
                         boolean requireJniExports) {
+        this(crate, cargoTargetDir, profile, offline, requireJniExports, true);
+    }
+
+    /**
+     * {@code locked}: when the workspace has a Cargo.lock, cargo must build exactly what it pins
+     * ({@code --locked}, or {@code --frozen} offline) instead of rewriting it silently.
+     */
+    public BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline,
+                        boolean requireJniExports, boolean locked) {
+        this.locked = locked;
         this.crate = crate;
         this.cargoTargetDir = cargoTargetDir.toAbsolutePath().normalize();
         this.profile = profile == null || profile.isBlank() ? "release" : profile.trim();
@@ -55,6 +68,15 @@ public final class BuildContext {
 
     public boolean offline() {
         return offline;
+    }
+
+    /** Cargo's flags for the lock file and the network: {@code --locked}, {@code --frozen}, {@code --offline} or none. */
+    public List<String> lockAndNetworkFlags() {
+        boolean pinned = locked && Files.isRegularFile(crate.workspaceRoot().resolve("Cargo.lock"));
+        if (offline) {
+            return List.of(pinned ? "--frozen" : "--offline");
+        }
+        return pinned ? List.of("--locked") : List.of();
     }
 
     /**

@@ -7,24 +7,18 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Decides whether a target is up to date without starting cargo, and remembers what was packaged.
- *
- * <p>A target is up to date when the command and toolchain are the ones recorded after its last
- * successful build, the packaged JAR is still there, the library still has the recorded SHA-256, and
- * no file listed in cargo's dep-info for the library (every source file of every crate it was built
- * from), nor a Cargo manifest, lock file or cargo config, changed after that build started.
+ * Remembers what was packaged for a target, so that a library cargo left unchanged is not checked and
+ * packaged again. Whether the library itself is current is cargo's decision, never this file's: cargo runs
+ * on every build and knows every input (sources, path dependencies' manifests, build scripts'
+ * {@code rerun-if-env-changed}, {@code env!}); this stamp only says "this exact library, packaged with these
+ * settings, is in that JAR".
  */
 final class BuildStamp {
-    private static final String FINGERPRINT = "fingerprint";
+    private static final String SETTINGS = "settings";
     private static final String SHA256 = "sha256";
-    private static final String RUSTC = "rustc";
-    private static final String STARTED = "started";
 
     private final Path file;
 
@@ -32,54 +26,32 @@ final class BuildStamp {
         this.file = file;
     }
 
-    /** A record of one successful build. */
-    static final class Record {
-        final String fingerprint;
-        final String sha256;
-        final String rustc;
-        /** When the build that produced the library started: a source changed after it means a rebuild. */
-        final long startedAtMillis;
-
-        Record(String fingerprint, String sha256, String rustc, long startedAtMillis) {
-            this.fingerprint = fingerprint;
-            this.sha256 = sha256;
-            this.rustc = rustc;
-            this.startedAtMillis = startedAtMillis;
-        }
-    }
-
-    Optional<Record> read() {
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
+    /**
+     * Whether the JAR and the staged library hold exactly {@code librarySha256}, packaged with {@code settings}
+     * (the target's checks and manifest inputs).
+     */
+    boolean packaged(String settings, String librarySha256, Path staged, Path jar) {
+        if (!Files.isRegularFile(file) || !Files.isRegularFile(staged) || !Files.isRegularFile(jar)) {
+            return false;
         }
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
-        } catch (IOException e) {
-            return Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
         }
-        String fp = p.getProperty(FINGERPRINT);
-        String sha = p.getProperty(SHA256);
-        long started;
-        try {
-            started = Long.parseLong(p.getProperty(STARTED, ""));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-        return fp == null || sha == null ? Optional.empty()
-                : Optional.of(new Record(fp, sha, p.getProperty(RUSTC, ""), started));
+        return Digests.sha256(settings).equals(p.getProperty(SETTINGS)) && librarySha256.equals(p.getProperty(SHA256))
+                && librarySha256.equals(Digests.sha256(staged));
     }
 
-    void write(Record record) {
+    void write(String settings, String librarySha256) {
         Properties p = new Properties();
-        p.setProperty(FINGERPRINT, record.fingerprint);
-        p.setProperty(SHA256, record.sha256);
-        p.setProperty(RUSTC, record.rustc);
-        p.setProperty(STARTED, Long.toString(record.startedAtMillis));
+        p.setProperty(SETTINGS, Digests.sha256(settings));
+        p.setProperty(SHA256, librarySha256);
         try {
             Files.createDirectories(file.getParent());
             try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                p.store(w, "sark:cross-build stamp; delete to force a rebuild");
+                p.store(w, "sark:cross-build: what was packaged; delete to package again");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
@@ -92,42 +64,5 @@ final class BuildStamp {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete " + file, e);
         }
-    }
-
-    /** The recorded build when nothing it depends on changed; empty when cargo has to run. */
-    Optional<Record> upToDate(String fingerprint, Path library, Path jar, List<Path> extraInputs) {
-        Optional<Record> record = read();
-        if (record.isEmpty() || !record.get().fingerprint.equals(fingerprint)
-                || !Files.isRegularFile(library) || !Files.isRegularFile(jar)) {
-            return Optional.empty();
-        }
-        try {
-            Optional<List<Path>> sources = DepInfo.read(depInfoFile(library));
-            if (sources.isEmpty()
-                    || changedSince(sources.get(), FileTime.fromMillis(record.get().startedAtMillis))
-                    // cargo itself may write Cargo.lock during the build: only a change after it counts
-                    || changedSince(extraInputs, Files.getLastModifiedTime(file))) {
-                return Optional.empty();
-            }
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        return Digests.sha256(library).equals(record.get().sha256) ? record : Optional.empty();
-    }
-
-    private static boolean changedSince(List<Path> inputs, FileTime time) throws IOException {
-        for (Path input : inputs) {
-            if (!Files.exists(input) || Files.getLastModifiedTime(input).compareTo(time) > 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Cargo writes {@code libfoo.d} beside {@code libfoo.so} ({@code foo.d} beside {@code foo.dll}). */
-    static Path depInfoFile(Path library) {
-        String name = library.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return library.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".d");
     }
 }

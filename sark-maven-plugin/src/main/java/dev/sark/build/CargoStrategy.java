@@ -103,14 +103,12 @@ public final class CargoStrategy implements ToolchainStrategy {
         return !target.triple().equals(hostTriple);
     }
 
-    /** {@code SUBCOMMAND --manifest-path M --target T --target-dir D --profile P --lib [--offline]}. */
+    /** {@code SUBCOMMAND --manifest-path M --target T --target-dir D --profile P --lib [--locked|--frozen|--offline]}. */
     static List<String> buildArguments(String subcommand, TargetSpec target, BuildContext context) {
         List<String> args = new ArrayList<>(List.of(subcommand, "--manifest-path", context.crate().manifest().toString(),
                 "--target", target.triple(), "--target-dir", context.cargoTargetDir().toString(),
                 "--profile", context.profile(), "--lib"));
-        if (context.offline()) {
-            args.add("--offline");
-        }
+        args.addAll(context.lockAndNetworkFlags());
         return args;
     }
 
@@ -144,11 +142,37 @@ public final class CargoStrategy implements ToolchainStrategy {
      * statically and produces no cdylib (unless the pom already decides crt-static itself).
      */
     static String rustflags(TargetSpec target) {
-        String flags = target.rustflags();
-        if (target.platform().libc() == Platform.Libc.MUSL && (flags == null || !flags.contains("crt-static"))) {
-            return flags == null ? DYNAMIC_MUSL : flags + " " + DYNAMIC_MUSL;
+        List<String> flags = new ArrayList<>();
+        if (target.rustflags() != null) {
+            flags.add(target.rustflags());
         }
-        return flags;
+        if (target.platform().libc() == Platform.Libc.MUSL && (target.rustflags() == null || !target.rustflags().contains("crt-static"))) {
+            flags.add(DYNAMIC_MUSL);
+        }
+        flags.addAll(REMAP_BUILD_MACHINE_PATHS);
+        return flags.isEmpty() ? null : String.join(" ", flags);
+    }
+
+    /**
+     * Keeps the build machine's paths out of the library (panic messages and debug info name source files):
+     * crates from the registry live under CARGO_HOME, and build-std compiles the standard library from
+     * RUSTUP_HOME, both usually in the builder's home directory. The crate's own files are already relative.
+     */
+    static final List<String> REMAP_BUILD_MACHINE_PATHS = remapFlags(System.getenv());
+
+    static List<String> remapFlags(Map<String, String> env) {
+        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+        List<String> flags = new ArrayList<>();
+        Map<String, String> homes = new LinkedHashMap<>();
+        homes.put(env.getOrDefault("CARGO_HOME", home == null ? null : home + "/.cargo"), "/cargo");
+        homes.put(env.getOrDefault("RUSTUP_HOME", home == null ? null : home + "/.rustup"), "/rustup");
+        homes.forEach((from, to) -> {
+            // RUSTFLAGS splits on spaces: a path with one cannot be passed this way.
+            if (from != null && !from.isBlank() && !from.matches(".*\\s.*")) {
+                flags.add("--remap-path-prefix=" + from + "=" + to);
+            }
+        });
+        return List.copyOf(flags);
     }
 
     static final String DYNAMIC_MUSL = "-C target-feature=-crt-static";

@@ -98,6 +98,7 @@ public class CommandRunner {
         }
         DefaultExecutor executor = DefaultExecutor.builder().setWorkingDirectory(workDir.toFile()).get();
         executor.setExitValues(null);
+        executor.setProcessDestroyer(ProcessTreeDestroyer.INSTANCE);
         if (timeout != null) {
             executor.setWatchdog(ExecuteWatchdog.builder().setTimeout(timeout).get());
         }

@@ -5,9 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * Builds every target of the matrix in turn, checks and stages each library, and writes its classifier JAR.
@@ -49,8 +46,10 @@ public final class CrossBuilder {
     private TargetResult buildOne(TargetSpec target, TargetOutputs out, String progress) {
         String libName = context.crate().libName();
         StrategySelector.Selection selection = selector.select(target);
+        // A target that cannot be built leaves its earlier JAR on disk (never attached): only a replacement that
+        // passed its checks may take a good JAR's place.
         if (selection.strategy == null) {
-            out.discard(target);
+            out.forget();
             String why = String.join("; ", selection.reasons);
             log.warn(progress + ": cannot be built here: " + why);
             return TargetResult.unavailable(target, "no toolchain strategy can build it here: " + why);
@@ -65,25 +64,17 @@ public final class CrossBuilder {
         String rustVersion = context.crate().rustVersion();
         if (RustVersion.olderThan(rustc, rustVersion)) {
             // cargo would stop inside the crate (or a dependency) with an error that hides the fix
-            out.discard(target);
+            out.forget();
             String why = Suggestions.toolchainTooOld(invocation.rustupToolchain(), rustc, rustVersion,
                     context.crate().packageName());
             log.warn(progress + ": " + why);
             return TargetResult.failed(target, tool, 0, "target " + target.triple() + ": " + why, List.of());
         }
-        List<Path> manifests = manifestFiles();
-        String fingerprint = fingerprint(invocation, rustc, manifests);
+
+        // Cargo runs every time: it alone knows every input of the library, and has nothing to do in milliseconds
+        // when nothing changed. A check of our own would miss some (environment variables, path dependencies).
         Path library = context.libraryPath(target);
-        Path staged = out.stagedLibrary(target, libName);
-        BuildStamp stamp = out.stamp();
-
-        if (Files.isRegularFile(staged) && stamp.upToDate(fingerprint, library, out.jar(), manifests).isPresent()) {
-            return packager.upToDate(target, staged, out.jar(), tool, progress);
-        }
-
-        // From here on the previous outputs are gone, so a failure can never leave a stale library to package.
-        out.discard(target);
-        log.info(progress + ": building with " + tool);
+        log.info(progress + ": cargo via " + tool);
         log.info("  " + invocation.display());
         long started = System.currentTimeMillis();
         CommandRunner.Result result;
@@ -91,58 +82,46 @@ public final class CrossBuilder {
             result = runner.stream(invocation.command(), invocation.environment(),
                     context.crate().directory(), line -> log.info("[" + target.triple() + "] " + line));
         } catch (BuildException cannotStart) {
+            out.forget();
             return TargetResult.failed(target, tool, 0, "target " + target.triple() + ": " + cannotStart.getMessage()
                     + "\n  command: " + invocation.display(), List.of());
         }
         double seconds = (System.currentTimeMillis() - started) / 1000.0;
         if (!result.succeeded()) {
+            out.forget();
             return TargetResult.failed(target, tool, seconds, failureMessage(target, invocation, result), result.tail());
         }
         if (!Files.isRegularFile(library)) {
+            out.forget();
             return TargetResult.failed(target, tool, seconds, tool + " succeeded but " + library + " does not exist."
                     + " Check that the crate's [lib] builds a cdylib named " + libName + ".", result.tail());
         }
+        String sha = Digests.sha256(library);
+        String settings = packagingSettings(target, rustc);
+        Path staged = out.stagedLibrary(target, libName);
+        BuildStamp stamp = out.stamp();
+        if (stamp.packaged(settings, sha, staged, out.jar())) {
+            return packager.upToDate(target, staged, out.jar(), tool, progress);
+        }
+        stamp.delete();
         TargetResult packaged = packager.pack(target, library, out, tool, seconds, rustc, progress);
         if (packaged.status().producedJar()) {
-            stamp.write(new BuildStamp.Record(fingerprint, Digests.sha256(packaged.library()), rustc, started));
+            stamp.write(settings, sha);
         }
         return packaged;
     }
 
-    /**
-     * What a rebuild depends on besides the sources in cargo's dep-info: the command, the compiler, the
-     * variables cargo and rustc read from the environment, and which manifests and cargo configs exist
-     * (so that deleting a config, not only editing it, forces a rebuild).
-     */
-    private static String fingerprint(CargoInvocation invocation, String rustc, List<Path> manifests) {
-        Map<String, String> env = new TreeMap<>();
-        System.getenv().forEach((k, v) -> {
-            if (k.startsWith("CARGO_") || k.startsWith("RUST")) {
-                env.put(k, v);
-            }
-        });
-        // Cargo.lock is left out of the list: cargo itself creates it during the first build.
-        List<Path> configs = manifests.stream().filter(p -> !p.endsWith("Cargo.lock")).collect(Collectors.toList());
-        return Digests.sha256(invocation.display() + "\n" + rustc + "\n" + env + "\n" + configs);
-    }
-
-    /** Manifests, lock files and cargo configs from the crate up to the file system root. */
-    private List<Path> manifestFiles() {
-        List<Path> files = new ArrayList<>();
-        for (Path dir = context.crate().directory(); dir != null; dir = dir.getParent()) {
-            for (String name : List.of("Cargo.toml", "Cargo.lock", ".cargo/config.toml", ".cargo/config")) {
-                Path f = dir.resolve(name);
-                if (Files.isRegularFile(f)) {
-                    files.add(f);
-                }
-            }
-        }
-        return files;
+    /** What the checks and the JAR depend on besides the library's bytes. */
+    private String packagingSettings(TargetSpec target, String rustc) {
+        return String.join("\n", target.triple(), target.classifier(), String.valueOf(target.glibcFloor()),
+                String.valueOf(target.macosMinimum()), rustc, context.crate().libName(),
+                Boolean.toString(context.requireJniExports()));
     }
 
     private String failureMessage(TargetSpec target, CargoInvocation invocation, CommandRunner.Result result) {
         StringBuilder m = new StringBuilder();
-        m.append("target ").append(target.triple()).append(" failed (exit code ").append(result.exitCode()).append(")\n");
+        m.append("target ").append(target.triple()).append(" failed (exit code ").append(result.exitCode())
+                .append(Suggestions.exitCodeMeaning(result.exitCode()).map(s -> ": " + s).orElse("")).append(")\n");
         m.append("  command: ").append(invocation.display()).append('\n');
         m.append("  last lines of output:\n");
         result.tail().forEach(l -> m.append("    ").append(l).append('\n'));

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -159,6 +161,17 @@ public class HostTools {
             engineRunning = running;
         }
         return engineRunning;
+    }
+
+    /** The triples the default toolchain's rustc knows ({@code rustc --print target-list}); empty when rustc does not run. */
+    public Optional<Set<String>> rustcTargets() {
+        CommandRunner.Result r = runner.capture(List.of("rustc", "--print", "target-list"), Map.of(), workDir);
+        if (r == null || !r.succeeded()) {
+            return Optional.empty();
+        }
+        Set<String> triples = new TreeSet<>();
+        r.output().stream().map(String::trim).filter(l -> !l.isEmpty()).forEach(triples::add);
+        return triples.isEmpty() ? Optional.empty() : Optional.of(triples);
     }
 
     /** The host triple of the default toolchain ({@code host:} line of {@code rustc -vV}). */

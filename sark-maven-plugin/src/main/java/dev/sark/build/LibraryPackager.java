@@ -64,7 +64,7 @@ public final class LibraryPackager {
             problems = List.of(e.getMessage());
         }
         if (!problems.isEmpty()) {
-            out.discard(target);
+            out.forget();
             return TargetResult.failed(target, tool, seconds, "target " + target.triple() + ": " + library
                     + " does not match its target, so it is not packaged:\n  - " + String.join("\n  - ", problems),
                     List.of());
@@ -79,7 +79,7 @@ public final class LibraryPackager {
             ClassifierJar.write(out.jar(), target.platform(), new ClassifierJar.Contents(staged, libName,
                     target.triple(), target.classifier(), Digests.sha256(staged), rustc));
         } catch (IOException | UncheckedIOException e) {
-            out.discard(target);
+            out.forget();
             return TargetResult.failed(target, tool, seconds, "target " + target.triple() + ": packaging failed: "
                     + e.getMessage(), List.of());
         }
@@ -116,7 +116,7 @@ public final class LibraryPackager {
         if (slicesUnchanged && Files.isRegularFile(merged) && Files.isRegularFile(out.jar())) {
             return upToDate(target, merged, out.jar(), "lipo", progress);
         }
-        out.discard(target);
+        out.forget();
         List<Path> slices = new ArrayList<>();
         PlatformFloors floors = target.floors();
         for (String triple : UNIVERSAL_SLICES) {
@@ -137,7 +137,7 @@ public final class LibraryPackager {
             Files.createDirectories(merged.getParent());
             FatMachOWriter.write(merged, slices);
         } catch (IOException e) {
-            out.discard(target);
+            out.forget();
             return TargetResult.failed(target, "lipo", 0, "target " + target.triple() + ": " + e.getMessage(), List.of());
         }
         log.info(progress + ": merged " + String.join(" + ", UNIVERSAL_SLICES));

@@ -61,7 +61,7 @@ public final class PrebuiltPackager {
     }
 
     private TargetResult packageOne(TargetSpec target, TargetOutputs out, String progress) {
-        out.discard(target);
+        out.forget();
         List<Path> found = find(target);
         if (found.isEmpty()) {
             return TargetResult.unavailable(target, "no prebuilt " + fileName(target) + " for " + target.triple()

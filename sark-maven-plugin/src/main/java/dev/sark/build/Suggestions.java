@@ -161,4 +161,22 @@ public final class Suggestions {
         });
         return fixes;
     }
+
+    /**
+     * What an exit code above 128 means: the command was killed by a signal. 137 (SIGKILL) is nearly always the
+     * kernel's out-of-memory killer during rustc's optimisation or linking.
+     */
+    static Optional<String> exitCodeMeaning(int exitCode) {
+        if (exitCode == 137) {
+            return Optional.of("killed by SIGKILL, most likely out of memory; give the build more memory, or fewer"
+                    + " parallel jobs with CARGO_BUILD_JOBS=1 in <env> (or lto = false in the cargo profile)");
+        }
+        if (exitCode == 143) {
+            return Optional.of("stopped by SIGTERM (the build was cancelled)");
+        }
+        if (exitCode > 128 && exitCode < 160) {
+            return Optional.of("killed by signal " + (exitCode - 128));
+        }
+        return Optional.empty();
+    }
 }

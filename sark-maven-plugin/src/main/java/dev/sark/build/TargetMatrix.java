@@ -46,6 +46,20 @@ public final class TargetMatrix {
         return chosen;
     }
 
+    /** The triples {@code -Dsark.targets} names, without {@code host}. */
+    public static List<String> overrideTriples(String override) {
+        List<String> triples = new ArrayList<>();
+        if (override != null) {
+            for (String item : override.split(",")) {
+                String triple = item.trim();
+                if (!triple.isEmpty() && !triple.equals(HOST)) {
+                    triples.add(triple);
+                }
+            }
+        }
+        return triples;
+    }
+
     private static String requireHost(String hostTriple) {
         if (hostTriple == null) {
             throw new BuildException("Cannot tell this machine's target triple: `rustc -vV` did not run. Install Rust"

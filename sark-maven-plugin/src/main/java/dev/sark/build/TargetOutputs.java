@@ -1,11 +1,6 @@
 package dev.sark.build;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** Where one target's outputs go: its classifier JAR, and a staging directory laid out as class path resources. */
 public final class TargetOutputs {
@@ -39,19 +34,11 @@ public final class TargetOutputs {
         return new BuildStamp(stagingDir.resolve("build-stamp.properties"));
     }
 
-    /** Removes the JAR and everything staged, so that a failure can never leave a stale library to package. */
-    void discard(TargetSpec target) {
-        try {
-            Files.deleteIfExists(jar);
-            if (Files.exists(stagingDir)) {
-                try (Stream<Path> paths = Files.walk(stagingDir)) {
-                    for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                        Files.delete(p);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot remove the previous outputs of " + target.triple(), e);
-        }
+    /**
+     * Marks the outputs as not current, after a failure: the next run packages again. The JAR itself stays (it is
+     * not attached by a run whose target failed): a good JAR is only ever replaced by one that passed its checks.
+     */
+    void forget() {
+        stamp().delete();
     }
 }

@@ -2,6 +2,7 @@ package dev.sark.maven;
 
 import dev.sark.build.CommandRunner;
 import dev.sark.build.HostTools;
+import dev.sark.build.KnownTriples;
 import dev.sark.build.TargetMatrix;
 import dev.sark.build.TargetSpec;
 import java.io.File;
@@ -33,6 +34,11 @@ abstract class AbstractSarkMojo extends AbstractMojo {
 
     /** The targets this run covers, validated. */
     protected List<TargetSpec> matrix(String hostTriple) {
+        // Before anything else: a typo must not map to some classifier, nor cost the other targets' build time.
+        List<String> requested = new ArrayList<>();
+        targets.forEach(t -> requested.add(t.getTriple()));
+        requested.addAll(TargetMatrix.overrideTriples(targetsOverride));
+        hostTools().rustcTargets().ifPresent(known -> new KnownTriples(known).requireKnown(requested));
         List<TargetSpec> specs = new ArrayList<>();
         for (Target t : targets) {
             specs.add(t.toSpec());

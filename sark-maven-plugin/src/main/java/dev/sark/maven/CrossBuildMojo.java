@@ -2,6 +2,7 @@ package dev.sark.maven;
 
 import dev.sark.build.BuildContext;
 import dev.sark.build.BuildException;
+import dev.sark.build.BuildLock;
 import dev.sark.build.BuildLog;
 import dev.sark.build.CrateInfo;
 import dev.sark.build.CrossBuilder;
@@ -12,6 +13,7 @@ import dev.sark.build.TargetResult;
 import dev.sark.build.TargetSpec;
 import dev.sark.loader.Platform;
 import java.io.File;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -51,6 +53,14 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
     @Parameter(property = "sark.hostLibraryOnTestClasspath", defaultValue = "true")
     private boolean hostLibraryOnTestClasspath;
 
+    /**
+     * Passes {@code --locked} to cargo when the workspace has a Cargo.lock (with Maven offline, {@code --frozen}),
+     * so a build uses exactly the pinned dependencies and fails instead of rewriting the lock file. Set it to
+     * false to let cargo update Cargo.lock.
+     */
+    @Parameter(property = "sark.locked", defaultValue = "true")
+    private boolean locked;
+
     @Parameter(defaultValue = "${session}", readonly = true, required = true)
     private MavenSession session;
 
@@ -60,16 +70,18 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
             getLog().info("sark:cross-build skipped (sark.skip)");
             return;
         }
-        BuildLog log = new MavenBuildLog(getLog());
+        // With mvn -T, lines of several modules interleave: each says which module it belongs to.
+        BuildLog log = new MavenBuildLog(getLog(), session.isParallel() ? "[" + project.getArtifactId() + "] " : "");
         HostTools tools = hostTools();
-        try {
+        Path lockFile = Path.of(project.getBuild().getDirectory(), "sark", "build.lock");
+        try (BuildLock ignored = BuildLock.acquire(lockFile, log)) {
             String hostTriple = tools.hostTriple().orElse(null);
             List<TargetSpec> matrix = matrix(hostTriple);
             CrateInfo crate = CrateInfo.read(manifestPath.toPath());
             Path cargoDir = cargoTargetDir != null ? cargoTargetDir.toPath()
                     : BuildContext.defaultCargoTargetDir(crate, Path.of(project.getBuild().getDirectory()));
             BuildContext context = new BuildContext(crate, cargoDir, profile, session.isOffline(),
-                    requireJniExports);
+                    requireJniExports, locked);
             StrategySelector selector = StrategySelector.standard(tools, hostTriple);
             log.info("Cross-building " + crate.packageName() + " (lib " + crate.libName() + ") for " + matrix.size()
                     + " target(s): " + matrix.stream().map(TargetSpec::triple).collect(Collectors.joining(", ")));
@@ -82,6 +94,8 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
             report(log, "sark:cross-build", results);
         } catch (BuildException | IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
         }
     }
 

@@ -115,7 +115,7 @@ class CargoStrategyTest {
         String inherited = System.getenv("RUSTFLAGS");
         String expectedFlags = inherited == null || inherited.isBlank()
                 ? "-C target-feature=+crt-static" : inherited + " -C target-feature=+crt-static";
-        assertEquals(expectedFlags, env.get("RUSTFLAGS"));
+        assertEquals(expectedFlags + " " + String.join(" ", CargoStrategy.REMAP_BUILD_MACHINE_PATHS), env.get("RUSTFLAGS"));
         assertEquals("aarch64-linux-gnu-gcc", env.get("CC_aarch64_unknown_linux_gnu"));
         assertEquals("1", env.get("SARK_X"));
         assertEquals("never", env.get("CARGO_TERM_COLOR"));
@@ -128,7 +128,8 @@ class CargoStrategyTest {
         Map<String, String> env = new CargoStrategy(toolsWithStd(HOST, AARCH64), HOST)
                 .invocation(TargetSpec.builder(AARCH64).build(), context(false)).environment();
         assertFalse(env.containsKey(AARCH64_LINKER_VAR), env.toString());
-        assertFalse(env.containsKey("RUSTFLAGS"));
+        assertEquals(String.join(" ", CargoStrategy.REMAP_BUILD_MACHINE_PATHS), env.get("RUSTFLAGS"),
+                "only the flags that keep build-machine paths out of the library");
         assertTrue(env.keySet().stream().noneMatch(k -> k.endsWith("_LINKER")), env.toString());
     }
 
@@ -196,11 +197,33 @@ class CargoStrategyTest {
     }
 
     @Test
+    void buildMachinePathsAreRemappedSoTheyStayOutOfTheLibrary() {
+        List<String> flags = CargoStrategy.remapFlags(Map.of("HOME", "/home/ci", "RUSTUP_HOME", "/opt/rustup"));
+        assertEquals(List.of("--remap-path-prefix=/home/ci/.cargo=/cargo", "--remap-path-prefix=/opt/rustup=/rustup"), flags);
+        assertEquals(List.of("--remap-path-prefix=/opt/rustup=/rustup"),
+                CargoStrategy.remapFlags(Map.of("HOME", "/home/ci", "CARGO_HOME", "/home/c i/cargo", "RUSTUP_HOME", "/opt/rustup")),
+                "RUSTFLAGS splits on spaces: a path with one is left out rather than passed broken");
+    }
+
+    @Test
+    void cargoIsLockedWhenTheWorkspaceHasALockFileAndFrozenOffline() throws IOException {
+        TargetSpec target = TargetSpec.builder(HOST).build();
+        CargoStrategy cargo = new CargoStrategy(toolsWithStd(HOST), HOST);
+        assertFalse(cargo.invocation(target, context(false)).command().contains("--locked"), "no Cargo.lock yet");
+        Files.writeString(context(false).crate().workspaceRoot().resolve("Cargo.lock"), "version = 4\n");
+        assertTrue(cargo.invocation(target, context(false)).command().contains("--locked"));
+        List<String> offline = cargo.invocation(target, context(true)).command();
+        assertTrue(offline.contains("--frozen") && !offline.contains("--locked"), offline.toString());
+        BuildContext unlocked = new BuildContext(context(false).crate(), tmp.resolve("t"), "release", false, false, false);
+        assertFalse(cargo.invocation(target, unlocked).command().contains("--locked"), "<locked>false</locked>");
+    }
+
+    @Test
     void displayQuotesValuesWithSpaces() throws IOException {
         TargetSpec target = TargetSpec.builder(HOST).rustflags("-C target-feature=-crt-static").build();
         String display = new CargoStrategy(toolsWithStd(HOST), HOST).invocation(target, context(false)).display();
         assertTrue(display.contains("RUSTFLAGS='"), display);
-        assertTrue(display.contains("-C target-feature=-crt-static'"), display);
+        assertTrue(display.contains("-C target-feature=-crt-static"), display);
         assertTrue(display.contains("cargo build --manifest-path "), display);
     }
 

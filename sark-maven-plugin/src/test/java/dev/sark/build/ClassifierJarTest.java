@@ -2,12 +2,15 @@ package dev.sark.build;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sark.loader.Platform;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -92,6 +95,17 @@ class ClassifierJarTest {
         assertEquals(String.valueOf(libraryBytes.length), a.getValue("Sark-Size"));
         assertEquals("rustc 1.85.0 (4d91de4e4 2025-02-17) (built from a source tarball)", a.getValue("Sark-Rustc"));
         assertEquals("dev/sark/native/linux-aarch_64/libsark_demo.so", a.getValue("Sark-Library"));
+        assertEquals(sha256(libraryBytes), manifest.getAttributes("dev/sark/native/linux-aarch_64/libsark_demo.so")
+                .getValue("Sark-Sha256"), "the entry's own digest, which the runtime loader checks");
+    }
+
+    @Test
+    void theJarIsReadableByEveryoneLikeTheMainJar() throws IOException {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path jar = tmp.resolve("m.jar");
+        ClassifierJar.write(jar, AARCH64, contents("linux-aarch_64"));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(jar)),
+                "after cp -p or a Docker COPY another user must still read it");
     }
 
     @Test

@@ -125,7 +125,7 @@ class OtherStrategiesTest {
         assertEquals(List.of("build", "--manifest-path", context.crate().manifest().toString(), "--target", AARCH64,
                 "--target-dir", context.cargoTargetDir().toString(), "--profile", "release", "--lib"), args);
         assertTrue(recorded.get(recorded.size() - 3).startsWith("RUSTFLAGS=")
-                && recorded.get(recorded.size() - 3).endsWith("-C target-cpu=neoverse-n1"), recorded.toString());
+                && recorded.get(recorded.size() - 3).contains("-C target-cpu=neoverse-n1"), recorded.toString());
         assertTrue(recorded.contains("SARK_EXTRA=yes"), recorded.toString());
         assertTrue(recorded.contains("LINKER=unset"), recorded.toString());
     }
@@ -186,7 +186,7 @@ class OtherStrategiesTest {
         assertEquals(List.of("cargo", "+sark-debian", "zigbuild"), invocation.command().subList(0, 3));
         assertTrue(invocation.command().contains("-Zbuild-std=std,panic_unwind"), invocation.command().toString());
         assertEquals("1", invocation.environment().get("RUSTC_BOOTSTRAP"));
-        assertTrue(invocation.environment().get("RUSTFLAGS").endsWith("-C target-feature=-crt-static"),
+        assertTrue(invocation.environment().get("RUSTFLAGS").contains("-C target-feature=-crt-static"),
                 "musl needs -crt-static to produce a cdylib: " + invocation.environment());
         assertEquals("sark-debian", invocation.rustupToolchain());
     }
@@ -205,7 +205,7 @@ class OtherStrategiesTest {
         assertEquals("build", invocation.command().get(2), "zig's mingw lacks libssp_nonshared: plain cargo build");
         assertEquals("x86_64-w64-mingw32-gcc",
                 invocation.environment().get("CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER"));
-        assertFalse(invocation.environment().containsKey("RUSTFLAGS"), "no musl flag for Windows");
+        assertFalse(invocation.environment().get("RUSTFLAGS").contains("crt-static"), "no musl flag for Windows");
     }
 
     @Test

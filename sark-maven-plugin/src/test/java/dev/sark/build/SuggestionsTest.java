@@ -167,4 +167,11 @@ class SuggestionsTest {
         }
         assertTrue(Suggestions.toolchainTooOld(null, "rustc 1.94.0", "1.95", "x").startsWith("toolchain (default) is"));
     }
+
+    @Test
+    void exitCode137IsExplainedAsKilledMostLikelyOutOfMemory() {
+        assertTrue(Suggestions.exitCodeMeaning(137).orElseThrow().contains("out of memory"));
+        assertTrue(Suggestions.exitCodeMeaning(143).orElseThrow().contains("cancelled"));
+        assertTrue(Suggestions.exitCodeMeaning(101).isEmpty(), "cargo's own failure code needs no explanation");
+    }
 }
