@@ -2,6 +2,7 @@ package dev.sark.build;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 
 /** What every target of one build shares: the crate, where cargo writes, the profile and offline mode. */
@@ -12,6 +13,8 @@ public final class BuildContext {
     private final boolean offline;
     private final boolean requireJniExports;
     private final boolean locked;
+    private final FileTime entryTime;
+    private final CargoOptions cargoOptions;
 
     public BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline) {
         this(crate, cargoTargetDir, profile, offline, false);
@@ -29,6 +32,14 @@ public final class BuildContext {
      */
     public BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline,
                         boolean requireJniExports, boolean locked) {
+        this(crate, cargoTargetDir, profile, offline, requireJniExports, locked, ClassifierJar.DEFAULT_ENTRY_TIME,
+                CargoOptions.NONE);
+    }
+
+    private BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline,
+                         boolean requireJniExports, boolean locked, FileTime entryTime, CargoOptions cargoOptions) {
+        this.entryTime = entryTime;
+        this.cargoOptions = cargoOptions;
         this.locked = locked;
         this.crate = crate;
         this.cargoTargetDir = cargoTargetDir.toAbsolutePath().normalize();
@@ -47,6 +58,27 @@ public final class BuildContext {
     public static Path defaultCargoTargetDir(CrateInfo crate, Path projectBuildDir) {
         return crate.inSharedWorkspace() ? crate.workspaceRoot().resolve("target").resolve("sark").resolve("cargo")
                 : projectBuildDir.resolve("sark").resolve("cargo");
+    }
+
+    /** The same context, with the JAR entries dated {@code entryTime} (the project's outputTimestamp). */
+    public BuildContext withEntryTime(FileTime entryTime) {
+        return new BuildContext(crate, cargoTargetDir, profile, offline, requireJniExports, locked, entryTime,
+                cargoOptions);
+    }
+
+    /** The same context, passing {@code options} to cargo for every target. */
+    public BuildContext withCargoOptions(CargoOptions options) {
+        return new BuildContext(crate, cargoTargetDir, profile, offline, requireJniExports, locked, entryTime, options);
+    }
+
+    /** Features and arguments for every target; a target's own come on top ({@link CargoOptions#with}). */
+    public CargoOptions cargoOptions() {
+        return cargoOptions;
+    }
+
+    /** The time written into every entry of a classifier JAR. */
+    public FileTime entryTime() {
+        return entryTime;
     }
 
     public boolean requireJniExports() {

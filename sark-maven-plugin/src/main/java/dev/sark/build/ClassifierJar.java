@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +21,19 @@ import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
+import javax.lang.model.SourceVersion;
 
 /**
  * Writes the JAR published under a target's classifier: the native library at the path the runtime
  * loader looks for, and a manifest describing it. Nothing else goes in.
  */
 public final class ClassifierJar {
-    /** Fixed entry time, so that the same library always gives a byte-identical JAR. */
+    /**
+     * The entry time when the project sets no {@code project.build.outputTimestamp}: fixed, so that the same library
+     * always gives a byte-identical JAR.
+     */
+    public static final FileTime DEFAULT_ENTRY_TIME = FileTime.fromMillis(315532800000L + 86400000L * 32);
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-    private static final FileTime ENTRY_TIME = FileTime.fromMillis(315532800000L + 86400000L * 32);
 
     private ClassifierJar() {
     }
@@ -41,8 +46,16 @@ public final class ClassifierJar {
         final String classifier;
         final String sha256;
         final String rustc;
+        final FileTime entryTime;
 
         public Contents(Path library, String libName, String triple, String classifier, String sha256, String rustc) {
+            this(library, libName, triple, classifier, sha256, rustc, DEFAULT_ENTRY_TIME);
+        }
+
+        /** {@code entryTime}: the date of every entry (Maven's {@code project.build.outputTimestamp}). */
+        public Contents(Path library, String libName, String triple, String classifier, String sha256, String rustc,
+                        FileTime entryTime) {
+            this.entryTime = entryTime;
             this.library = library;
             this.libName = libName;
             this.triple = triple;
@@ -64,6 +77,7 @@ public final class ClassifierJar {
     public static void write(Path jar, Platform platform, Contents c) {
         Manifest manifest = newManifest();
         Attributes main = manifest.getMainAttributes();
+        main.putValue("Automatic-Module-Name", moduleName(c.libName, c.classifier));
         main.putValue("Sark-Target", c.triple);
         main.putValue("Sark-Classifier", c.classifier);
         main.putValue("Sark-Library", entryName(platform, c.libName));
@@ -75,21 +89,22 @@ public final class ClassifierJar {
         }
         main.putValue("Sark-Rustc", c.rustc);
         recordDigest(manifest, entryName(platform, c.libName), c.sha256);
-        writeJar(jar, manifest, Map.of(entryName(platform, c.libName), c.library));
+        writeJar(jar, manifest, Map.of(entryName(platform, c.libName), c.library), c.entryTime);
     }
 
     /**
      * Writes one JAR holding every packaged library at its resource path, for users who ship a single
      * artifact to all platforms; the loader picks the matching one at run time.
      */
-    public static void writeBundle(Path jar, List<TargetResult> packaged, String libName) {
+    public static void writeBundle(Path jar, List<TargetResult> packaged, String libName, FileTime entryTime) {
         Manifest manifest = newManifest();
+        manifest.getMainAttributes().putValue("Automatic-Module-Name", moduleName(libName, "all"));
         manifest.getMainAttributes().putValue("Sark-Classifiers", packaged.stream().map(r -> r.target().classifier())
                 .collect(Collectors.joining(" ")));
         Map<String, Path> entries = new TreeMap<>();
         packaged.forEach(r -> entries.put(entryName(r.target().platform(), libName), r.library()));
         entries.forEach((entry, library) -> recordDigest(manifest, entry, Digests.sha256(library)));
-        writeJar(jar, manifest, entries);
+        writeJar(jar, manifest, entries, entryTime);
     }
 
     /**
@@ -100,6 +115,28 @@ public final class ClassifierJar {
         Attributes section = new Attributes();
         section.putValue("Sark-Sha256", sha256);
         manifest.getEntries().put(entry, section);
+    }
+
+    /**
+     * The module name of a classifier JAR on the module path, e.g. {@code sark_cache.natives.linux_x86_64}. Without
+     * one, Java derives it from the file name, which gives the API jar's name (the classifier is dropped as a
+     * version-like suffix) or an invalid one ({@code native} is a keyword): two modules of one name, or none.
+     * The JAR holds no packages (its directories are not Java identifiers), so it never splits a package.
+     */
+    static String moduleName(String libName, String classifier) {
+        List<String> parts = new ArrayList<>();
+        parts.add(libName);
+        parts.add("natives");
+        parts.add(classifier.replace('-', '_').replace('.', '_'));
+        return parts.stream().map(ClassifierJar::identifier).collect(Collectors.joining("."));
+    }
+
+    private static String identifier(String part) {
+        String id = part.replaceAll("[^A-Za-z0-9_]", "_");
+        if (id.isEmpty() || !Character.isJavaIdentifierStart(id.charAt(0))) {
+            id = "_" + id;
+        }
+        return SourceVersion.isKeyword(id) ? id + "_" : id;
     }
 
     private static Manifest newManifest() {
@@ -113,14 +150,14 @@ public final class ClassifierJar {
      * Writes the manifest, then each file under its entry name with its parent directories, into a temporary
      * file that is moved into place: a failed write leaves no half JAR.
      */
-    private static void writeJar(Path jar, Manifest manifest, Map<String, Path> entries) {
+    private static void writeJar(Path jar, Manifest manifest, Map<String, Path> entries, FileTime entryTime) {
         try {
             Files.createDirectories(jar.getParent());
             Path tmp = Files.createTempFile(jar.getParent(), jar.getFileName().toString(), ".tmp");
             try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(tmp))) {
                 // The manifest comes first, where JarInputStream and the JDK's tools expect it.
-                putEntry(out, "META-INF/");
-                putEntry(out, JarFile.MANIFEST_NAME);
+                putEntry(out, "META-INF/", entryTime);
+                putEntry(out, JarFile.MANIFEST_NAME, entryTime);
                 manifest.write(out);
                 Set<String> dirs = new HashSet<>();
                 for (Map.Entry<String, Path> e : entries.entrySet()) {
@@ -128,10 +165,10 @@ public final class ClassifierJar {
                     StringBuilder dir = new StringBuilder();
                     for (String part : entry.substring(0, entry.lastIndexOf('/')).split("/")) {
                         if (dirs.add(dir.append(part).append('/').toString())) {
-                            putEntry(out, dir.toString());
+                            putEntry(out, dir.toString(), entryTime);
                         }
                     }
-                    putEntry(out, entry);
+                    putEntry(out, entry, entryTime);
                     Files.copy(e.getValue(), out);
                     out.closeEntry();
                 }
@@ -150,9 +187,9 @@ public final class ClassifierJar {
         }
     }
 
-    private static void putEntry(JarOutputStream out, String name) throws IOException {
+    private static void putEntry(JarOutputStream out, String name, FileTime entryTime) throws IOException {
         JarEntry entry = new JarEntry(name);
-        entry.setLastModifiedTime(ENTRY_TIME);
+        entry.setLastModifiedTime(entryTime);
         out.putNextEntry(entry);
     }
 }

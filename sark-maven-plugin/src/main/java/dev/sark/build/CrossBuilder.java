@@ -21,7 +21,8 @@ public final class CrossBuilder {
 
     public CrossBuilder(BuildContext context, StrategySelector selector, HostTools tools, CommandRunner runner,
                         BuildLog log) {
-        this.packager = new LibraryPackager(context.crate().libName(), context.requireJniExports(), log);
+        this.packager = new LibraryPackager(context.crate().libName(), context.requireJniExports(), log,
+                context.entryTime());
         this.context = context;
         this.selector = selector;
         this.tools = tools;

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +29,22 @@ public final class LibraryPackager {
     private final String libName;
     private final boolean requireJniExports;
     private final BuildLog log;
+    private final FileTime entryTime;
 
     public LibraryPackager(String libName, boolean requireJniExports, BuildLog log) {
+        this(libName, requireJniExports, log, ClassifierJar.DEFAULT_ENTRY_TIME);
+    }
+
+    /** {@code entryTime}: the date of every JAR entry (Maven's {@code project.build.outputTimestamp}). */
+    public LibraryPackager(String libName, boolean requireJniExports, BuildLog log, FileTime entryTime) {
+        this.entryTime = entryTime;
         this.libName = libName;
         this.requireJniExports = requireJniExports;
         this.log = log;
+    }
+
+    public FileTime entryTime() {
+        return entryTime;
     }
 
     public String libName() {
@@ -77,7 +89,7 @@ public final class LibraryPackager {
                 Files.copy(library, staged, StandardCopyOption.REPLACE_EXISTING);
             }
             ClassifierJar.write(out.jar(), target.platform(), new ClassifierJar.Contents(staged, libName,
-                    target.triple(), target.classifier(), Digests.sha256(staged), rustc));
+                    target.triple(), target.classifier(), Digests.sha256(staged), rustc, entryTime));
         } catch (IOException | UncheckedIOException e) {
             out.forget();
             return TargetResult.failed(target, tool, seconds, "target " + target.triple() + ": packaging failed: "

@@ -15,6 +15,7 @@ public final class TargetSpec {
     private final String linker;
     private final String classifier;
     private final String rustflags;
+    private final CargoOptions cargoOptions;
     private final Map<String, String> env;
     private final boolean optional;
     private final String glibcFloor;
@@ -27,6 +28,7 @@ public final class TargetSpec {
         this.linker = blankToNull(b.linker);
         this.classifier = b.classifier == null || b.classifier.isBlank() ? platform.classifier() : b.classifier.trim();
         this.rustflags = blankToNull(b.rustflags);
+        this.cargoOptions = b.cargoOptions;
         this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
         this.optional = b.optional;
         this.glibcFloor = blankToNull(b.glibcFloor);
@@ -76,6 +78,11 @@ public final class TargetSpec {
     }
 
     /** Extra rustc flags for this target, or null. */
+    /** This target's own features and cargo arguments. */
+    public CargoOptions cargoOptions() {
+        return cargoOptions;
+    }
+
     public String rustflags() {
         return rustflags;
     }
@@ -146,6 +153,7 @@ public final class TargetSpec {
         private String linker;
         private String classifier;
         private String rustflags;
+        private CargoOptions cargoOptions = CargoOptions.NONE;
         private final Map<String, String> env = new LinkedHashMap<>();
         private boolean optional;
         private String glibcFloor;
@@ -172,6 +180,11 @@ public final class TargetSpec {
 
         public Builder classifier(String classifier) {
             this.classifier = classifier;
+            return this;
+        }
+
+        public Builder cargoOptions(CargoOptions cargoOptions) {
+            this.cargoOptions = cargoOptions == null ? CargoOptions.NONE : cargoOptions;
             return this;
         }
 

@@ -2,13 +2,16 @@ package dev.sark.maven;
 
 import dev.sark.build.BuildLog;
 import dev.sark.build.BuildSummary;
+import dev.sark.build.ClassifierJar;
 import dev.sark.build.TargetOutputs;
 import dev.sark.build.TargetResult;
 import dev.sark.build.TargetSpec;
 import java.io.File;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -34,11 +37,30 @@ abstract class AbstractPackagingMojo extends AbstractSarkMojo {
     @Parameter(property = "sark.requireJniExports", defaultValue = "false")
     protected boolean requireJniExports;
 
+    /**
+     * The date written into every entry of the classifier JARs, for reproducible builds: Maven's
+     * {@code project.build.outputTimestamp} (ISO 8601, or seconds since the epoch). Unset, a fixed date is used,
+     * so the same library always gives a byte-identical JAR.
+     */
+    @Parameter(defaultValue = "${project.build.outputTimestamp}")
+    protected String outputTimestamp;
+
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     protected MavenProject project;
 
     @Component
     protected MavenProjectHelper projectHelper;
+
+    /** The JAR entry date from {@link #outputTimestamp}. */
+    protected FileTime entryTime() throws MojoExecutionException {
+        try {
+            return OutputTimestamp.parse(outputTimestamp).map(FileTime::from).orElse(ClassifierJar.DEFAULT_ENTRY_TIME);
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException("<project.build.outputTimestamp>" + outputTimestamp + "</project.build."
+                    + "outputTimestamp> is not a date: " + e.getMessage() + ". Use ISO 8601 such as 2026-01-01T00:00:00Z,"
+                    + " or seconds since the epoch.", e);
+        }
+    }
 
     /** {@code <finalName>-<classifier>.jar} in the build directory, staged files under {@code sark/<area>}. */
     protected TargetOutputs outputsFor(TargetSpec target, String area) {

@@ -14,7 +14,24 @@ import org.apache.maven.plugins.annotations.Parameter;
 /** The configuration every goal shares: the target matrix and its command-line override. */
 abstract class AbstractSarkMojo extends AbstractMojo {
 
-    /** The target matrix; empty means the host alone. */
+    /**
+     * The target matrix; empty means the host alone. Each {@code <target>} is a triple
+     * ({@code <target>x86_64-unknown-linux-gnu</target>}) or an element with these children:
+     * <ul>
+     *   <li>{@code <triple>}: the Rust target triple (required), or {@code universal2-apple-darwin};</li>
+     *   <li>{@code <toolchain>}: {@code auto} (default), {@code cargo}, {@code zigbuild}, {@code cross} or {@code build-std};</li>
+     *   <li>{@code <rustupToolchain>}: the rustup toolchain ({@code cargo +NAME});</li>
+     *   <li>{@code <linker>}: the linker program;</li>
+     *   <li>{@code <classifier>}: the JAR's classifier (default from the triple, e.g. {@code linux-aarch_64});</li>
+     *   <li>{@code <rustflags>}: extra rustc flags;</li>
+     *   <li>{@code <env>}: environment variables, e.g. {@code <env><CC>clang</CC></env>};</li>
+     *   <li>{@code <optional>}: true to report, not fail, when the target cannot be built here;</li>
+     *   <li>{@code <glibcFloor>}: the newest glibc the library may need, e.g. {@code 2.17};</li>
+     *   <li>{@code <macosMinimum>}: the oldest macOS, e.g. {@code 10.12};</li>
+     *   <li>{@code <features>}, {@code <noDefaultFeatures>}, {@code <allFeatures>}, {@code <cargoArgs>}: cargo
+     *       options for this target, on top of the build's own.</li>
+     * </ul>
+     */
     @Parameter
     protected List<Target> targets = new ArrayList<>();
 

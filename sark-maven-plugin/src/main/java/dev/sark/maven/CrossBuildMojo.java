@@ -3,6 +3,7 @@ package dev.sark.maven;
 import dev.sark.build.BuildContext;
 import dev.sark.build.BuildException;
 import dev.sark.build.BuildLock;
+import dev.sark.build.CargoOptions;
 import dev.sark.build.BuildLog;
 import dev.sark.build.CrateInfo;
 import dev.sark.build.CrossBuilder;
@@ -61,6 +62,22 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
     @Parameter(property = "sark.locked", defaultValue = "true")
     private boolean locked;
 
+    /** Cargo features for every target, separated by commas ({@code --features}); a target's own are added. */
+    @Parameter(property = "sark.features")
+    private String features;
+
+    /** {@code --no-default-features} for every target (a target's {@code <noDefaultFeatures>} overrides it). */
+    @Parameter(property = "sark.noDefaultFeatures")
+    private Boolean noDefaultFeatures;
+
+    /** {@code --all-features} for every target (a target's {@code <allFeatures>} overrides it). */
+    @Parameter(property = "sark.allFeatures")
+    private Boolean allFeatures;
+
+    /** Further cargo arguments for every target, e.g. {@code <cargoArgs><arg>--config</arg><arg>...</arg></cargoArgs>}. */
+    @Parameter
+    private List<String> cargoArgs;
+
     @Parameter(defaultValue = "${session}", readonly = true, required = true)
     private MavenSession session;
 
@@ -81,7 +98,9 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
             Path cargoDir = cargoTargetDir != null ? cargoTargetDir.toPath()
                     : BuildContext.defaultCargoTargetDir(crate, Path.of(project.getBuild().getDirectory()));
             BuildContext context = new BuildContext(crate, cargoDir, profile, session.isOffline(),
-                    requireJniExports, locked);
+                    requireJniExports, locked).withEntryTime(entryTime())
+                    .withCargoOptions(new CargoOptions(features == null ? List.of() : List.of(features), noDefaultFeatures,
+                            allFeatures, cargoArgs));
             StrategySelector selector = StrategySelector.standard(tools, hostTriple);
             log.info("Cross-building " + crate.packageName() + " (lib " + crate.libName() + ") for " + matrix.size()
                     + " target(s): " + matrix.stream().map(TargetSpec::triple).collect(Collectors.joining(", ")));

@@ -7,9 +7,11 @@ import dev.sark.build.LibraryPackager;
 import dev.sark.build.PrebuiltPackager;
 import dev.sark.build.TargetResult;
 import java.io.File;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -31,12 +33,20 @@ public class PackageNativesMojo extends AbstractPackagingMojo {
     @Parameter(property = "sark.allPlatformsClassifier", defaultValue = "all-platforms")
     private String allPlatformsClassifier;
 
+    /** Skips the goal. */
+    @Parameter(property = "sark.packageNatives.skip", defaultValue = "false")
+    private boolean skip;
+
     @Override
-    public void execute() throws MojoFailureException {
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("sark:package-natives skipped (sark.packageNatives.skip)");
+            return;
+        }
         MavenBuildLog log = new MavenBuildLog(getLog());
         try {
             String libName = CrateInfo.read(manifestPath.toPath()).libName();
-            LibraryPackager packager = new LibraryPackager(libName, requireJniExports, log);
+            LibraryPackager packager = new LibraryPackager(libName, requireJniExports, log, entryTime());
             Path buildDir = Path.of(project.getBuild().getDirectory());
             String finalName = project.getBuild().getFinalName();
             List<TargetResult> results = new PrebuiltPackager(prebuiltDirectory.toPath(), packager, log)
@@ -46,13 +56,15 @@ public class PackageNativesMojo extends AbstractPackagingMojo {
                     .collect(Collectors.toList());
             if (allPlatformsClassifier != null && !allPlatformsClassifier.isBlank() && !packaged.isEmpty()) {
                 Path bundle = buildDir.resolve(finalName + "-" + allPlatformsClassifier.trim() + ".jar");
-                ClassifierJar.writeBundle(bundle, packaged, libName);
+                ClassifierJar.writeBundle(bundle, packaged, libName, packager.entryTime());
                 projectHelper.attachArtifact(project, "jar", allPlatformsClassifier.trim(), bundle.toFile());
                 log.info("packaged " + packaged.size() + " platform(s) into " + bundle.getFileName());
             }
             report(log, "sark:package-natives", results);
         } catch (BuildException | IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
         }
     }
 }

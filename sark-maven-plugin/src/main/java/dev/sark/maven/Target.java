@@ -1,7 +1,10 @@
 package dev.sark.maven;
 
+import dev.sark.build.CargoOptions;
 import dev.sark.build.TargetSpec;
 import dev.sark.build.ToolchainKind;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,16 +12,34 @@ import java.util.Map;
  * or an element with {@code <triple>} and the optional settings. Maven fills it; {@link #toSpec} validates it.
  */
 public class Target {
+    /** The Rust target triple, e.g. {@code aarch64-unknown-linux-gnu}, or {@code universal2-apple-darwin}. Required. */
     private String triple;
+    /** How to build: {@code auto} (default), {@code cargo}, {@code zigbuild}, {@code cross} or {@code build-std}. */
     private String toolchain;
+    /** The rustup toolchain to build with ({@code cargo +NAME}); default: rustup's default toolchain. */
     private String rustupToolchain;
+    /** The linker program for this target (cargo's {@code CARGO_TARGET_<TRIPLE>_LINKER}). */
     private String linker;
+    /** The Maven classifier of the target's JAR; default from the triple, as os-maven-plugin names platforms. */
     private String classifier;
+    /** Extra rustc flags for this target ({@code RUSTFLAGS}, added to the environment's). */
     private String rustflags;
+    /** Environment variables for this target's build, e.g. {@code <env><CC>clang</CC></env>}. */
     private Map<String, String> env;
+    /** An optional target that cannot be built here is reported, not fatal (unless {@code -Dsark.requireAll}). */
     private boolean optional;
+    /** The newest glibc the library may need, e.g. {@code 2.17} (linux-gnu targets; linked through zig). */
     private String glibcFloor;
+    /** The oldest macOS the library supports, e.g. {@code 10.12} ({@code MACOSX_DEPLOYMENT_TARGET}). */
     private String macosMinimum;
+    /** Cargo features for this target only, separated by commas, added to the build's {@code <features>}. */
+    private String features;
+    /** {@code --no-default-features} for this target; overrides the build's setting. */
+    private Boolean noDefaultFeatures;
+    /** {@code --all-features} for this target; overrides the build's setting. */
+    private Boolean allFeatures;
+    /** Further cargo arguments for this target, after the build's {@code <cargoArgs>}. */
+    private List<String> cargoArgs;
 
     public Target() {
     }
@@ -76,6 +97,44 @@ public class Target {
         this.optional = optional;
     }
 
+    public void setFeatures(String features) {
+        this.features = features;
+    }
+
+    public void setNoDefaultFeatures(Boolean noDefaultFeatures) {
+        this.noDefaultFeatures = noDefaultFeatures;
+    }
+
+    public void setAllFeatures(Boolean allFeatures) {
+        this.allFeatures = allFeatures;
+    }
+
+    public void setCargoArgs(List<String> cargoArgs) {
+        this.cargoArgs = cargoArgs;
+    }
+
+    /** What {@code -X} shows: the triple and every setting the pom gave. */
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder(String.valueOf(triple));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("toolchain", toolchain);
+        settings.put("rustupToolchain", rustupToolchain);
+        settings.put("linker", linker);
+        settings.put("classifier", classifier);
+        settings.put("rustflags", rustflags);
+        settings.put("env", env);
+        settings.put("optional", optional ? Boolean.TRUE : null);
+        settings.put("glibcFloor", glibcFloor);
+        settings.put("macosMinimum", macosMinimum);
+        settings.put("features", features);
+        settings.put("noDefaultFeatures", noDefaultFeatures);
+        settings.put("allFeatures", allFeatures);
+        settings.put("cargoArgs", cargoArgs);
+        settings.values().removeIf(v -> v == null);
+        return settings.isEmpty() ? s.toString() : s.append(' ').append(settings).toString();
+    }
+
     TargetSpec toSpec() {
         if (triple == null || triple.isBlank()) {
             throw new IllegalArgumentException("A <target> has no triple: write <target>x86_64-unknown-linux-gnu</target>"
@@ -91,6 +150,8 @@ public class Target {
                 .optional(optional)
                 .glibcFloor(glibcFloor)
                 .macosMinimum(macosMinimum)
+                .cargoOptions(new CargoOptions(features == null ? List.of() : List.of(features), noDefaultFeatures,
+                        allFeatures, cargoArgs))
                 .build();
     }
 }

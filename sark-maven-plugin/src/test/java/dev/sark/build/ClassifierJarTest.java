@@ -100,6 +100,26 @@ class ClassifierJarTest {
     }
 
     @Test
+    void theModuleNameIsAValidJavaNameThatNeverClashesWithTheApiModule() throws Exception {
+        Path jar = tmp.resolve("sark-cache-native-1.0-linux-aarch_64.jar");
+        ClassifierJar.write(jar, AARCH64, contents("linux-aarch_64"));
+        String name = java.lang.module.ModuleFinder.of(jar).findAll().iterator().next().descriptor().name();
+        assertEquals("sark_demo.natives.linux_aarch_64", name);
+        assertEquals("native_.natives.osx_universal", ClassifierJar.moduleName("native", "osx-universal"), "keywords are escaped");
+    }
+
+    @Test
+    void entriesCarryTheProjectsOutputTimestamp() throws IOException {
+        Path jar = tmp.resolve("t.jar");
+        java.nio.file.attribute.FileTime time = java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-05-01T10:00:00Z"));
+        ClassifierJar.write(jar, AARCH64, new ClassifierJar.Contents(library, "sark_demo", "aarch64-unknown-linux-gnu",
+                "linux-aarch_64", Digests.sha256(library), "rustc 1.95.0", time));
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            zip.stream().forEach(e -> assertEquals(time.toMillis(), e.getLastModifiedTime().toMillis(), e.getName()));
+        }
+    }
+
+    @Test
     void theJarIsReadableByEveryoneLikeTheMainJar() throws IOException {
         assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
         Path jar = tmp.resolve("m.jar");

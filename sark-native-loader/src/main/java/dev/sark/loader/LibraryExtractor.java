@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -306,8 +307,9 @@ final class LibraryExtractor {
                     Files.deleteIfExists(tmp);
                 }
             }
-        } catch (IOException e) {
-            // Only tidying: a leftover file costs disk space, not correctness.
+        } catch (IOException | DirectoryIteratorException e) {
+            // Only tidying: a leftover file costs disk space, not correctness. (A 32-bit JVM may not even list
+            // the directory: readdir fails with EOVERFLOW on file systems with 64-bit inode numbers.)
         }
     }
 
