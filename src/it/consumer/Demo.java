@@ -1,7 +1,7 @@
 import dev.sark.cache.NativeCache;
 import java.time.Duration;
 
-/** Run by verify.groovy as a single-file program, with nothing but the three runtime jars on the class path. */
+/** Run by verify.groovy as a single-file program, with nothing but the three runtime jars on the class path, then on the module path. */
 public class Demo {
     public static void main(String[] args) throws Exception {
         try (NativeCache cache = new NativeCache(2, Duration.ofSeconds(30))) {
@@ -16,6 +16,8 @@ public class Demo {
             Thread.sleep(60);
             System.out.println("expired=" + (cache.get("short") == null));
             System.out.println("size=" + cache.size());
+            // on the class path: the unnamed module; on the module path: the jar's Automatic-Module-Name
+            System.out.println("module=" + NativeCache.class.getModule().getName());
         }
     }
 }

@@ -14,11 +14,19 @@ new JarFile(jar).withCloseable { j ->
     assert attrs.getValue('Sark-Sha256') ==~ /[0-9a-f]{64}/
     assert attrs.getValue('Sark-Rustc').startsWith('rustc ')
     assert (attrs.getValue('Sark-Size') as long) > 0
+    assert attrs.getValue('Automatic-Module-Name') == 'sark_it_demo.natives.linux_x86_64'
+    // the runtime loader checks the library against this digest
+    assert j.manifest.getAttributes('dev/sark/native/linux-x86_64/libsark_it_demo.so').getValue('Sark-Sha256') == attrs.getValue('Sark-Sha256')
 }
+// readable by everyone, like the main JAR
+assert java.nio.file.Files.getPosixFilePermissions(jar.toPath()).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
 // the optional long-form target cannot be built here: reported, nothing packaged, build still green
 assert !new File(basedir, 'target/matrix-1.0-linux-s390x-custom.jar').exists()
 assert log.contains('unavailable (optional)')
 assert log.contains('rustup target add s390x-unknown-linux-gnu')
+// one line for it per run, and one closing line pointing at the doctor
+assert secondRun.count('rustup target add s390x-unknown-linux-gnu') == 1 : secondRun
+assert secondRun.contains('1 optional target(s) cannot be built on this machine; `mvn sark:doctor` shows what each one needs.')
 // the second run asked cargo, which had nothing to compile, and packaged nothing again
 assert log.contains('[x86_64-unknown-linux-gnu]    Compiling sark-it-demo')
 assert secondRun.contains('x86_64-unknown-linux-gnu: up to date')

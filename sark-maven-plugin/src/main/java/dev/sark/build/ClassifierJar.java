@@ -33,6 +33,11 @@ public final class ClassifierJar {
      * always gives a byte-identical JAR.
      */
     public static final FileTime DEFAULT_ENTRY_TIME = FileTime.fromMillis(315532800000L + 86400000L * 32);
+    /**
+     * The layout of the JARs this class writes; change it whenever their entries or manifest change, so that
+     * JARs an older plugin wrote are packaged again instead of being kept as up to date.
+     */
+    static final String FORMAT = "2 (module name, per-entry digest, mode 0644)";
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private ClassifierJar() {

@@ -30,6 +30,25 @@ public final class CrossBuilder {
         this.log = log;
     }
 
+    /**
+     * The targets no strategy can build on this machine, found before anything is built, so that a missing
+     * required target fails the build at once (with every other missing one), not after the others compiled.
+     */
+    public List<TargetResult> unavailable(List<TargetSpec> targets) {
+        List<TargetResult> missing = new ArrayList<>();
+        for (TargetSpec target : targets) {
+            if (target.platform().arch() == Platform.Arch.UNIVERSAL) {
+                continue; // merged from its slices, which are checked themselves
+            }
+            StrategySelector.Selection selection = selector.select(target);
+            if (selection.strategy == null) {
+                missing.add(TargetResult.unavailable(target, "no toolchain strategy can build it here: "
+                        + String.join("; ", selection.reasons)));
+            }
+        }
+        return missing;
+    }
+
     public List<TargetResult> buildAll(List<TargetSpec> targets, TargetOutputs.Layout layout) {
         LibraryPackager.checkClassifiersUnique(targets);
         List<TargetResult> results = new ArrayList<>();
@@ -112,9 +131,13 @@ public final class CrossBuilder {
         return packaged;
     }
 
-    /** What the checks and the JAR depend on besides the library's bytes. */
+    /**
+     * What the checks and the JAR depend on besides the library's bytes, including the JAR's own format: a
+     * plugin that writes JARs differently must not keep an older plugin's JAR as "up to date".
+     */
     private String packagingSettings(TargetSpec target, String rustc) {
-        return String.join("\n", target.triple(), target.classifier(), String.valueOf(target.glibcFloor()),
+        return String.join("\n", ClassifierJar.FORMAT, context.entryTime().toString(), target.triple(),
+                target.classifier(), String.valueOf(target.glibcFloor()),
                 String.valueOf(target.macosMinimum()), rustc, context.crate().libName(),
                 Boolean.toString(context.requireJniExports()));
     }

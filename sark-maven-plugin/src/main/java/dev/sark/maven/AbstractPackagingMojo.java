@@ -79,28 +79,61 @@ abstract class AbstractPackagingMojo extends AbstractSarkMojo {
         }
     }
 
-    /** Prints the summary table and each problem; fails when a required target produced nothing. */
+    /**
+     * Prints the summary table and each problem once; fails when a required target produced nothing. A target
+     * that could not be built here was reported in one line as the build reached it; the fixes are the
+     * doctor's to show.
+     */
     protected void report(BuildLog log, String goal, List<TargetResult> results) throws MojoFailureException {
         log.info("");
         log.info(goal + " summary");
         BuildSummary.render(results).forEach(log::info);
+        long skippedOptional = 0;
         for (TargetResult r : results) {
-            if (!r.status().producedJar()) {
-                if (r.breaksBuild(requireAll)) {
-                    log.error(r.detail());
-                } else {
-                    log.warn(r.detail());
-                }
+            if (r.status().producedJar()) {
+                continue;
             }
+            if (r.breaksBuild(requireAll)) {
+                log.error(r.detail());
+            } else if (r.status() == TargetResult.Status.UNAVAILABLE) {
+                skippedOptional++;
+            } else {
+                log.warn(r.detail());
+            }
+        }
+        if (skippedOptional > 0) {
+            log.warn(skippedOptional + " optional target(s) cannot be built on this machine; `mvn sark:doctor` shows"
+                    + " what each one needs.");
         }
         List<TargetResult> broken = results.stream().filter(r -> r.breaksBuild(requireAll)).collect(Collectors.toList());
         if (!broken.isEmpty()) {
-            throw new MojoFailureException(broken.size() + " of " + results.size() + " target(s) failed: "
-                    + broken.stream().map(r -> r.target().triple()).collect(Collectors.joining(", "))
-                    + ". The errors above name the command and the fix; mark a target <optional>true</optional>"
-                    + " to tolerate it" + (requireAll ? " (and drop -Dsark.requireAll)" : "")
-                    + ", or build a subset with -Dsark.targets=host.\n"
-                    + broken.stream().map(TargetResult::detail).collect(Collectors.joining("\n")));
+            throw new MojoFailureException(failureSummary(broken, results.size()));
         }
+    }
+
+    /**
+     * Stops before anything is built when a required target cannot be built on this machine: every such target
+     * at once, with its reason and fix.
+     */
+    protected void failFastOnMissingTools(BuildLog log, List<TargetResult> unavailable) throws MojoFailureException {
+        List<TargetResult> required = unavailable.stream().filter(r -> r.breaksBuild(requireAll)).collect(Collectors.toList());
+        if (required.isEmpty()) {
+            return;
+        }
+        required.forEach(r -> log.error(r.target().triple() + ": " + r.detail()));
+        throw new MojoFailureException("Nothing was built: " + required.size() + " required target(s) cannot be built on"
+                + " this machine: " + required.stream().map(r -> r.target().triple()).collect(Collectors.joining(", "))
+                + ". The errors above give each fix (`mvn sark:doctor` shows them all); mark a target"
+                + " <optional>true</optional> to tolerate it" + (requireAll ? " (and drop -Dsark.requireAll)" : "")
+                + ", or build a subset with -Dsark.targets=host.");
+    }
+
+    /** The closing message: which targets broke the build; their details were logged just above. */
+    private String failureSummary(List<TargetResult> broken, int total) {
+        return broken.size() + " of " + total + " target(s) failed: "
+                + broken.stream().map(r -> r.target().triple()).collect(Collectors.joining(", "))
+                + ". The errors above name the command and the fix; mark a target <optional>true</optional>"
+                + " to tolerate it" + (requireAll ? " (and drop -Dsark.requireAll)" : "")
+                + ", or build a subset with -Dsark.targets=host.";
     }
 }

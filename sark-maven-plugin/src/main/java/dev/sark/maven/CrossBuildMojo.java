@@ -45,7 +45,7 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
     /**
      * Where cargo writes (its {@code --target-dir}). Default: {@code target/sark/cargo} under the Cargo
      * workspace root for a member of a multi-crate workspace (shared by all its modules, so common crates
-     * and the standard library build once per target), else {@code ${project.build.directory}/sark/cargo}.
+     * and the standard library build once per target), else {@code sark/cargo} in the module's build directory.
      */
     @Parameter(property = "sark.cargoTargetDir")
     private File cargoTargetDir;
@@ -105,8 +105,9 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
             log.info("Cross-building " + crate.packageName() + " (lib " + crate.libName() + ") for " + matrix.size()
                     + " target(s): " + matrix.stream().map(TargetSpec::triple).collect(Collectors.joining(", ")));
 
-            List<TargetResult> results = new CrossBuilder(context, selector, tools, runner, log)
-                    .buildAll(matrix, t -> outputsFor(t, "staging"));
+            CrossBuilder builder = new CrossBuilder(context, selector, tools, runner, log);
+            failFastOnMissingTools(log, builder.unavailable(matrix));
+            List<TargetResult> results = builder.buildAll(matrix, t -> outputsFor(t, "staging"));
 
             attach(results);
             putHostLibraryOnTestClasspath(results);
