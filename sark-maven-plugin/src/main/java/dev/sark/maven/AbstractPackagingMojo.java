@@ -1,11 +1,11 @@
 package dev.sark.maven;
 
-import dev.sark.build.BuildLog;
-import dev.sark.build.BuildSummary;
-import dev.sark.build.ClassifierJar;
-import dev.sark.build.TargetOutputs;
-import dev.sark.build.TargetResult;
-import dev.sark.build.TargetSpec;
+import dev.sark.crossbuild.BuildLog;
+import dev.sark.crossbuild.BuildSummary;
+import dev.sark.crossbuild.ClassifierJar;
+import dev.sark.crossbuild.TargetOutputs;
+import dev.sark.crossbuild.TargetResult;
+import dev.sark.crossbuild.TargetSpec;
 import java.io.File;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;

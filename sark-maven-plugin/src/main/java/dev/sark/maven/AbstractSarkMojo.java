@@ -1,10 +1,10 @@
 package dev.sark.maven;
 
-import dev.sark.build.CommandRunner;
-import dev.sark.build.HostTools;
-import dev.sark.build.KnownTriples;
-import dev.sark.build.TargetMatrix;
-import dev.sark.build.TargetSpec;
+import dev.sark.crossbuild.CommandRunner;
+import dev.sark.crossbuild.HostTools;
+import dev.sark.crossbuild.KnownTriples;
+import dev.sark.crossbuild.TargetMatrix;
+import dev.sark.crossbuild.TargetSpec;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;

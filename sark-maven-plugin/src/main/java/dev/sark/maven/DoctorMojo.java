@@ -1,10 +1,10 @@
 package dev.sark.maven;
 
-import dev.sark.build.BuildException;
-import dev.sark.build.CrateInfo;
-import dev.sark.build.Doctor;
-import dev.sark.build.HostTools;
-import dev.sark.build.StrategySelector;
+import dev.sark.crossbuild.BuildException;
+import dev.sark.crossbuild.CrateInfo;
+import dev.sark.crossbuild.Doctor;
+import dev.sark.crossbuild.HostTools;
+import dev.sark.crossbuild.StrategySelector;
 import java.io.File;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;

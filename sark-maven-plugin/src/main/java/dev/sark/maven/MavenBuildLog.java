@@ -1,6 +1,6 @@
 package dev.sark.maven;
 
-import dev.sark.build.BuildLog;
+import dev.sark.crossbuild.BuildLog;
 import org.apache.maven.plugin.logging.Log;
 
 /** Maven's log behind the build core's {@link BuildLog}. */

@@ -1,11 +1,11 @@
 package dev.sark.maven;
 
-import dev.sark.build.BuildException;
-import dev.sark.build.ClassifierJar;
-import dev.sark.build.CrateInfo;
-import dev.sark.build.LibraryPackager;
-import dev.sark.build.PrebuiltPackager;
-import dev.sark.build.TargetResult;
+import dev.sark.crossbuild.BuildException;
+import dev.sark.crossbuild.ClassifierJar;
+import dev.sark.crossbuild.CrateInfo;
+import dev.sark.crossbuild.LibraryPackager;
+import dev.sark.crossbuild.PrebuiltPackager;
+import dev.sark.crossbuild.TargetResult;
 import java.io.File;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.sark.maven;
 
-import dev.sark.build.CargoOptions;
-import dev.sark.build.TargetSpec;
-import dev.sark.build.ToolchainKind;
+import dev.sark.crossbuild.CargoOptions;
+import dev.sark.crossbuild.TargetSpec;
+import dev.sark.crossbuild.ToolchainKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

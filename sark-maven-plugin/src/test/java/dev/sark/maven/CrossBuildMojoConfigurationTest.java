@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sark.build.TargetSpec;
-import dev.sark.build.ToolchainKind;
+import dev.sark.crossbuild.TargetSpec;
+import dev.sark.crossbuild.ToolchainKind;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

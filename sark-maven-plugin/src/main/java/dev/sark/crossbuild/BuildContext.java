@@ -1,0 +1,128 @@
+package dev.sark.crossbuild;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+
+/** What every target of one build shares: the crate, where cargo writes, the profile and offline mode. */
+public final class BuildContext {
+    private final CrateInfo crate;
+    private final Path cargoTargetDir;
+    private final String profile;
+    private final boolean offline;
+    private final boolean requireJniExports;
+    private final boolean locked;
+    private final FileTime entryTime;
+    private final CargoOptions cargoOptions;
+
+    public BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline) {
+        this(crate, cargoTargetDir, profile, offline, false);
+    }
+
+    /** {@code requireJniExports}: a library that exports no {@code Java_*} symbol fails its check. */
+    public BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline,
+                        boolean requireJniExports) {
+        this(crate, cargoTargetDir, profile, offline, requireJniExports, true);
+    }
+
+    /**
+     * {@code locked}: when the workspace has a Cargo.lock, cargo must build exactly what it pins
+     * ({@code --locked}, or {@code --frozen} offline) instead of rewriting it silently.
+     */
+    public BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline,
+                        boolean requireJniExports, boolean locked) {
+        this(crate, cargoTargetDir, profile, offline, requireJniExports, locked, ClassifierJar.DEFAULT_ENTRY_TIME,
+                CargoOptions.NONE);
+    }
+
+    private BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline,
+                         boolean requireJniExports, boolean locked, FileTime entryTime, CargoOptions cargoOptions) {
+        this.entryTime = entryTime;
+        this.cargoOptions = cargoOptions;
+        this.locked = locked;
+        this.crate = crate;
+        this.cargoTargetDir = cargoTargetDir.toAbsolutePath().normalize();
+        this.profile = profile == null || profile.isBlank() ? "release" : profile.trim();
+        this.offline = offline;
+        this.requireJniExports = requireJniExports;
+    }
+
+    /**
+     * Where cargo writes when the pom does not say: for a member of a larger Cargo workspace, one directory
+     * under the workspace root ({@code target/sark/cargo}) that every member's module shares, so the
+     * standard library (build-std) and common crates compile once per target rather than once per module
+     * (cargo keeps each target's artifacts apart under its triple, and locks the directory while it
+     * builds); for a crate of its own, {@code sark/cargo} under the module's build directory.
+     */
+    public static Path defaultCargoTargetDir(CrateInfo crate, Path projectBuildDir) {
+        return crate.inSharedWorkspace() ? crate.workspaceRoot().resolve("target").resolve("sark").resolve("cargo")
+                : projectBuildDir.resolve("sark").resolve("cargo");
+    }
+
+    /** The same context, with the JAR entries dated {@code entryTime} (the project's outputTimestamp). */
+    public BuildContext withEntryTime(FileTime entryTime) {
+        return new BuildContext(crate, cargoTargetDir, profile, offline, requireJniExports, locked, entryTime,
+                cargoOptions);
+    }
+
+    /** The same context, passing {@code options} to cargo for every target. */
+    public BuildContext withCargoOptions(CargoOptions options) {
+        return new BuildContext(crate, cargoTargetDir, profile, offline, requireJniExports, locked, entryTime, options);
+    }
+
+    /** Features and arguments for every target; a target's own come on top ({@link CargoOptions#with}). */
+    public CargoOptions cargoOptions() {
+        return cargoOptions;
+    }
+
+    /** The time written into every entry of a classifier JAR. */
+    public FileTime entryTime() {
+        return entryTime;
+    }
+
+    public boolean requireJniExports() {
+        return requireJniExports;
+    }
+
+    public CrateInfo crate() {
+        return crate;
+    }
+
+    public Path cargoTargetDir() {
+        return cargoTargetDir;
+    }
+
+    /** The cargo profile name ({@code release} unless the pom says otherwise). */
+    public String profile() {
+        return profile;
+    }
+
+    public boolean offline() {
+        return offline;
+    }
+
+    /** Cargo's flags for the lock file and the network: {@code --locked}, {@code --frozen}, {@code --offline} or none. */
+    public List<String> lockAndNetworkFlags() {
+        boolean pinned = locked && Files.isRegularFile(crate.workspaceRoot().resolve("Cargo.lock"));
+        if (offline) {
+            return List.of(pinned ? "--frozen" : "--offline");
+        }
+        return pinned ? List.of("--locked") : List.of();
+    }
+
+    /**
+     * The directory cargo writes the profile's artifacts to: its built-in profiles keep their historical
+     * directories ({@code dev} and {@code test} write to {@code debug}, {@code bench} to {@code release}).
+     */
+    public Path outputDir(TargetSpec target) {
+        String dir = profile.equals("dev") || profile.equals("test") ? "debug"
+                : profile.equals("bench") ? "release" : profile;
+        return cargoTargetDir.resolve(target.triple()).resolve(dir);
+    }
+
+    /** The library cargo produces for the target. */
+    public Path libraryPath(TargetSpec target) {
+        return outputDir(target).resolve(target.platform().libraryFileName(crate.libName()));
+    }
+}

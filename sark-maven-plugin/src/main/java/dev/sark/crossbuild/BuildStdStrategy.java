@@ -1,0 +1,92 @@
+package dev.sark.crossbuild;
+
+import dev.sark.loader.Platform;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code cargo build -Zbuild-std}: compiles the standard library from source for targets that have no
+ * packaged one (musl, Windows, FreeBSD, macOS from this machine). Needs a toolchain with the std source
+ * ({@code rustup component add rust-src}, or Debian's rust-web-src); on a stable compiler
+ * {@code RUSTC_BOOTSTRAP=1} unlocks the unstable flag. Links with zig when cargo-zigbuild is installed,
+ * else with the target's cross linker; Windows prefers mingw-w64's gcc, because Rust's windows-gnu standard
+ * library links {@code libssp_nonshared}, which zig's mingw does not provide.
+ */
+public final class BuildStdStrategy implements ToolchainStrategy {
+    private final HostTools tools;
+
+    public BuildStdStrategy(HostTools tools) {
+        this.tools = tools;
+    }
+
+    @Override
+    public ToolchainKind kind() {
+        return ToolchainKind.BUILD_STD;
+    }
+
+    @Override
+    public Optional<String> missing(TargetSpec target) {
+        if (!tools.onPath("cargo")) {
+            return Optional.of("cargo is not on the PATH: install Rust with rustup");
+        }
+        if (tools.toolchainWithStandardLibrarySource(target.rustupToolchain()).isEmpty()) {
+            return Optional.of("no toolchain carries the standard library's source: `rustup component add rust-src`"
+                    + " or `scripts/install-toolchains.sh build-std`");
+        }
+        if (!useZig(target) && linker(target) == null) {
+            return Optional.of(Suggestions.missingLinker(target.platform(), target.linker()));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public String rustupToolchain(TargetSpec target) {
+        return tools.toolchainWithStandardLibrarySource(target.rustupToolchain()).orElse(target.rustupToolchain());
+    }
+
+    @Override
+    public boolean honoursGlibcFloor(TargetSpec target) {
+        return useZig(target);
+    }
+
+    @Override
+    public CargoInvocation invocation(TargetSpec target, BuildContext context) {
+        String toolchain = rustupToolchain(target);
+        List<String> cmd = new ArrayList<>();
+        cmd.add("cargo");
+        if (toolchain != null) {
+            cmd.add("+" + toolchain);
+        }
+        boolean zig = useZig(target);
+        List<String> args = CargoStrategy.buildArguments(zig ? "zigbuild" : "build", target, context);
+        if (zig && target.glibcFloor() != null) {
+            args.set(args.indexOf(target.triple()), target.triple() + "." + target.glibcFloor());
+        }
+        args.add("-Zbuild-std=std,panic_unwind");
+        cmd.addAll(args);
+        Map<String, String> env = CargoStrategy.environment(target);
+        env.put("RUSTC_BOOTSTRAP", "1");
+        String linker = zig ? null : linker(target);
+        if (linker != null) {
+            env.put(CargoStrategy.cargoTargetVariable(target.triple(), "LINKER"), linker);
+        }
+        return new CargoInvocation(cmd, env, toolchain,
+                "build-std" + (zig ? "+zig" : "") + (toolchain == null ? "" : " +" + toolchain));
+    }
+
+    private boolean useZig(TargetSpec target) {
+        if (target.platform().os() == Platform.Os.WINDOWS && linker(target) != null) {
+            return false;
+        }
+        return tools.zigbuildAvailable();
+    }
+
+    private String linker(TargetSpec target) {
+        if (target.linker() != null) {
+            return tools.onPath(target.linker()) ? target.linker() : null;
+        }
+        return Suggestions.crossLinker(target.platform()).map(l -> l.program).filter(tools::onPath).orElse(null);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.sark.crossbuild;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A command that builds one target: the program and its arguments, plus environment variables on top of ours. */
+public final class CargoInvocation {
+    private final List<String> command;
+    private final Map<String, String> environment;
+    private final String rustupToolchain;
+    private final String label;
+
+    /**
+     * @param rustupToolchain the rustup toolchain the command runs (null: the default), whose rustc
+     *                        version is recorded in the classifier JAR
+     * @param label           a short name for logs and the summary, e.g. {@code cargo +sark-debian}
+     */
+    public CargoInvocation(List<String> command, Map<String, String> environment, String rustupToolchain, String label) {
+        this.command = List.copyOf(command);
+        this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        this.rustupToolchain = rustupToolchain;
+        this.label = label;
+    }
+
+    public String rustupToolchain() {
+        return rustupToolchain;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public List<String> command() {
+        return command;
+    }
+
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** The command as a user would type it, with the variables this build sets in front. */
+    public String display() {
+        StringBuilder s = new StringBuilder();
+        environment.forEach((k, v) -> s.append(k).append('=').append(quote(v)).append(' '));
+        for (String arg : command) {
+            s.append(quote(arg)).append(' ');
+        }
+        return s.toString().trim();
+    }
+
+    private static String quote(String arg) {
+        return arg.isEmpty() || arg.matches(".*[\\s'\"$].*") ? "'" + arg.replace("'", "'\\''") + "'" : arg;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.sark.crossbuild;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code cross build}: cargo inside a Docker (or Podman) image that holds the target's toolchain. Needs
+ * a running container engine, which CI runners usually have and these build machines do not. The linker
+ * is the image's business, so none is passed; {@code <rustflags>} and {@code <env>} travel as variables
+ * (list extra ones under {@code [build.env] passthrough} in Cross.toml).
+ */
+public final class CrossStrategy implements ToolchainStrategy {
+    private final HostTools tools;
+
+    public CrossStrategy(HostTools tools) {
+        this.tools = tools;
+    }
+
+    @Override
+    public ToolchainKind kind() {
+        return ToolchainKind.CROSS;
+    }
+
+    @Override
+    public Optional<String> missing(TargetSpec target) {
+        if (!tools.onPath("cross")) {
+            return Optional.of("cross is not installed: `cargo install cross`");
+        }
+        if (!tools.containerEngineRunning()) {
+            return Optional.of("no Docker or Podman engine answers (`docker info` fails): start one, or use"
+                    + " <toolchain>cargo</toolchain> / <toolchain>zigbuild</toolchain>");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public CargoInvocation invocation(TargetSpec target, BuildContext context) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("cross");
+        if (target.rustupToolchain() != null) {
+            cmd.add("+" + target.rustupToolchain());
+        }
+        cmd.addAll(CargoStrategy.buildArguments("build", target, context));
+        Map<String, String> env = CargoStrategy.environment(target);
+        env.remove(CargoStrategy.cargoTargetVariable(target.triple(), "LINKER"));
+        return new CargoInvocation(cmd, env, target.rustupToolchain(), "cross");
+    }
+}

@@ -1,0 +1,78 @@
+package dev.sark.crossbuild;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Picks the toolchain strategy for a target: the one the pom forces, or with {@code auto} the first that can work. */
+public final class StrategySelector {
+    private final Map<ToolchainKind, ToolchainStrategy> strategies = new LinkedHashMap<>();
+
+    /** {@code strategies} in the order {@code auto} tries them. */
+    public StrategySelector(List<ToolchainStrategy> strategies) {
+        for (ToolchainStrategy s : strategies) {
+            this.strategies.put(s.kind(), s);
+        }
+    }
+
+    /** The outcome of a selection: a strategy, or why none fits. */
+    public static final class Selection {
+        public final ToolchainStrategy strategy;
+        /** Why strategies were passed over (for auto, those before the chosen one), or what is missing. */
+        public final List<String> reasons;
+
+        Selection(ToolchainStrategy strategy, List<String> reasons) {
+            this.strategy = strategy;
+            this.reasons = List.copyOf(reasons);
+        }
+    }
+
+    public Selection select(TargetSpec target) {
+        List<String> reasons = new ArrayList<>();
+        if (target.toolchain() != ToolchainKind.AUTO) {
+            ToolchainStrategy forced = strategies.get(target.toolchain());
+            if (forced == null) {
+                reasons.add(target.toolchain().pomName() + " is not supported by this version of the plugin");
+                return new Selection(null, reasons);
+            }
+            // What the strategy reports missing (toolchain, std, linker, zig, Docker) would fail the build anyway;
+            // saying so up front with the fix beats cargo's error.
+            Optional<String> missing = forced.missing(target);
+            if (missing.isPresent()) {
+                reasons.add(target.toolchain().pomName() + ": " + missing.get());
+                return new Selection(null, reasons);
+            }
+            return new Selection(forced, reasons);
+        }
+        for (ToolchainStrategy candidate : strategies.values()) {
+            if (target.glibcFloor() != null && !candidate.honoursGlibcFloor(target)) {
+                reasons.add(candidate.kind().pomName() + ": links against this machine's glibc, not glibc "
+                        + target.glibcFloor() + " (<glibcFloor>)");
+                continue;
+            }
+            Optional<String> missing = candidate.missing(target);
+            if (missing.isEmpty()) {
+                return new Selection(candidate, reasons);
+            }
+            reasons.add(candidate.kind().pomName() + ": " + missing.get());
+        }
+        return new Selection(null, reasons);
+    }
+
+    /** Every strategy, in the order {@code auto} tries them: plain cargo first, cross (Docker) last. */
+    public static StrategySelector standard(HostTools tools, String hostTriple) {
+        return new StrategySelector(List.of(new CargoStrategy(tools, hostTriple), new ZigbuildStrategy(tools),
+                new BuildStdStrategy(tools), new CrossStrategy(tools)));
+    }
+
+    /** The strategy of a kind, for reporting ({@code sark:doctor}). */
+    public Optional<ToolchainStrategy> strategy(ToolchainKind kind) {
+        return Optional.ofNullable(strategies.get(kind));
+    }
+
+    public List<ToolchainStrategy> all() {
+        return List.copyOf(strategies.values());
+    }
+}

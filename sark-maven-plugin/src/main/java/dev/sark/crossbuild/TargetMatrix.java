@@ -1,0 +1,70 @@
+package dev.sark.crossbuild;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The targets one run builds: the pom's matrix, or the list given on the command line with {@code -Dsark.targets}. */
+public final class TargetMatrix {
+    /** In {@code -Dsark.targets}, stands for the machine's own triple. */
+    public static final String HOST = "host";
+
+    private TargetMatrix() {
+    }
+
+    /**
+     * @param declared   the pom's {@code <targets>}, possibly empty (then the host alone is built)
+     * @param override   {@code -Dsark.targets=a,b}, or null; a triple the pom declares keeps its settings
+     * @param hostTriple the machine's triple, for an empty matrix and for {@code host}
+     */
+    public static List<TargetSpec> resolve(List<TargetSpec> declared, String override, String hostTriple) {
+        Map<String, TargetSpec> byTriple = new LinkedHashMap<>();
+        for (TargetSpec t : declared) {
+            if (byTriple.putIfAbsent(t.triple(), t) != null) {
+                throw new BuildException("Target " + t.triple() + " is declared twice in <targets>; keep one.");
+            }
+        }
+        if (override == null || override.isBlank()) {
+            return declared.isEmpty() ? List.of(TargetSpec.builder(requireHost(hostTriple)).build()) : List.copyOf(declared);
+        }
+        List<TargetSpec> chosen = new ArrayList<>();
+        for (String item : override.split(",")) {
+            String triple = item.trim();
+            if (triple.isEmpty()) {
+                continue;
+            }
+            if (triple.equals(HOST)) {
+                triple = requireHost(hostTriple);
+            }
+            TargetSpec spec = byTriple.get(triple);
+            chosen.add(spec != null ? spec : TargetSpec.builder(triple).build());
+        }
+        if (chosen.isEmpty()) {
+            throw new BuildException("-Dsark.targets='" + override + "' names no target; give triples separated by commas");
+        }
+        return chosen;
+    }
+
+    /** The triples {@code -Dsark.targets} names, without {@code host}. */
+    public static List<String> overrideTriples(String override) {
+        List<String> triples = new ArrayList<>();
+        if (override != null) {
+            for (String item : override.split(",")) {
+                String triple = item.trim();
+                if (!triple.isEmpty() && !triple.equals(HOST)) {
+                    triples.add(triple);
+                }
+            }
+        }
+        return triples;
+    }
+
+    private static String requireHost(String hostTriple) {
+        if (hostTriple == null) {
+            throw new BuildException("Cannot tell this machine's target triple: `rustc -vV` did not run. Install Rust"
+                    + " with rustup, or declare <targets> explicitly.");
+        }
+        return hostTriple;
+    }
+}

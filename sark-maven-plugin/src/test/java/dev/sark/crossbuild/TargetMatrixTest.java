@@ -1,0 +1,152 @@
+package dev.sark.crossbuild;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class TargetMatrixTest {
+    private static final String HOST = "x86_64-unknown-linux-gnu";
+    private static final String AARCH64 = "aarch64-unknown-linux-gnu";
+    private static final String ARMV7 = "armv7-unknown-linux-gnueabihf";
+
+    private static List<String> triples(List<TargetSpec> specs) {
+        return specs.stream().map(TargetSpec::triple).collect(Collectors.toList());
+    }
+
+    private static TargetSpec aarch64WithSettings() {
+        return TargetSpec.builder(AARCH64)
+                .toolchain(ToolchainKind.CARGO)
+                .rustupToolchain("debian")
+                .linker("aarch64-linux-gnu-gcc")
+                .classifier("linux-aarch_64-custom")
+                .rustflags("-C target-cpu=cortex-a72")
+                .env(Map.of("CC_aarch64_unknown_linux_gnu", "aarch64-linux-gnu-gcc"))
+                .optional(true)
+                .build();
+    }
+
+    @Test
+    void emptyMatrixWithoutOverrideBuildsTheHostAlone() {
+        List<TargetSpec> resolved = TargetMatrix.resolve(List.of(), null, HOST);
+
+        assertEquals(List.of(HOST), triples(resolved));
+        TargetSpec host = resolved.get(0);
+        assertEquals("linux-x86_64", host.classifier());
+        assertEquals(ToolchainKind.AUTO, host.toolchain());
+        assertNull(host.linker());
+    }
+
+    @Test
+    void blankOverrideCountsAsNoOverride() {
+        assertEquals(List.of(HOST), triples(TargetMatrix.resolve(List.of(), "   ", HOST)));
+        List<TargetSpec> declared = List.of(aarch64WithSettings(), TargetSpec.builder(HOST).build());
+        assertEquals(declared, TargetMatrix.resolve(declared, "", HOST));
+    }
+
+    @Test
+    void declaredMatrixIsKeptInOrderWithoutOverride() {
+        TargetSpec a = aarch64WithSettings();
+        TargetSpec h = TargetSpec.builder(HOST).build();
+        List<TargetSpec> resolved = TargetMatrix.resolve(List.of(a, h), null, HOST);
+        assertEquals(List.of(AARCH64, HOST), triples(resolved));
+        assertSame(a, resolved.get(0));
+    }
+
+    @Test
+    void overrideReplacesTheMatrixAndKeepsADeclaredTargetsSettings() {
+        TargetSpec declaredAarch64 = aarch64WithSettings();
+        List<TargetSpec> declared = List.of(TargetSpec.builder(HOST).linker("cc").build(), declaredAarch64);
+
+        List<TargetSpec> resolved = TargetMatrix.resolve(declared, AARCH64 + "," + ARMV7, HOST);
+
+        // the host was declared but not named: the override replaces the matrix
+        assertEquals(List.of(AARCH64, ARMV7), triples(resolved));
+        TargetSpec a = resolved.get(0);
+        assertEquals("aarch64-linux-gnu-gcc", a.linker());
+        assertEquals("debian", a.rustupToolchain());
+        assertEquals("linux-aarch_64-custom", a.classifier());
+        assertEquals("-C target-cpu=cortex-a72", a.rustflags());
+        assertEquals(ToolchainKind.CARGO, a.toolchain());
+        assertEquals(Map.of("CC_aarch64_unknown_linux_gnu", "aarch64-linux-gnu-gcc"), a.env());
+        assertTrue(a.optional());
+        // a triple the pom does not declare gets the defaults
+        TargetSpec arm = resolved.get(1);
+        assertNull(arm.linker());
+        assertEquals("linux-arm_32", arm.classifier());
+        assertEquals(ToolchainKind.AUTO, arm.toolchain());
+    }
+
+    @Test
+    void hostKeywordStandsForTheMachinesTriple() {
+        assertEquals(List.of(HOST, AARCH64), triples(TargetMatrix.resolve(List.of(), "host," + AARCH64, HOST)));
+
+        TargetSpec declaredHost = TargetSpec.builder(HOST).linker("my-cc").classifier("linux-x86_64-fast").build();
+        List<TargetSpec> resolved = TargetMatrix.resolve(List.of(declaredHost, aarch64WithSettings()), "host", HOST);
+        assertEquals(List.of(HOST), triples(resolved));
+        assertEquals("my-cc", resolved.get(0).linker());
+        assertEquals("linux-x86_64-fast", resolved.get(0).classifier());
+    }
+
+    @Test
+    void hostKeywordWithUnknownHostFails() {
+        BuildException e = assertThrows(BuildException.class,
+                () -> TargetMatrix.resolve(List.of(aarch64WithSettings()), "host", null));
+        assertTrue(e.getMessage().contains("rustc -vV"), e.getMessage());
+    }
+
+    @Test
+    void blankItemsAreIgnoredAndItemsTrimmed() {
+        List<TargetSpec> resolved = TargetMatrix.resolve(List.of(aarch64WithSettings()),
+                " , " + AARCH64 + " ,, ,\t" + HOST + " , ", HOST);
+        assertEquals(List.of(AARCH64, HOST), triples(resolved));
+        assertEquals("aarch64-linux-gnu-gcc", resolved.get(0).linker(), "trimmed item still finds the declared target");
+    }
+
+    @Test
+    void aTripleDeclaredTwiceIsRejected() {
+        List<TargetSpec> declared = List.of(TargetSpec.builder(AARCH64).build(), TargetSpec.builder(HOST).build(),
+                TargetSpec.builder(AARCH64).linker("x").build());
+        BuildException e = assertThrows(BuildException.class, () -> TargetMatrix.resolve(declared, null, HOST));
+        assertTrue(e.getMessage().contains(AARCH64), e.getMessage());
+        assertTrue(e.getMessage().contains("twice"), e.getMessage());
+        // also when an override would not even pick it
+        assertThrows(BuildException.class, () -> TargetMatrix.resolve(declared, HOST, HOST));
+    }
+
+    @Test
+    void overrideNamingNoTripleIsRejected() {
+        BuildException e = assertThrows(BuildException.class,
+                () -> TargetMatrix.resolve(List.of(aarch64WithSettings()), " , ,, ", HOST));
+        assertTrue(e.getMessage().contains("-Dsark.targets"), e.getMessage());
+        assertTrue(e.getMessage().contains("names no target"), e.getMessage());
+    }
+
+    @Test
+    void unknownHostWithEmptyMatrixFailsWithAUsefulMessage() {
+        BuildException e = assertThrows(BuildException.class, () -> TargetMatrix.resolve(List.of(), null, null));
+        String m = e.getMessage();
+        assertTrue(m.contains("rustc -vV"), m);
+        assertTrue(m.contains("rustup"), m);
+        assertTrue(m.contains("<targets>"), m);
+    }
+
+    @Test
+    void unknownHostDoesNotMatterWhenTheMatrixIsDeclared() {
+        assertEquals(List.of(AARCH64), triples(TargetMatrix.resolve(List.of(aarch64WithSettings()), null, null)));
+        assertEquals(List.of(ARMV7), triples(TargetMatrix.resolve(List.of(), ARMV7, null)));
+    }
+
+    @Test
+    void overrideWithAnInvalidTripleNamesIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TargetMatrix.resolve(List.of(), "sparc-sun-solaris", HOST));
+        assertTrue(e.getMessage().contains("sparc"), e.getMessage());
+    }
+}

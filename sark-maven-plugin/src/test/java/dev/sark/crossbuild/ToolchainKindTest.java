@@ -1,0 +1,57 @@
+package dev.sark.crossbuild;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ToolchainKindTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "auto, AUTO",
+        "cargo, CARGO",
+        "' Cargo ', CARGO",
+        "CROSS, CROSS",
+        "zigbuild, ZIGBUILD",
+        "build-std, BUILD_STD",
+        "Build-Std, BUILD_STD",
+    })
+    void parsesThePomSpelling(String value, ToolchainKind expected) {
+        assertEquals(expected, ToolchainKind.parse(value, "x86_64-unknown-linux-gnu"));
+    }
+
+    @Test
+    void missingValueMeansAuto() {
+        assertEquals(ToolchainKind.AUTO, ToolchainKind.parse(null, "x86_64-unknown-linux-gnu"));
+        assertEquals(ToolchainKind.AUTO, ToolchainKind.parse("  ", "x86_64-unknown-linux-gnu"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ToolchainKind.class)
+    void pomNameRoundTrips(ToolchainKind kind) {
+        assertEquals(kind, ToolchainKind.parse(kind.pomName(), "x86_64-unknown-linux-gnu"));
+        assertEquals(kind.pomName().toLowerCase(), kind.pomName());
+    }
+
+    @Test
+    void buildStdPomNameUsesADash() {
+        assertEquals("build-std", ToolchainKind.BUILD_STD.pomName());
+    }
+
+    @Test
+    void unknownNameNamesTheTargetAndListsEveryValidName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ToolchainKind.parse("docker", "aarch64-unknown-linux-gnu"));
+        String m = e.getMessage();
+        assertTrue(m.contains("aarch64-unknown-linux-gnu"), m);
+        assertTrue(m.contains("docker"), m);
+        for (ToolchainKind kind : ToolchainKind.values()) {
+            assertTrue(m.contains(kind.pomName()), "message lists " + kind.pomName() + ": " + m);
+        }
+    }
+}
