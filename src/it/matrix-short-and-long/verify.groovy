@@ -34,4 +34,15 @@ assert !secondRun.contains('[x86_64-unknown-linux-gnu]    Compiling')
 assert !secondRun.contains('packaged matrix-1.0-linux-x86_64.jar')
 assert secondRun =~ /x86_64-unknown-linux-gnu\s+linux-x86_64\s+cargo\s+0\.0\s+\S+ KiB\s+glibc 2\.\d+\s+up-to-date/
 assert log =~ /TARGET\s+CLASSIFIER\s+TOOL\s+SECONDS\s+SIZE\s+NEEDS\s+STATUS/
+// the outcome for scripts and CI
+def result = new groovy.json.JsonSlurper().parse(new File(basedir, 'target/sark/cross-build.json'))
+assert result.goal == 'cross-build'
+def host = result.targets.find { it.triple == 'x86_64-unknown-linux-gnu' }
+assert host.classifier == 'linux-x86_64' && host.status == 'up-to-date' && host.tool == 'cargo'
+assert host.command.contains('cargo build') && host.size > 0 && host.requires.startsWith('glibc ')
+assert host.jar.endsWith('matrix-1.0-linux-x86_64.jar')
+def s390x = result.targets.find { it.triple == 's390x-unknown-linux-gnu' }
+assert s390x.status == 'unavailable' && s390x.optional == true && s390x.jar == null
+// <toolchain> still works, as the deprecated name of <strategy>
+assert log.contains('<toolchain>cargo</toolchain> is deprecated; write <strategy>cargo</strategy>')
 return true

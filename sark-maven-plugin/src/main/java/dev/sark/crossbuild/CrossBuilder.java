@@ -64,7 +64,6 @@ public final class CrossBuilder {
     }
 
     private TargetResult buildOne(TargetSpec target, TargetOutputs out, String progress) {
-        String libName = context.crate().libName();
         StrategySelector.Selection selection = selector.select(target);
         // A target that cannot be built leaves its earlier JAR on disk (never attached): only a replacement that
         // passed its checks may take a good JAR's place.
@@ -74,8 +73,15 @@ public final class CrossBuilder {
             log.warn(progress + ": cannot be built here: " + why);
             return TargetResult.unavailable(target, "no toolchain strategy can build it here: " + why);
         }
+        CargoInvocation invocation = selection.strategy.invocation(target, context);
+        return run(target, out, progress, selection, invocation).withCommand(invocation.display());
+    }
+
+    /** Runs cargo for a target a strategy can build, and packages what it produced. */
+    private TargetResult run(TargetSpec target, TargetOutputs out, String progress, StrategySelector.Selection selection,
+                             CargoInvocation invocation) {
+        String libName = context.crate().libName();
         ToolchainStrategy strategy = selection.strategy;
-        CargoInvocation invocation = strategy.invocation(target, context);
         String tool = invocation.label();
         if (!selection.reasons.isEmpty()) {
             log.info(progress + ": auto picked " + strategy.kind().pomName() + " (" + String.join("; ", selection.reasons) + ")");

@@ -30,7 +30,7 @@ public final class CrossStrategy implements ToolchainStrategy {
         }
         if (!tools.containerEngineRunning()) {
             return Optional.of("no Docker or Podman engine answers (`docker info` fails): start one, or use"
-                    + " <toolchain>cargo</toolchain> / <toolchain>zigbuild</toolchain>");
+                    + " <strategy>cargo</strategy> / <strategy>zigbuild</strategy>");
         }
         return Optional.empty();
     }

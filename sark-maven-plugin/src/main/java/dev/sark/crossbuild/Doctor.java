@@ -36,9 +36,14 @@ public final class Doctor {
     }
 
     /** The report, and whether every target has a strategy that can build it. */
+    /** One target's verdict: the strategy that would build it, whether it can be built here, and the fixes. */
+    public record TargetCheck(String triple, String strategy, boolean buildable, List<String> fixes) {
+    }
+
     public static final class Report {
         public final List<String> lines;
         public final boolean allBuildable;
+        public final List<TargetCheck> targets = new ArrayList<>();
 
         Report(List<String> lines, boolean allBuildable) {
             this.lines = List.copyOf(lines);
@@ -50,6 +55,7 @@ public final class Doctor {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"TARGET", "STRATEGY", "CARGO", "TOOLCHAIN", "STD", "LINKER", "ZIG", "DOCKER"});
         Set<String> fixes = new LinkedHashSet<>();
+        List<TargetCheck> checks = new ArrayList<>();
         boolean allBuildable = true;
         String zig = tools.zigbuildAvailable() ? "yes" : "missing";
         String docker = tools.containerEngineRunning() ? "running" : (tools.onPath("docker") ? "no engine" : "missing");
@@ -57,9 +63,11 @@ public final class Doctor {
             if (target.platform().arch() == Platform.Arch.UNIVERSAL) {
                 // built by no toolchain: merged from the two thin macOS libraries of the same matrix
                 rows.add(new String[] {target.triple(), "merge", "-", "-", "-", "-", "-", "-"});
+                checks.add(new TargetCheck(target.triple(), "merge", true, List.of()));
                 continue;
             }
             StrategySelector.Selection selection = selector.select(target);
+            int fixesBefore = fixes.size();
             boolean buildable = selection.strategy != null;
             String strategy = buildable ? selection.strategy.kind().pomName() : "NONE";
             if (buildable) {
@@ -83,6 +91,9 @@ public final class Doctor {
                 fixes.add(target.triple() + ": for plain cargo, "
                         + Suggestions.missingStandardLibrary(target.triple(), toolchain));
             }
+            List<String> own = new ArrayList<>(fixes).subList(fixesBefore, fixes.size());
+            checks.add(new TargetCheck(target.triple(), strategy, buildable,
+                    own.stream().map(f -> f.substring(target.triple().length() + 2)).toList()));
         }
         List<String> lines = new ArrayList<>(Table.render(rows));
         if (fixes.isEmpty()) {
@@ -92,7 +103,9 @@ public final class Doctor {
             lines.add("To fix:");
             fixes.forEach(f -> lines.add("  - " + f));
         }
-        return new Report(lines, allBuildable);
+        Report report = new Report(lines, allBuildable);
+        report.targets.addAll(checks);
+        return report;
     }
 
     private String linkerColumn(TargetSpec target) {

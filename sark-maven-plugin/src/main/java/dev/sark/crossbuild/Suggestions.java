@@ -68,7 +68,7 @@ public final class Suggestions {
                 + (toolchain == null ? "(default)" : toolchain) + ": run `rustup "
                 + (toolchain == null ? "" : "+" + toolchain + " ") + "target add " + triple
                 + "`, or link a toolchain that has it (scripts/install-toolchains.sh) and set <rustupToolchain>,"
-                + " or set <toolchain>zigbuild</toolchain> / <toolchain>build-std</toolchain>";
+                + " or set <strategy>zigbuild</strategy> / <strategy>build-std</strategy>";
     }
 
     /**
@@ -94,7 +94,7 @@ public final class Suggestions {
         return "no linker is set for " + platform.triple() + known
                 .map(l -> ": set <linker>" + l.program + "</linker> (from `apt-get install " + l.debianPackage + "`)")
                 .orElse(": set <linker>")
-                + ", or set <toolchain>zigbuild</toolchain> (`pip install ziglang cargo-zigbuild`)";
+                + ", or set <strategy>zigbuild</strategy> (`pip install ziglang cargo-zigbuild`)";
     }
 
     /** Known patterns in cargo's output, in the order they are checked, each with its fix. */
@@ -103,21 +103,21 @@ public final class Suggestions {
     static {
         OUTPUT_PATTERNS.put("can't find crate for `std`",
                 "The target's standard library is missing: `rustup target add {triple}` or use a toolchain that"
-                        + " has it (<rustupToolchain>), or <toolchain>build-std</toolchain>.");
+                        + " has it (<rustupToolchain>), or <strategy>build-std</strategy>.");
         OUTPUT_PATTERNS.put("target may not be installed",
                 "The target's standard library is missing: `rustup target add {triple}` or use a toolchain that"
-                        + " has it (<rustupToolchain>), or <toolchain>build-std</toolchain>.");
+                        + " has it (<rustupToolchain>), or <strategy>build-std</strategy>.");
         OUTPUT_PATTERNS.put("linker `cc` not found",
                 "No C toolchain: install gcc (`apt-get install build-essential`) or set <linker>.");
         OUTPUT_PATTERNS.put("linking with `cc` failed",
                 "The host's cc cannot link for {triple}: set <linker> to a cross linker ({linker}) or use"
-                        + " <toolchain>zigbuild</toolchain>.");
+                        + " <strategy>zigbuild</strategy>.");
         OUTPUT_PATTERNS.put("cannot find -lc",
                 "The linker has no C library for {triple} (missing sysroot): install the cross toolchain"
-                        + " ({linker}) or use <toolchain>zigbuild</toolchain>, which brings its own libc.");
+                        + " ({linker}) or use <strategy>zigbuild</strategy>, which brings its own libc.");
         OUTPUT_PATTERNS.put("crt1.o",
                 "The linker has no C runtime (crt1.o) for {triple} (missing sysroot): install the cross toolchain"
-                        + " or use <toolchain>zigbuild</toolchain>.");
+                        + " or use <strategy>zigbuild</strategy>.");
         OUTPUT_PATTERNS.put("__stack_chk_fail",
                 "Stack-protector symbols do not match the C library: link against the target's own libc"
                         + " (zigbuild or a proper sysroot), and for musl add <rustflags>-C target-feature=-crt-static</rustflags>.");

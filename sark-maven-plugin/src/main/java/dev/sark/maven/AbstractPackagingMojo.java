@@ -3,6 +3,7 @@ package dev.sark.maven;
 import dev.sark.crossbuild.BuildLog;
 import dev.sark.crossbuild.BuildSummary;
 import dev.sark.crossbuild.ClassifierJar;
+import dev.sark.crossbuild.ResultFile;
 import dev.sark.crossbuild.TargetOutputs;
 import dev.sark.crossbuild.TargetResult;
 import dev.sark.crossbuild.TargetSpec;
@@ -85,6 +86,7 @@ abstract class AbstractPackagingMojo extends AbstractSarkMojo {
      * doctor's to show.
      */
     protected void report(BuildLog log, String goal, List<TargetResult> results) throws MojoFailureException {
+        writeResultFile(goal, results);
         log.info("");
         log.info(goal + " summary");
         BuildSummary.render(results).forEach(log::info);
@@ -120,12 +122,22 @@ abstract class AbstractPackagingMojo extends AbstractSarkMojo {
         if (required.isEmpty()) {
             return;
         }
+        writeResultFile(goal(), unavailable);
         required.forEach(r -> log.error(r.target().triple() + ": " + r.detail()));
         throw new MojoFailureException("Nothing was built: " + required.size() + " required target(s) cannot be built on"
                 + " this machine: " + required.stream().map(r -> r.target().triple()).collect(Collectors.joining(", "))
                 + ". The errors above give each fix (`mvn sark:doctor` shows them all); mark a target"
                 + " <optional>true</optional> to tolerate it" + (requireAll ? " (and drop -Dsark.requireAll)" : "")
                 + ", or build a subset with -Dsark.targets=host.");
+    }
+
+    /** The goal's name as Maven shows it, e.g. {@code sark:cross-build}. */
+    protected abstract String goal();
+
+    /** {@code target/sark/<goal>.json}: the outcome for scripts and CI (see docs/configuration.md). */
+    private void writeResultFile(String goal, List<TargetResult> results) {
+        String name = goal.substring(goal.indexOf(':') + 1);
+        ResultFile.writeBuild(Path.of(project.getBuild().getDirectory(), "sark", name + ".json"), name, results);
     }
 
     /** The closing message: which targets broke the build; their details were logged just above. */

@@ -19,7 +19,8 @@ abstract class AbstractSarkMojo extends AbstractMojo {
      * ({@code <target>x86_64-unknown-linux-gnu</target>}) or an element with these children:
      * <ul>
      *   <li>{@code <triple>}: the Rust target triple (required), or {@code universal2-apple-darwin};</li>
-     *   <li>{@code <toolchain>}: {@code auto} (default), {@code cargo}, {@code zigbuild}, {@code cross} or {@code build-std};</li>
+     *   <li>{@code <strategy>}: {@code auto} (default), {@code cargo}, {@code zigbuild}, {@code cross} or {@code build-std}
+     *       ({@code <toolchain>} is its deprecated former name);</li>
      *   <li>{@code <rustupToolchain>}: the rustup toolchain ({@code cargo +NAME});</li>
      *   <li>{@code <linker>}: the linker program;</li>
      *   <li>{@code <classifier>}: the JAR's classifier (default from the triple, e.g. {@code linux-aarch_64});</li>
@@ -58,6 +59,8 @@ abstract class AbstractSarkMojo extends AbstractMojo {
         hostTools().rustcTargets().ifPresent(known -> new KnownTriples(known).requireKnown(requested));
         List<TargetSpec> specs = new ArrayList<>();
         for (Target t : targets) {
+            t.deprecation().ifPresent(getLog()::warn);
+            getLog().debug("Target from the pom: " + t);
             specs.add(t.toSpec());
         }
         return TargetMatrix.resolve(specs, targetsOverride, hostTriple);

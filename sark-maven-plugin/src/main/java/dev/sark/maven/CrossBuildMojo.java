@@ -111,7 +111,7 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
 
             attach(results);
             putHostLibraryOnTestClasspath(results);
-            report(log, "sark:cross-build", results);
+            report(log, goal(), results);
         } catch (BuildException | IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (UncheckedIOException e) {
@@ -136,5 +136,10 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
             project.addTestResource(resource);
             getLog().debug("Host library on the test class path: " + hostResult.library());
         });
+    }
+
+    @Override
+    protected String goal() {
+        return "sark:cross-build";
     }
 }

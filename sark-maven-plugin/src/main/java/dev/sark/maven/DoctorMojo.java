@@ -4,9 +4,14 @@ import dev.sark.crossbuild.BuildException;
 import dev.sark.crossbuild.CrateInfo;
 import dev.sark.crossbuild.Doctor;
 import dev.sark.crossbuild.HostTools;
+import dev.sark.crossbuild.ResultFile;
 import dev.sark.crossbuild.StrategySelector;
 import java.io.File;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.project.MavenProject;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -27,8 +32,11 @@ public class DoctorMojo extends AbstractSarkMojo {
     @Parameter(property = "sark.manifestPath", defaultValue = "${project.basedir}/Cargo.toml")
     private File manifestPath;
 
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    private MavenProject project;
+
     @Override
-    public void execute() throws MojoFailureException {
+    public void execute() throws MojoExecutionException, MojoFailureException {
         HostTools tools = hostTools();
         try {
             String hostTriple = tools.hostTriple().orElse(null);
@@ -39,12 +47,17 @@ public class DoctorMojo extends AbstractSarkMojo {
             getLog().info("sark:doctor (host " + (hostTriple == null ? "unknown: rustc does not run" : hostTriple)
                     + (rustVersion == null ? "" : ", rust-version " + rustVersion + " from " + manifestPath) + ")");
             report.lines.forEach(getLog()::info);
+            Path resultFile = Path.of(project.getBuild().getDirectory(), "sark", "doctor.json");
+            ResultFile.writeDoctor(resultFile, report.targets);
+            getLog().debug("Wrote " + resultFile);
             if (strict && !report.allBuildable) {
                 throw new MojoFailureException("sark:doctor: some targets cannot be built here; see the fixes above"
                         + " (drop -Dsark.doctor.strict to only report)");
             }
         } catch (BuildException | IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
         }
     }
 }

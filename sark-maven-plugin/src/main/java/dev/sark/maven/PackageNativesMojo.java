@@ -60,11 +60,16 @@ public class PackageNativesMojo extends AbstractPackagingMojo {
                 projectHelper.attachArtifact(project, "jar", allPlatformsClassifier.trim(), bundle.toFile());
                 log.info("packaged " + packaged.size() + " platform(s) into " + bundle.getFileName());
             }
-            report(log, "sark:package-natives", results);
+            report(log, goal(), results);
         } catch (BuildException | IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (UncheckedIOException e) {
             throw new MojoExecutionException(e.getMessage(), e);
         }
+    }
+
+    @Override
+    protected String goal() {
+        return "sark:package-natives";
     }
 }

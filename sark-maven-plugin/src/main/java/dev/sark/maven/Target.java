@@ -6,6 +6,7 @@ import dev.sark.crossbuild.ToolchainKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One {@code <target>} of the pom: either a bare triple ({@code <target>x86_64-unknown-linux-gnu</target>})
@@ -15,6 +16,8 @@ public class Target {
     /** The Rust target triple, e.g. {@code aarch64-unknown-linux-gnu}, or {@code universal2-apple-darwin}. Required. */
     private String triple;
     /** How to build: {@code auto} (default), {@code cargo}, {@code zigbuild}, {@code cross} or {@code build-std}. */
+    private String strategy;
+    /** The former name of {@code <strategy>}, still accepted. "Toolchain" means the rustup toolchain now. */
     private String toolchain;
     /** The rustup toolchain to build with ({@code cargo +NAME}); default: rustup's default toolchain. */
     private String rustupToolchain;
@@ -61,8 +64,30 @@ public class Target {
         this.triple = triple;
     }
 
+    public void setStrategy(String strategy) {
+        this.strategy = strategy;
+    }
+
+    /** @deprecated use {@link #setStrategy}; {@code <toolchain>} is kept as an alias of {@code <strategy>} */
+    @Deprecated
     public void setToolchain(String toolchain) {
         this.toolchain = toolchain;
+    }
+
+    /** A warning for the pom when it uses a deprecated element. */
+    Optional<String> deprecation() {
+        return toolchain == null ? Optional.empty() : Optional.of("<target> " + triple + ": <toolchain>" + toolchain
+                + "</toolchain> is deprecated; write <strategy>" + toolchain + "</strategy> (<rustupToolchain> names"
+                + " the rustup toolchain).");
+    }
+
+    /** {@code <strategy>}, or the deprecated {@code <toolchain>}; both must agree. */
+    private String strategyName() {
+        if (strategy != null && toolchain != null && !strategy.trim().equals(toolchain.trim())) {
+            throw new IllegalArgumentException("<target> " + triple + ": <strategy>" + strategy + "</strategy> and the"
+                    + " deprecated <toolchain>" + toolchain + "</toolchain> disagree; keep <strategy> only.");
+        }
+        return strategy != null ? strategy : toolchain;
     }
 
     public void setRustupToolchain(String rustupToolchain) {
@@ -118,7 +143,7 @@ public class Target {
     public String toString() {
         StringBuilder s = new StringBuilder(String.valueOf(triple));
         Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("toolchain", toolchain);
+        settings.put("strategy", strategyName());
         settings.put("rustupToolchain", rustupToolchain);
         settings.put("linker", linker);
         settings.put("classifier", classifier);
@@ -141,7 +166,7 @@ public class Target {
                     + " or <target><triple>x86_64-unknown-linux-gnu</triple>...</target>");
         }
         return TargetSpec.builder(triple.trim())
-                .toolchain(ToolchainKind.parse(toolchain, triple))
+                .toolchain(ToolchainKind.parse(strategyName(), triple))
                 .rustupToolchain(rustupToolchain)
                 .linker(linker)
                 .classifier(classifier)

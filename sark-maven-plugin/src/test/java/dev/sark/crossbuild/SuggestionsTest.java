@@ -154,7 +154,7 @@ class SuggestionsTest {
     @Test
     void missingLinkerWithoutAKnownCrossLinkerMentionsZigbuildOnce() {
         String m = Suggestions.missingLinker(Platform.fromTriple("aarch64-apple-darwin"), null);
-        assertEquals(1, m.split("<toolchain>zigbuild</toolchain>", -1).length - 1, m);
+        assertEquals(1, m.split("<strategy>zigbuild</strategy>", -1).length - 1, m);
     }
 
     @Test

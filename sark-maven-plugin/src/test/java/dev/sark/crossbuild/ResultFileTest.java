@@ -1,0 +1,53 @@
+package dev.sark.crossbuild;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultFileTest {
+
+    @Test
+    void oneEntryPerTargetWithWhatScriptsNeed(@TempDir Path tmp) throws Exception {
+        Path lib = Files.write(tmp.resolve("libx.so"), new byte[1234]);
+        TargetSpec host = TargetSpec.builder("x86_64-unknown-linux-gnu").build();
+        TargetSpec arm = TargetSpec.builder("aarch64-unknown-linux-gnu").optional(true).build();
+        List<TargetResult> results = List.of(
+                TargetResult.packaged(host, false, "cargo", 12.3456, lib, tmp.resolve("x.jar"), "glibc 2.17")
+                        .withCommand("cargo build --target x86_64-unknown-linux-gnu"),
+                TargetResult.unavailable(arm, "no linker \"aarch64-linux-gnu-gcc\"\n  fix: apt-get install gcc-aarch64-linux-gnu"));
+        Path file = tmp.resolve("target/sark/cross-build.json");
+
+        ResultFile.writeBuild(file, "cross-build", results);
+
+        String json = Files.readString(file);
+        assertTrue(json.startsWith("{\n  \"format\": 1,\n  \"goal\": \"cross-build\",\n  \"targets\": ["), json);
+        assertTrue(json.contains("\"triple\": \"x86_64-unknown-linux-gnu\""), json);
+        assertTrue(json.contains("\"classifier\": \"linux-x86_64\""), json);
+        assertTrue(json.contains("\"status\": \"built\""), json);
+        assertTrue(json.contains("\"command\": \"cargo build --target x86_64-unknown-linux-gnu\""), json);
+        assertTrue(json.contains("\"seconds\": 12.346"), json);
+        assertTrue(json.contains("\"size\": 1234"), json);
+        assertTrue(json.contains("\"requires\": \"glibc 2.17\""), json);
+        assertTrue(json.contains("\"status\": \"unavailable\""), json);
+        assertTrue(json.contains("\"optional\": true"), json);
+        assertTrue(json.contains("\"detail\": \"no linker \\\"aarch64-linux-gnu-gcc\\\"\\n  fix: apt-get install gcc-aarch64-linux-gnu\""),
+                "quotes and newlines escaped: " + json);
+        assertTrue(json.contains("\"jar\": null"), json);
+    }
+
+    @Test
+    void jsonValues() {
+        StringBuilder out = new StringBuilder();
+        ResultFile.Json.append(out, Map.of("a", List.of()), "");
+        assertEquals("{\n  \"a\": []\n}", out.toString());
+        out.setLength(0);
+        ResultFile.Json.append(out, "tab\tand \u0001", "");
+        assertEquals("\"tab\\tand \\u0001\"", out.toString());
+    }
+}
