@@ -104,15 +104,15 @@ public final class CargoStrategy implements ToolchainStrategy {
     }
 
     /**
-     * {@code SUBCOMMAND --manifest-path M --target T --target-dir D --profile P --lib [features and the pom's cargo
-     * arguments] [--locked|--frozen|--offline]}.
+     * {@code SUBCOMMAND --manifest-path M --target T --target-dir D --profile P --lib [--locked|--frozen|--offline]
+     * [features and the pom's cargo arguments]}.
      */
     static List<String> buildArguments(String subcommand, TargetSpec target, BuildContext context) {
         List<String> args = new ArrayList<>(List.of(subcommand, "--manifest-path", context.crate().manifest().toString(),
                 "--target", target.triple(), "--target-dir", context.cargoTargetDir().toString(),
                 "--profile", context.profile(), "--lib"));
-        args.addAll(context.cargoOptions().with(target.cargoOptions()).arguments());
         args.addAll(context.lockAndNetworkFlags());
+        args.addAll(context.cargoOptions().with(target.cargoOptions()).arguments()); // last, as the pom wrote them
         return args;
     }
 

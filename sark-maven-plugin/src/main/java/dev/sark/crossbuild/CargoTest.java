@@ -1,0 +1,50 @@
+package dev.sark.crossbuild;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the crate's own Rust tests ({@code cargo test}) for the host, with the same lock-file, network and
+ * feature flags as the build, and reports a failure with the command and the last lines of output.
+ */
+public final class CargoTest {
+    private final BuildContext context;
+    private final CommandRunner runner;
+    private final BuildLog log;
+
+    public CargoTest(BuildContext context, CommandRunner runner, BuildLog log) {
+        this.context = context;
+        this.runner = runner;
+        this.log = log;
+    }
+
+    /** {@code cargo test --manifest-path M --target-dir D [--locked|--frozen|--offline] [features, cargo arguments]}. */
+    public List<String> command() {
+        List<String> cmd = new ArrayList<>(List.of("cargo", "test", "--manifest-path", context.crate().manifest().toString(),
+                "--target-dir", context.cargoTargetDir().toString()));
+        cmd.addAll(context.lockAndNetworkFlags());
+        cmd.addAll(context.cargoOptions().arguments()); // last: the pom's may end with `-- <test binary flags>`
+        return cmd;
+    }
+
+    /**
+     * @throws BuildException when a test fails or cargo cannot run, naming the command and the fix
+     */
+    public void run() {
+        List<String> cmd = command();
+        String display = new CargoInvocation(cmd, Map.of("CARGO_TERM_COLOR", "never"), null, "cargo").display();
+        log.info("Rust tests of " + context.crate().packageName() + ": " + display);
+        CommandRunner.Result result = runner.stream(cmd, Map.of("CARGO_TERM_COLOR", "never"), context.crate().directory(),
+                line -> log.info("[cargo test] " + line));
+        if (!result.succeeded()) {
+            StringBuilder m = new StringBuilder("cargo test failed (exit code ").append(result.exitCode())
+                    .append(Suggestions.exitCodeMeaning(result.exitCode()).map(s -> ": " + s).orElse("")).append(")\n")
+                    .append("  command: ").append(display).append('\n').append("  last lines of output:\n");
+            result.tail().forEach(l -> m.append("    ").append(l).append('\n'));
+            m.append("  fix: run the command above in ").append(context.crate().directory())
+                    .append(" to see every failure; -DskipTests skips the Rust tests with the Java ones");
+            throw new BuildException(m.toString());
+        }
+    }
+}
