@@ -4,7 +4,7 @@
 //! - Its parser has no depth limit: every nesting level (`(`, `f(`, `a[b[`, `- -`) takes ~3.6 KiB
 //!   of stack and a comprehension ~6.7 KiB, so a few thousand brackets overflow any Java thread.
 //!   It also parses every `[` and `{` twice (as a comprehension, then as a literal), so parsing
-//!   time doubles with each level (16: ~50 ms, 24: seconds, 30: minutes). Evaluation recurses once
+//!   time doubles with each level (regorus 0.14: 12 levels ~0.6 s, 15 ~7-11 s). Evaluation recurses once
 //!   per link of an operator or reference chain (`1 + 1 + ...`, `a.b.c...`). [`scan`] bounds
 //!   nesting, operator chains and reference chains in the text before regorus sees it.
 //! - It does not reject recursive functions (`f(x) := f(x)` recurses until the stack is gone) and
@@ -29,6 +29,17 @@ pub const MAX_POLICY_BYTES: usize = 1 << 20;
 pub const MAX_NESTING: usize = 16;
 /// Most binary or unary operators along one expression path (a chain is a left-deep tree).
 pub const MAX_OPERATORS: usize = 64;
+/// Deepest nesting of arrays, sets and objects (`[`, `{`) in policy and query text. regorus 0.14
+/// parses each such level twice (first as a comprehension, then as a literal) and clones its
+/// parser state at each, so parsing time grows ~2.2x per level: 8 levels cost ~30 ms, 12 ~0.6 s,
+/// 15 ~7-11 s (measured on the CI machine).
+pub const MAX_COLLECTION_NESTING: usize = 8;
+/// Parsing work allowed per byte of text, where an array, set or object at collection depth `d`
+/// costs `2^d` (see [`MAX_COLLECTION_NESTING`]): ordinary policies stay far below it, while many
+/// deep literals, each within the depth limit, can no longer add up to minutes.
+pub const PARSE_WORK_PER_BYTE: u64 = 1;
+/// Parsing work every text may use, whatever its size.
+pub const PARSE_WORK_BASE: u64 = 1024;
 
 /// Estimated stack an evaluation may use on the calling thread. Java threads get 1 MiB by default
 /// on 64-bit platforms (`-Xss`); the rest is left for the Java frames below the native call.
@@ -122,7 +133,7 @@ pub fn scan(text: &str, file: &str) -> Result<Shape, String> {
                     // An index (`a[0]`) is a reference link: count it in the enclosing expression.
                     check(&mut chain, line, col, true)?;
                 }
-                chain.open().map_err(|what| format!("{file}:{line}:{col}: {what}"))?;
+                chain.open(c != '(').map_err(|what| format!("{file}:{line}:{col}: {what}"))?;
                 continue;
             }
             ')' | ']' | '}' => {
@@ -167,6 +178,15 @@ pub fn scan(text: &str, file: &str) -> Result<Shape, String> {
         };
         check(&mut chain, line, col, operator)?;
     }
+    let allowed = PARSE_WORK_BASE.saturating_add(PARSE_WORK_PER_BYTE.saturating_mul(text.len() as u64));
+    if chain.parse_work > allowed {
+        return Err(format!(
+            "{file}: arrays, sets and objects nested so deeply, so often, that parsing would take too long \
+             (estimated work {} for a budget of {allowed}: each level is parsed twice); flatten the \
+             literals, or load deep values as data (addData/putData)",
+            chain.parse_work
+        ));
+    }
     Ok(chain.shape)
 }
 
@@ -180,13 +200,28 @@ struct Chain {
     operators: usize,
     last_was_operator: bool,
     pending_newline: bool,
+    /// For each enclosing group: whether it is an array, set or object (not parentheses).
+    collections: Vec<bool>,
+    /// Estimated parsing work so far: `2^d` per array, set or object at collection depth `d`.
+    parse_work: u64,
 }
 
 impl Chain {
-    fn open(&mut self) -> Result<(), String> {
+    fn open(&mut self, collection: bool) -> Result<(), String> {
         if self.enclosing.len() == MAX_NESTING {
             return Err(format!("brackets nested deeper than {MAX_NESTING} levels"));
         }
+        if collection {
+            let depth = self.collections.iter().filter(|&&c| c).count();
+            if depth == MAX_COLLECTION_NESTING {
+                return Err(format!(
+                    "arrays, sets and objects nested deeper than {MAX_COLLECTION_NESTING} levels \
+                     (each level doubles the parsing time); load deep values as data (addData/putData)"
+                ));
+            }
+            self.parse_work = self.parse_work.saturating_add(1u64 << depth);
+        }
+        self.collections.push(collection);
         self.enclosing.push(self.operators);
         self.shape.nesting = self.shape.nesting.max(self.enclosing.len());
         self.operators = 0;
@@ -196,6 +231,7 @@ impl Chain {
     }
 
     fn close(&mut self) {
+        self.collections.pop();
         self.operators = self.enclosing.pop().unwrap_or(0);
     }
 

@@ -55,15 +55,37 @@ fn scan_limits_reference_chains() {
 }
 
 #[test]
+fn parse_work_grows_with_collection_depth_and_is_bounded_per_byte() {
+    // One 8-deep literal is fine; hundreds of them add up past the budget, shallow ones never do.
+    let one = format!("x := {}1{}", "[".repeat(8), "]".repeat(8));
+    assert!(scan(&one, "q").is_ok());
+    let many = format!("{one}\n").repeat(400);
+    let error = scan(&many, "p.rego").unwrap_err();
+    assert!(error.contains("parsing would take too long"), "{error}");
+    let shallow = "x := {\"a\": [1, 2], \"b\": {\"c\": 3}}\n".repeat(2000);
+    assert!(scan(&shallow, "p.rego").is_ok());
+}
+
+#[test]
 fn scan_rejects_deep_nesting_with_position() {
     let deep = format!(
         "package p\nx := {}1{}",
-        "[".repeat(MAX_NESTING + 1),
-        "]".repeat(MAX_NESTING + 1)
+        "[(".repeat(MAX_NESTING / 2 + 1),
+        ")]".repeat(MAX_NESTING / 2 + 1)
     );
     let error = scan(&deep, "p.rego").unwrap_err();
     assert!(
         error.starts_with("p.rego:2:22: brackets nested deeper than 16"),
+        "{error}"
+    );
+    let arrays = format!(
+        "package p\nx := {}1{}",
+        "[".repeat(MAX_COLLECTION_NESTING + 1),
+        "]".repeat(MAX_COLLECTION_NESTING + 1)
+    );
+    let error = scan(&arrays, "p.rego").unwrap_err();
+    assert!(
+        error.starts_with("p.rego:2:14: arrays, sets and objects nested deeper than 8"),
         "{error}"
     );
     let ok = format!("x := {}1{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));

@@ -41,6 +41,11 @@ import java.util.TreeSet;
 public final class PolicyEngine implements AutoCloseable {
     /** The default of {@link Builder#memoryLimit(long)}: 1 GiB. */
     public static final long DEFAULT_MEMORY_LIMIT = 1L << 30;
+    /**
+     * The evaluation timeout of an engine built without {@link Builder#timeout}: far above any real decision
+     * (microseconds to milliseconds), short enough that a runaway policy cannot hold a request thread for long.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -303,12 +308,12 @@ public final class PolicyEngine implements AutoCloseable {
 
     /**
      * Options of a {@link PolicyEngine}, fixed when it is built. Defaults: Rego v1, builtin errors
-     * leave the expression undefined (as in OPA), no timeout.
+     * leave the expression undefined (as in OPA), a timeout of {@link PolicyEngine#DEFAULT_TIMEOUT}.
      */
     public static final class Builder {
         private RegoVersion version = RegoVersion.V1;
         private boolean strictBuiltinErrors;
-        private Duration timeout;
+        private Duration timeout = DEFAULT_TIMEOUT;
         private long memoryLimit = DEFAULT_MEMORY_LIMIT;
 
         private Builder() {}
@@ -334,7 +339,7 @@ public final class PolicyEngine implements AutoCloseable {
 
         /**
          * The longest one evaluation may run; a longer one stops with a {@link PolicyTimeoutException}.
-         * {@code null} (the default) means no limit.
+         * Default {@link PolicyEngine#DEFAULT_TIMEOUT} (5 s); {@code null} means no limit.
          *
          * @throws IllegalArgumentException when {@code timeout} is zero or negative
          */

@@ -76,6 +76,18 @@ class PolicyEngineBuilderTest {
     }
 
     @Test
+    void anEngineBuiltWithoutOptionsStillStopsARunawayPolicy() {
+        try (PolicyEngine engine = new PolicyEngine()) {
+            engine.loadPolicy("runaway", "package runaway\n"
+                    + "n := count([1 | some x in numbers.range(1, 100000); some y in numbers.range(1, 100000); x == y + 1])\n");
+            // 10^10 iterations: hours without a limit; the default timeout ends it.
+            PolicyTimeoutException e = assertThrows(PolicyTimeoutException.class, () -> engine.evaluate("data.runaway.n", null));
+            assertTrue(e.getMessage().contains("timeout"), e.getMessage());
+            assertEquals("2", engine.evaluate("1 + 1", null), "the engine keeps answering");
+        }
+    }
+
+    @Test
     void builderRefusesBadOptions() {
         PolicyEngine.Builder builder = PolicyEngine.builder();
         assertThrows(IllegalArgumentException.class, () -> builder.regoVersion(null));

@@ -86,6 +86,38 @@ class PolicyEngineSafetyTest {
     }
 
     @Test
+    void parsingCannotBeMadeExponentialByNestedLiterals() {
+        // regorus parses each array, set or object level twice: 15 levels took 7-11 s, many 8-level literals minutes.
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            for (String query : new String[] {
+                    "x := " + nested("[", "]", 15, "1"),
+                    "x := " + nested("{\"a\": ", "}", 15, "1"),
+                    "x := " + nested("{", "}", 12, "1"),
+                    "x := " + nested("[{\"k\": ", "}]", 6, "1")}) {
+                PolicyEvaluationException e = assertThrows(PolicyEvaluationException.class, () -> engine.query(query, null));
+                assertTrue(e.getMessage().contains("nested deeper than 8 levels"), e.getMessage());
+            }
+            String eightDeep = nested("[", "]", 8, "1");
+            assertEquals(eightDeep, engine.evaluate(eightDeep, null), "within the limit: the right answer");
+
+            StringBuilder many = new StringBuilder("package many\n");
+            for (int i = 0; i < 600; i++) {
+                many.append("x").append(i).append(" := ").append(nested("{\"a\": ", "}", 8, "1")).append('\n');
+            }
+            PolicyCompilationException e = assertThrows(PolicyCompilationException.class,
+                    () -> engine.loadPolicy("many", many.toString()));
+            assertTrue(e.getMessage().contains("parsing would take too long"), e.getMessage());
+
+            StringBuilder ordinary = new StringBuilder("package ordinary\n");
+            for (int i = 0; i < 600; i++) {
+                ordinary.append("r").append(i).append(" := {\"roles\": [\"a\", \"b\"], \"limits\": {\"n\": ").append(i).append("}}\n");
+            }
+            engine.loadPolicy("ordinary", ordinary.toString());
+            assertEquals("{\"limits\":{\"n\":599},\"roles\":[\"a\",\"b\"]}", engine.evaluate("data.ordinary.r599", null));
+        });
+    }
+
+    @Test
     void recursiveFunctionsAndRulesAreRejectedAtLoad() {
         // regorus would recurse until the stack overflows; OPA rejects these as rego_recursion_error.
         PolicyCompilationException e = assertThrows(PolicyCompilationException.class,
