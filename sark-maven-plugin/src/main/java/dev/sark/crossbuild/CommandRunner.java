@@ -23,6 +23,17 @@ public class CommandRunner {
     /** Lines of output kept for error messages. */
     static final int TAIL_LINES = 30;
 
+    private final Consumer<String> debug;
+
+    public CommandRunner() {
+        this(line -> { });
+    }
+
+    /** {@code debug} receives each probe and its outcome (Maven's {@code -X}). */
+    public CommandRunner(Consumer<String> debug) {
+        this.debug = debug;
+    }
+
     /** The outcome of one command. */
     public static final class Result {
         private final int exitCode;
@@ -70,8 +81,12 @@ public class CommandRunner {
     /** Runs a short probe such as {@code rustc -vV} and keeps all its output; null when it cannot start. */
     public Result capture(List<String> command, Map<String, String> extraEnv, Path workDir) {
         try {
-            return run(command, extraEnv, workDir, line -> { }, true, Duration.ofMinutes(2));
+            Result r = run(command, extraEnv, workDir, line -> { }, true, Duration.ofMinutes(2));
+            debug.accept("probe: " + String.join(" ", command) + " -> exit " + r.exitCode()
+                    + (r.output().isEmpty() ? "" : ", " + r.firstLine()));
+            return r;
         } catch (BuildException notStartable) {
+            debug.accept("probe: " + String.join(" ", command) + " -> cannot start: " + notStartable.getMessage());
             return null;
         }
     }

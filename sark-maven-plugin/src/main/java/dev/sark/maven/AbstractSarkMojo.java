@@ -44,7 +44,8 @@ abstract class AbstractSarkMojo extends AbstractMojo {
     @Parameter(defaultValue = "${basedir}", readonly = true)
     protected File basedir;
 
-    protected final CommandRunner runner = new CommandRunner();
+    /** Runs the tools; with {@code -X} each probe and its answer is logged. */
+    protected final CommandRunner runner = new CommandRunner(line -> getLog().debug(line));
 
     protected HostTools hostTools() {
         return new HostTools(runner, basedir.toPath());

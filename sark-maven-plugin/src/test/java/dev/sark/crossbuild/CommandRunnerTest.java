@@ -63,4 +63,14 @@ class CommandRunnerTest {
         assertTrue(e.getMessage().contains("no-such-tool"), e.getMessage());
         assertNull(runner.capture(cmd, Map.of(), tmp));
     }
+
+    @Test
+    void probesAndTheirAnswersGoToTheDebugLog() {
+        List<String> debug = new ArrayList<>();
+        CommandRunner runner = new CommandRunner(debug::add);
+        runner.capture(List.of("sh", "-c", "echo rustc 1.95.0; exit 3"), Map.of(), tmp);
+        runner.capture(List.of(tmp.resolve("no-such-tool").toString()), Map.of(), tmp);
+        assertEquals("probe: sh -c echo rustc 1.95.0; exit 3 -> exit 3, rustc 1.95.0", debug.get(0));
+        assertTrue(debug.get(1).contains("-> cannot start"), debug.toString());
+    }
 }
