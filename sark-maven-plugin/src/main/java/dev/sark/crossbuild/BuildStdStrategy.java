@@ -28,7 +28,7 @@ public final class BuildStdStrategy implements ToolchainStrategy {
 
     @Override
     public Optional<String> missing(TargetSpec target) {
-        if (!tools.onPath("cargo")) {
+        if (!tools.cargoAvailable()) {
             return Optional.of("cargo is not on the PATH: install Rust with rustup");
         }
         if (tools.toolchainWithStandardLibrarySource(target.rustupToolchain()).isEmpty()) {
@@ -55,7 +55,7 @@ public final class BuildStdStrategy implements ToolchainStrategy {
     public CargoInvocation invocation(TargetSpec target, BuildContext context) {
         String toolchain = rustupToolchain(target);
         List<String> cmd = new ArrayList<>();
-        cmd.add("cargo");
+        cmd.add(tools.cargo());
         if (toolchain != null) {
             cmd.add("+" + toolchain);
         }

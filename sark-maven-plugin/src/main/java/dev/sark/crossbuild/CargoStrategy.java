@@ -48,8 +48,10 @@ public final class CargoStrategy implements ToolchainStrategy {
 
     /** What is missing for cargo to compile for the triple with a toolchain: cargo, the toolchain, its std. */
     static Optional<String> missingRust(HostTools tools, String toolchain, String triple) {
-        if (!tools.onPath("cargo")) {
-            return Optional.of("cargo is not on the PATH: install Rust with rustup, or add ~/.cargo/bin to the PATH");
+        if (!tools.cargoAvailable()) {
+            return Optional.of(tools.cargo().equals("cargo")
+                    ? "cargo is not on the PATH: install Rust with rustup, or add ~/.cargo/bin to the PATH"
+                    : "<cargoExecutable> " + tools.cargo() + " does not exist or cannot run");
         }
         if (tools.rustcVersion(toolchain).isEmpty()) {
             return Optional.of(toolchain == null
@@ -68,7 +70,7 @@ public final class CargoStrategy implements ToolchainStrategy {
     public CargoInvocation invocation(TargetSpec target, BuildContext context) {
         String toolchain = rustupToolchain(target);
         List<String> cmd = new ArrayList<>();
-        cmd.add("cargo");
+        cmd.add(tools.cargo());
         if (toolchain != null) {
             cmd.add("+" + toolchain);
         }

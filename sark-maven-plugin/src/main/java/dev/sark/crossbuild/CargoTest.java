@@ -12,8 +12,15 @@ public final class CargoTest {
     private final BuildContext context;
     private final CommandRunner runner;
     private final BuildLog log;
+    private final String cargo;
 
     public CargoTest(BuildContext context, CommandRunner runner, BuildLog log) {
+        this(context, runner, log, "cargo");
+    }
+
+    /** {@code cargo}: the cargo program (the pom's {@code <cargoExecutable>}, else {@code cargo} from the PATH). */
+    public CargoTest(BuildContext context, CommandRunner runner, BuildLog log, String cargo) {
+        this.cargo = cargo;
         this.context = context;
         this.runner = runner;
         this.log = log;
@@ -21,7 +28,7 @@ public final class CargoTest {
 
     /** {@code cargo test --manifest-path M --target-dir D [--locked|--frozen|--offline] [features, cargo arguments]}. */
     public List<String> command() {
-        List<String> cmd = new ArrayList<>(List.of("cargo", "test", "--manifest-path", context.crate().manifest().toString(),
+        List<String> cmd = new ArrayList<>(List.of(cargo, "test", "--manifest-path", context.crate().manifest().toString(),
                 "--target-dir", context.cargoTargetDir().toString()));
         cmd.addAll(context.lockAndNetworkFlags());
         cmd.addAll(context.cargoOptions().arguments()); // last: the pom's may end with `-- <test binary flags>`

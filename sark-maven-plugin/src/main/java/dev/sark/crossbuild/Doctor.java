@@ -83,7 +83,7 @@ public final class Doctor {
             allBuildable &= buildable;
             String toolchain = tools.toolchainFor(target.rustupToolchain(), target.triple());
             boolean std = tools.hasStandardLibrary(toolchain, target.triple());
-            rows.add(new String[] {target.triple(), strategy, tools.onPath("cargo") ? "yes" : "missing",
+            rows.add(new String[] {target.triple(), strategy, tools.cargoAvailable() ? "yes" : "missing",
                 toolchain == null ? "default" : toolchain, std ? "yes" : "missing", linkerColumn(target), zig, docker});
             if (selection.strategy == null) {
                 selection.reasons.forEach(r -> fixes.add(target.triple() + ": " + r));

@@ -22,6 +22,10 @@ public class HostTools {
     private final Map<String, Optional<String>> rustcVersions = new ConcurrentHashMap<>();
     private final Map<String, Optional<Path>> sysroots = new ConcurrentHashMap<>();
     private final Map<String, String> pathOverride;
+    /** The cargo program: {@code cargo} from the PATH, or the pom's {@code <cargoExecutable>}. */
+    private final String cargo;
+    /** The rustc beside a configured cargo, else {@code rustc} from the PATH. */
+    private final String rustc;
     private volatile List<String> toolchains;
     private volatile Boolean engineRunning;
     private final Map<String, Boolean> pythonModules = new ConcurrentHashMap<>();
@@ -32,9 +36,31 @@ public class HostTools {
 
     /** {@code env} replaces the process environment for PATH lookups (tests use it to hide or plant tools). */
     public HostTools(CommandRunner runner, Path workDir, Map<String, String> env) {
+        this(runner, workDir, env, null);
+    }
+
+    /**
+     * {@code cargoExecutable}: the cargo to build and probe with instead of the PATH's (its rustc is the one
+     * in the same directory, when there is one); null for the PATH's.
+     */
+    public HostTools(CommandRunner runner, Path workDir, Map<String, String> env, Path cargoExecutable) {
         this.runner = runner;
         this.workDir = workDir;
         this.pathOverride = env;
+        this.cargo = cargoExecutable == null ? "cargo" : cargoExecutable.toAbsolutePath().toString();
+        Path siblingRustc = cargoExecutable == null ? null
+                : cargoExecutable.toAbsolutePath().resolveSibling(cargoExecutable.getFileName().toString().replace("cargo", "rustc"));
+        this.rustc = siblingRustc != null && Files.isExecutable(siblingRustc) ? siblingRustc.toString() : "rustc";
+    }
+
+    /** The cargo program every command runs. */
+    public String cargo() {
+        return cargo;
+    }
+
+    /** Whether that cargo exists and can run. */
+    public boolean cargoAvailable() {
+        return onPath(cargo);
     }
 
     /** The program's file when it is an executable on the PATH. */
@@ -165,7 +191,7 @@ public class HostTools {
 
     /** The triples the default toolchain's rustc knows ({@code rustc --print target-list}); empty when rustc does not run. */
     public Optional<Set<String>> rustcTargets() {
-        CommandRunner.Result r = runner.capture(List.of("rustc", "--print", "target-list"), Map.of(), workDir);
+        CommandRunner.Result r = runner.capture(List.of(rustc, "--print", "target-list"), Map.of(), workDir);
         if (r == null || !r.succeeded()) {
             return Optional.empty();
         }
@@ -176,7 +202,7 @@ public class HostTools {
 
     /** The host triple of the default toolchain ({@code host:} line of {@code rustc -vV}). */
     public Optional<String> hostTriple() {
-        CommandRunner.Result r = runner.capture(List.of("rustc", "-vV"), Map.of(), workDir);
+        CommandRunner.Result r = runner.capture(List.of(rustc, "-vV"), Map.of(), workDir);
         if (r == null || !r.succeeded()) {
             return Optional.empty();
         }
@@ -194,9 +220,9 @@ public class HostTools {
         }
     }
 
-    private static List<String> rustc(String toolchain, String... args) {
+    private List<String> rustc(String toolchain, String... args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add("rustc");
+        cmd.add(rustc);
         if (toolchain != null) {
             cmd.add("+" + toolchain);
         }

@@ -48,7 +48,7 @@ public final class ZigbuildStrategy implements ToolchainStrategy {
     public CargoInvocation invocation(TargetSpec target, BuildContext context) {
         String toolchain = rustupToolchain(target);
         List<String> cmd = new ArrayList<>();
-        cmd.add("cargo");
+        cmd.add(tools.cargo());
         if (toolchain != null) {
             cmd.add("+" + toolchain);
         }

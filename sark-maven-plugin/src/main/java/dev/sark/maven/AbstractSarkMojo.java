@@ -47,8 +47,15 @@ abstract class AbstractSarkMojo extends AbstractMojo {
     /** Runs the tools; with {@code -X} each probe and its answer is logged. */
     protected final CommandRunner runner = new CommandRunner(line -> getLog().debug(line));
 
+    /**
+     * The cargo to build with instead of the one on the PATH, e.g. {@code /opt/rust-1.95/bin/cargo}; the rustc
+     * in the same directory is used for the probes when there is one.
+     */
+    @Parameter(property = "sark.cargoExecutable")
+    protected File cargoExecutable;
+
     protected HostTools hostTools() {
-        return new HostTools(runner, basedir.toPath());
+        return new HostTools(runner, basedir.toPath(), null, cargoExecutable == null ? null : cargoExecutable.toPath());
     }
 
     /** The targets this run covers, validated. */

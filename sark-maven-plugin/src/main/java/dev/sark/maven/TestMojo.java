@@ -60,6 +60,10 @@ public class TestMojo extends AbstractMojo {
     @Parameter
     private List<String> cargoTestArgs;
 
+    /** The cargo to test with instead of the one on the PATH. */
+    @Parameter(property = "sark.cargoExecutable")
+    private File cargoExecutable;
+
     /** Passes {@code --locked} when the workspace has a Cargo.lock (with Maven offline, {@code --frozen}). */
     @Parameter(property = "sark.locked", defaultValue = "true")
     private boolean locked;
@@ -83,7 +87,8 @@ public class TestMojo extends AbstractMojo {
             BuildContext context = new BuildContext(crate, dir, "test", session.isOffline(), false, locked)
                     .withCargoOptions(new CargoOptions(features == null ? List.of() : List.of(features), noDefaultFeatures,
                             allFeatures, cargoTestArgs));
-            new CargoTest(context, new CommandRunner(), new MavenBuildLog(getLog())).run();
+            String cargo = cargoExecutable == null ? "cargo" : cargoExecutable.getAbsolutePath();
+            new CargoTest(context, new CommandRunner(line -> getLog().debug(line)), new MavenBuildLog(getLog()), cargo).run();
         } catch (BuildException | IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
