@@ -162,7 +162,9 @@ public final class CargoStrategy implements ToolchainStrategy {
     /**
      * Keeps the build machine's paths out of the library (panic messages and debug info name source files):
      * crates from the registry live under CARGO_HOME, and build-std compiles the standard library from
-     * RUSTUP_HOME, both usually in the builder's home directory. The crate's own files are already relative.
+     * RUSTUP_HOME or a linked toolchain, usually in the builder's home directory, which is mapped last as a
+     * catch-all (rustc applies the last matching mapping, so the home goes first). The crate's own files are
+     * already relative.
      */
     static final List<String> REMAP_BUILD_MACHINE_PATHS = remapFlags(System.getenv());
 
@@ -170,6 +172,7 @@ public final class CargoStrategy implements ToolchainStrategy {
         String home = env.getOrDefault("HOME", System.getProperty("user.home"));
         List<String> flags = new ArrayList<>();
         Map<String, String> homes = new LinkedHashMap<>();
+        homes.put(home, "/home");
         homes.put(env.getOrDefault("CARGO_HOME", home == null ? null : home + "/.cargo"), "/cargo");
         homes.put(env.getOrDefault("RUSTUP_HOME", home == null ? null : home + "/.rustup"), "/rustup");
         homes.forEach((from, to) -> {

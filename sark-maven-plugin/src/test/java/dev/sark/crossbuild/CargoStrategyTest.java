@@ -199,8 +199,9 @@ class CargoStrategyTest {
     @Test
     void buildMachinePathsAreRemappedSoTheyStayOutOfTheLibrary() {
         List<String> flags = CargoStrategy.remapFlags(Map.of("HOME", "/home/ci", "RUSTUP_HOME", "/opt/rustup"));
-        assertEquals(List.of("--remap-path-prefix=/home/ci/.cargo=/cargo", "--remap-path-prefix=/opt/rustup=/rustup"), flags);
-        assertEquals(List.of("--remap-path-prefix=/opt/rustup=/rustup"),
+        assertEquals(List.of("--remap-path-prefix=/home/ci=/home", "--remap-path-prefix=/home/ci/.cargo=/cargo",
+                "--remap-path-prefix=/opt/rustup=/rustup"), flags);
+        assertEquals(List.of("--remap-path-prefix=/home/ci=/home", "--remap-path-prefix=/opt/rustup=/rustup"),
                 CargoStrategy.remapFlags(Map.of("HOME", "/home/ci", "CARGO_HOME", "/home/c i/cargo", "RUSTUP_HOME", "/opt/rustup")),
                 "RUSTFLAGS splits on spaces: a path with one is left out rather than passed broken");
     }
