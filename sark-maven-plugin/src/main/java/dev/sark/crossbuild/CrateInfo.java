@@ -37,7 +37,7 @@ public final class CrateInfo {
      */
     public static CrateInfo read(Path manifest) {
         if (!Files.isRegularFile(manifest)) {
-            throw new BuildException("No Cargo manifest at " + manifest
+            throw new ConfigurationException("<manifestPath>", "No Cargo manifest at " + manifest
                     + ". Set <manifestPath> to the crate's Cargo.toml (default: ${project.basedir}/Cargo.toml).");
         }
         TomlParseResult toml;
@@ -47,11 +47,11 @@ public final class CrateInfo {
             throw new BuildException("Cannot read " + manifest + ": " + e.getMessage(), e);
         }
         if (toml.hasErrors()) {
-            throw new BuildException("Cannot parse " + manifest + ": " + toml.errors().get(0));
+            throw new ConfigurationException("<manifestPath>", "Cannot parse " + manifest + ": " + toml.errors().get(0));
         }
         String packageName = toml.getString("package.name");
         if (packageName == null) {
-            throw new BuildException(manifest + " has no [package] name; point <manifestPath> at the crate,"
+            throw new ConfigurationException("<manifestPath>", manifest + " has no [package] name; point <manifestPath> at the crate,"
                     + " not at a virtual workspace manifest.");
         }
         String libName = toml.getString("lib.name");
@@ -66,7 +66,7 @@ public final class CrateInfo {
             }
         }
         if (!crateTypes.contains("cdylib")) {
-            throw new BuildException(manifest + " does not build a cdylib, which is what the JVM loads. Add to it:\n"
+            throw new ConfigurationException("<manifestPath>", manifest + " does not build a cdylib, which is what the JVM loads. Add to it:\n"
                     + "[lib]\ncrate-type = [\"cdylib\"]");
         }
         Path absolute = manifest.toAbsolutePath().normalize();

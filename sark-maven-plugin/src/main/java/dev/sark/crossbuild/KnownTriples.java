@@ -36,7 +36,7 @@ public final class KnownTriples {
             }
         }
         if (!problems.isEmpty()) {
-            throw new BuildException("Unknown target triple" + (problems.size() > 1 ? "s" : "") + " in <targets> or"
+            throw new ConfigurationException("<targets>", "Unknown target triple" + (problems.size() > 1 ? "s" : "") + " in <targets> or"
                     + " -Dsark.targets:\n  - " + String.join("\n  - ", problems)
                     + "\n  `rustc --print target-list` lists the triples this compiler knows (plus " + UNIVERSAL2
                     + "). Nothing was built.");

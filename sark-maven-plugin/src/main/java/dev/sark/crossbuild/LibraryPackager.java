@@ -162,7 +162,7 @@ public final class LibraryPackager {
         for (TargetSpec t : targets) {
             String other = seen.putIfAbsent(t.classifier(), t.triple());
             if (other != null) {
-                throw new BuildException("Targets " + other + " and " + t.triple() + " both map to classifier '"
+                throw new ConfigurationException("<classifier>", "Targets " + other + " and " + t.triple() + " both map to classifier '"
                         + t.classifier() + "'; give one of them its own <classifier> or drop it from the matrix.");
             }
         }

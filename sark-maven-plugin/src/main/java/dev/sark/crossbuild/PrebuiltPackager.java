@@ -42,7 +42,7 @@ public final class PrebuiltPackager {
 
     public List<TargetResult> packageAll(List<TargetSpec> targets, TargetOutputs.Layout layout) {
         if (!Files.isDirectory(prebuiltDir)) {
-            throw new BuildException("The prebuilt directory " + prebuiltDir + " does not exist: set -Dsark.prebuilt"
+            throw new ConfigurationException("-Dsark.prebuilt", "The prebuilt directory " + prebuiltDir + " does not exist: set -Dsark.prebuilt"
                     + " to the directory where the matrix jobs' libraries or classifier JARs were downloaded.");
         }
         LibraryPackager.checkClassifiersUnique(targets);

@@ -22,7 +22,7 @@ public final class TargetMatrix {
         Map<String, TargetSpec> byTriple = new LinkedHashMap<>();
         for (TargetSpec t : declared) {
             if (byTriple.putIfAbsent(t.triple(), t) != null) {
-                throw new BuildException("Target " + t.triple() + " is declared twice in <targets>; keep one.");
+                throw new ConfigurationException("<targets>", "Target " + t.triple() + " is declared twice in <targets>; keep one.");
             }
         }
         if (override == null || override.isBlank()) {
@@ -41,7 +41,7 @@ public final class TargetMatrix {
             chosen.add(spec != null ? spec : TargetSpec.builder(triple).build());
         }
         if (chosen.isEmpty()) {
-            throw new BuildException("-Dsark.targets='" + override + "' names no target; give triples separated by commas");
+            throw new ConfigurationException("-Dsark.targets", "-Dsark.targets='" + override + "' names no target; give triples separated by commas");
         }
         return chosen;
     }

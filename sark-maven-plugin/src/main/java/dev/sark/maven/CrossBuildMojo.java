@@ -2,6 +2,7 @@ package dev.sark.maven;
 
 import dev.sark.crossbuild.BuildContext;
 import dev.sark.crossbuild.BuildException;
+import dev.sark.crossbuild.ConfigurationException;
 import dev.sark.crossbuild.BuildLock;
 import dev.sark.crossbuild.CargoOptions;
 import dev.sark.crossbuild.BuildLog;
@@ -112,7 +113,10 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
             attach(results);
             putHostLibraryOnTestClasspath(results);
             report(log, goal(), results);
-        } catch (BuildException | IllegalArgumentException e) {
+        } catch (ConfigurationException | IllegalArgumentException e) {
+            // the pom (or a -D property) asks for something that cannot be: nothing was built
+            throw new MojoExecutionException("Configuration error: " + e.getMessage(), e);
+        } catch (BuildException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (UncheckedIOException e) {
             throw new MojoExecutionException(e.getMessage(), e);

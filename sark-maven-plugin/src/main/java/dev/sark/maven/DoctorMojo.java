@@ -1,6 +1,7 @@
 package dev.sark.maven;
 
 import dev.sark.crossbuild.BuildException;
+import dev.sark.crossbuild.ConfigurationException;
 import dev.sark.crossbuild.CrateInfo;
 import dev.sark.crossbuild.Doctor;
 import dev.sark.crossbuild.HostTools;
@@ -54,7 +55,10 @@ public class DoctorMojo extends AbstractSarkMojo {
                 throw new MojoFailureException("sark:doctor: some targets cannot be built here; see the fixes above"
                         + " (drop -Dsark.doctor.strict to only report)");
             }
-        } catch (BuildException | IllegalArgumentException e) {
+        } catch (ConfigurationException | IllegalArgumentException e) {
+            // the pom (or a -D property) asks for something that cannot be: nothing was built
+            throw new MojoExecutionException("Configuration error: " + e.getMessage(), e);
+        } catch (BuildException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (UncheckedIOException e) {
             throw new MojoExecutionException(e.getMessage(), e);

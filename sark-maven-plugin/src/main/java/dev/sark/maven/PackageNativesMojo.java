@@ -1,6 +1,7 @@
 package dev.sark.maven;
 
 import dev.sark.crossbuild.BuildException;
+import dev.sark.crossbuild.ConfigurationException;
 import dev.sark.crossbuild.ClassifierJar;
 import dev.sark.crossbuild.CrateInfo;
 import dev.sark.crossbuild.LibraryPackager;
@@ -61,7 +62,10 @@ public class PackageNativesMojo extends AbstractPackagingMojo {
                 log.info("packaged " + packaged.size() + " platform(s) into " + bundle.getFileName());
             }
             report(log, goal(), results);
-        } catch (BuildException | IllegalArgumentException e) {
+        } catch (ConfigurationException | IllegalArgumentException e) {
+            // the pom (or a -D property) asks for something that cannot be: nothing was built
+            throw new MojoExecutionException("Configuration error: " + e.getMessage(), e);
+        } catch (BuildException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (UncheckedIOException e) {
             throw new MojoExecutionException(e.getMessage(), e);

@@ -2,6 +2,7 @@ package dev.sark.maven;
 
 import dev.sark.crossbuild.BuildContext;
 import dev.sark.crossbuild.BuildException;
+import dev.sark.crossbuild.ConfigurationException;
 import dev.sark.crossbuild.CargoOptions;
 import dev.sark.crossbuild.CargoTest;
 import dev.sark.crossbuild.CommandRunner;
@@ -89,7 +90,10 @@ public class TestMojo extends AbstractMojo {
                             allFeatures, cargoTestArgs));
             String cargo = cargoExecutable == null ? "cargo" : cargoExecutable.getAbsolutePath();
             new CargoTest(context, new CommandRunner(line -> getLog().debug(line)), new MavenBuildLog(getLog()), cargo).run();
-        } catch (BuildException | IllegalArgumentException e) {
+        } catch (ConfigurationException | IllegalArgumentException e) {
+            // the pom (or a -D property) asks for something that cannot be: nothing was built
+            throw new MojoExecutionException("Configuration error: " + e.getMessage(), e);
+        } catch (BuildException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
     }
