@@ -87,21 +87,21 @@ final class LibraryExtractor {
                 noexecDirs.add(dir.path().toString());
                 continue;
             }
-            Optional<Path> loaded;
+            Path loaded;
             try {
                 loaded = loadFrom(dir, fileName, content, sha, origin);
             } catch (IOException | UnsupportedOperationException | SecurityException e) {
                 failures.add(dir + ": not usable: " + e.getMessage());
                 continue;
+            } catch (MappingRefused e) {
+                failures.add(dir + ": System.load failed: " + e.getMessage());
+                noexecDirs.add(dir.path().toString());
+                continue;
             }
-            if (loaded.isPresent()) {
-                if (!failures.isEmpty()) {
-                    LOG.log(System.Logger.Level.WARNING, "Loaded " + loaded.get() + " after skipping: " + String.join("; ", failures));
-                }
-                return loaded.get();
+            if (!failures.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "Loaded " + loaded + " after skipping: " + String.join("; ", failures));
             }
-            failures.add(dir + ": System.load failed as on a noexec mount");
-            noexecDirs.add(dir.path().toString());
+            return loaded;
         }
         StringBuilder msg = new StringBuilder("Could not extract and load ").append(origin).append("; tried:");
         for (String f : failures) {
@@ -116,20 +116,29 @@ final class LibraryExtractor {
         throw new UnsatisfiedLinkError(msg.toString());
     }
 
+    /** The dynamic loader refused to map the file executable, as on a noexec mount: try the next directory. */
+    private static final class MappingRefused extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MappingRefused(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Extracts into {@code dir} and loads, moving on to the next copy while the JDK says the file belongs to
-     * another class loader. Empty when the mapping was refused as on a noexec mount.
+     * another class loader.
      */
-    private Optional<Path> loadFrom(ExtractionDirectories.Candidate dir, String fileName, byte[] content, String sha,
-            String origin) throws IOException {
+    private Path loadFrom(ExtractionDirectories.Candidate dir, String fileName, byte[] content, String sha,
+            String origin) throws IOException, MappingRefused {
         for (int copy = 0; copy <= MAX_COPIES; copy++) {
             Path file = extract(dir.path(), dir.origin(), copy, fileName, content, sha);
             try {
                 linker.load(file);
-                return Optional.of(file);
+                return file;
             } catch (UnsatisfiedLinkError e) {
                 if (looksLikeNoexec(e.getMessage())) {
-                    return Optional.empty();
+                    throw new MappingRefused(e.getMessage());
                 }
                 if (!loadedByAnotherClassLoader(e.getMessage())) {
                     // The file is in place; a different directory would not make a broken or foreign library load.
