@@ -19,7 +19,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Floors (issue 6 item 1(d)). The {@code jni*} methods call src/main/c/jnifloor.c: a true no-op JNI
+ * Floors: what the cheapest possible native call costs. The {@code jni*} methods call src/main/c/jnifloor.c: a true no-op JNI
  * call and byte[]/String echoes that only copy. The {@code cache*} methods are the cheapest real calls
  * into the cache library: {@code cacheSizeEmpty} is NativeCache.size() on an empty cache (JNI call +
  * closed check + a mutex), {@code cacheGet*} read a value of {@link #size} bytes from a 1-entry cache

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.SplittableRandom;
 
 /**
- * The heap story of issue 6 item 2: N entries of a given value size in NativeCache or Caffeine, then a
+ * What the heap holds: N entries of a given value size in NativeCache or Caffeine, then a
  * churn phase (N reads and N/4 replacing writes at random keys, each write a fresh value array as an
  * application would produce), then a full GC. Prints one line of key=value pairs: heap used after the
  * GC, the JVM's GC counts and collection times (GarbageCollectorMXBean), the process RSS, and phase

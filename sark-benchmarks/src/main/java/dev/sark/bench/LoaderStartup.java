@@ -7,7 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 
 /**
- * One measurement of issue 6 item 3, in a fresh JVM. Modes:
+ * One measurement of loader start-up, in a fresh JVM. Modes:
  * <ul>
  *   <li>{@code loader}: NativeLoader.load of sark_cache from the class path (platform detection, resource
  *   read, SHA-256, extraction or reuse in {@code -Dsark.native.cacheDir}, System.load);</li>

@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Issue 6 item 1(c): OPA's server over localhost HTTP. scripts/bench.sh starts
+ * The HTTP reference: OPA's server over localhost HTTP. scripts/bench.sh starts
  * {@code opa run --server --addr 127.0.0.1:8181 <policy>.rego <policy>.data.json} for one policy at a time,
  * runs this benchmark with {@code -p policy=<that policy>}, and stops the server. Each call is one
  * {@code POST /v1/data/authz/allow} with {@code {"input": ...}} through java.net.http (HTTP/1.1, keep-alive; one

@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Issue 6 item 1(b): com.styra.opa:opa-java-wasm 1.0.4 (Chicory, Wasm compiled to JVM bytecode) running the
+ * The opa-java-wasm reference: com.styra.opa:opa-java-wasm 1.0.4 (Chicory, Wasm compiled to JVM bytecode) running the
  * policies of {@link PolicyWorkload} compiled to Wasm by OPA ({@code opa build -t wasm -e authz/allow}). The
  * files {@code <policy>.wasm} come from the directory in system property {@code sark.bench.wasmDir} (default
  * {@code target/policy}, relative to the module directory, where scripts/bench.sh builds them).

@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Policy decisions through the JNI binding (issue 6 item 1): one PolicyEngine shared by all benchmark threads
+ * Policy decisions through the JNI binding (the policy benchmark): one PolicyEngine shared by all benchmark threads
  * (as an application shares it), one decision per call. Workloads in {@link PolicyWorkload}: SARK's RBAC
  * policy and an ABAC policy with a data document, inputs of about 100 B, 1 KB and 10 KB. Run with -t 1 and
  * -t 2; -bm sample gives p99. The references run the same workloads: regorus in Rust

@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The policy workloads of issue 6 item 1, shared by every policy benchmark (Java) and by regorus-bench (Rust,
+ * The policy workloads, shared by every policy benchmark (Java) and by regorus-bench (Rust,
  * which reads the same files from src/main/resources/dev/sark/bench/policy):
  * <ul>
  *   <li>{@code rbac}: SARK's RBAC policy, roles and grants in data ({@code rbac.rego}, {@code rbac.data.json});</li>

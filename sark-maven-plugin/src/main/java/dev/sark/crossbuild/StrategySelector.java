@@ -66,13 +66,4 @@ public final class StrategySelector {
         return new StrategySelector(List.of(new CargoStrategy(tools, hostTriple), new ZigbuildStrategy(tools),
                 new BuildStdStrategy(tools), new CrossStrategy(tools)));
     }
-
-    /** The strategy of a kind, for reporting ({@code sark:doctor}). */
-    public Optional<ToolchainStrategy> strategy(ToolchainKind kind) {
-        return Optional.ofNullable(strategies.get(kind));
-    }
-
-    public List<ToolchainStrategy> all() {
-        return List.copyOf(strategies.values());
-    }
 }

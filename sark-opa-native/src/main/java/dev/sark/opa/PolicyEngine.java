@@ -52,7 +52,6 @@ public final class PolicyEngine implements AutoCloseable {
     private static volatile boolean loaded;
 
     private final long handle;
-    private final Cleaner.Cleanable freeNative;
     private volatile boolean closed;
 
     /** An engine for Rego v1 (OPA 1.x) policies. */
@@ -71,7 +70,7 @@ public final class PolicyEngine implements AutoCloseable {
                 options.timeout == null ? 0 : saturatedNanos(options.timeout), options.memoryLimit);
         // The action captures only the handle: capturing `this` would keep the engine reachable forever.
         long h = handle;
-        freeNative = CLEANER.register(this, () -> nativeFree(h));
+        CLEANER.register(this, () -> nativeFree(h));
     }
 
     /**

@@ -142,11 +142,6 @@ public final class ElfFacts implements BinaryFacts {
         return elfClass == ELFCLASS64 ? 64 : 32;
     }
 
-    /** {@link #ELFCLASS32} or {@link #ELFCLASS64} (EI_CLASS). */
-    public int elfClass() {
-        return elfClass;
-    }
-
     /** The byte order of EI_DATA. */
     public ByteOrder byteOrder() {
         return byteOrder;
