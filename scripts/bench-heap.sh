@@ -13,7 +13,7 @@ OUT=${1:-/dev/stdout}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 for impl in native caffeine; do
-  java -Xmx"$XMX" -XX:+UseG1GC -Xlog:gc:file="$WORK/gc-$impl.log" -cp "$JAR" dev.sark.bench.HeapStory "$impl" "$N" "$V" \
+  java -Xmx"$XMX" -XX:+UseG1GC -Xlog:gc:file="$WORK/gc-$impl.log" -cp "$JAR" dev.sark.bench.HeapFootprint "$impl" "$N" "$V" \
     > "$WORK/out-$impl.txt"
 done
 python3 - "$WORK" "$XMX" > "$OUT" <<'PY'

@@ -1,6 +1,6 @@
 //! sark-opa: JNI bindings of `dev.sark.opa.PolicyEngine` on regorus.
 //!
-//! The engine logic lives in [`store`] (no JNI, unit-tested with `cargo test`); [`budget`] keeps
+//! The engine logic lives in [`store`] (no JNI, unit-tested with `cargo test`); [`stack_guard`] keeps
 //! regorus' recursion within the stack. This file only converts arguments and errors. Every entry
 //! point runs through `sark_jni_support::guard`, so an error or a panic becomes a Java exception.
 //!
@@ -9,7 +9,7 @@
 //! only empties the store (so calls racing with it fail cleanly), and a `java.lang.ref.Cleaner`
 //! calls `nativeFree` once the PolicyEngine is unreachable, so no call can see freed memory.
 
-pub mod budget;
+pub mod stack_guard;
 pub mod builtins;
 pub mod interpolation;
 pub mod json;

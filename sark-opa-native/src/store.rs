@@ -19,7 +19,7 @@ use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::{Engine, LimitError, PolicyLengthConfig, QueryResult, Value};
 
 use crate::projection::{self, Paths};
-use crate::{budget, builtins, json, keywords};
+use crate::{builtins, json, keywords, stack_guard};
 
 /// Which Rego dialect policies are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +96,7 @@ struct Snapshot {
     data: Value,
     /// Policies and data loaded and prepared: clones of it evaluate without re-analysis.
     engine: Engine,
-    /// Estimated stack for evaluating its costliest rule (see `budget`).
+    /// Estimated stack for evaluating its costliest rule (see `stack_guard`).
     cost: usize,
     /// The input paths the policies can read; `None` when they may read all of it.
     input_paths: Option<Paths>,
@@ -230,14 +230,14 @@ impl PolicyStore {
     pub fn load_policy(&self, name: &str, source: &str) -> StoreResult<()> {
         non_empty(name, "policy name")?;
         non_empty(source, "policy source")?;
-        if source.len() > budget::MAX_POLICY_BYTES {
+        if source.len() > stack_guard::MAX_POLICY_BYTES {
             return Err(StoreError::Compilation(format!(
                 "{name}: policy is {} bytes, more than the limit of {} bytes",
                 source.len(),
-                budget::MAX_POLICY_BYTES
+                stack_guard::MAX_POLICY_BYTES
             )));
         }
-        budget::scan(source, name).map_err(StoreError::Compilation)?;
+        stack_guard::scan(source, name).map_err(StoreError::Compilation)?;
         self.update(|policies, _| {
             policies.insert(name.to_string(), source.to_string());
             Ok(())
@@ -318,7 +318,7 @@ impl PolicyStore {
     /// Evaluates `query` with `evaluate` (which also turns the result into what the caller wants).
     /// `input = None` leaves `input` undefined.
     ///
-    /// Runs on the calling thread when the stack estimate fits [`budget::INLINE_BUDGET`], else on
+    /// Runs on the calling thread when the stack estimate fits [`stack_guard::INLINE_BUDGET`], else on
     /// a thread with a large stack; `evaluate` runs there whole, since a deep value is deep to
     /// serialize and to drop as well.
     fn evaluate_with<R: Send>(
@@ -334,7 +334,7 @@ impl PolicyStore {
         let templated = crate::interpolation::rewrite(query);
         let rewritten = builtins::out_params::rewrite_query(&templated, self.options.version == RegoVersion::V0);
         let query: &str = &rewritten;
-        let shape = budget::scan(query, "<query>").map_err(StoreError::Evaluation)?;
+        let shape = stack_guard::scan(query, "<query>").map_err(StoreError::Evaluation)?;
         let snapshot = self.snapshot();
         // A query that is a data path reads the input only through the policies, so the input can
         // be projected to what they read; any other query text may read the input itself.
@@ -346,7 +346,7 @@ impl PolicyStore {
         let input = input.map(|json| parse_input(json, paths)).transpose()?;
         let snapshot = snapshot?;
         let cost = shape.query_cost() + snapshot.cost;
-        if cost <= budget::INLINE_BUDGET {
+        if cost <= stack_guard::INLINE_BUDGET {
             let mut lease = snapshot.pool.lease(|| snapshot.private_engine(self.options), || snapshot.engine.clone())?;
             lease.engine().set_input(input.unwrap_or(Value::Undefined));
             let outcome = builtins::limits::with_memory_limit(self.options.memory_limit, || evaluate(lease.engine(), query));
@@ -370,7 +370,7 @@ impl PolicyStore {
             }
             builtins::limits::with_memory_limit(memory_limit, || evaluate(&mut engine, query))
         };
-        on_stack(budget::EVAL_STACK, deep).map_err(StoreError::Evaluation)?
+        on_stack(stack_guard::EVAL_STACK, deep).map_err(StoreError::Evaluation)?
     }
 
     /// The query's value as JSON text; an undefined result is `false`, as OPA's SDKs report a
@@ -475,9 +475,9 @@ impl Snapshot {
         policies: BTreeMap<String, String>,
         data: Value,
     ) -> Result<Snapshot, String> {
-        on_stack(budget::COMPILE_STACK, move || {
+        on_stack(stack_guard::COMPILE_STACK, move || {
             let mut engine = compile(options, &policies)?;
-            let cost = budget::analyze(engine.get_modules())?;
+            let cost = stack_guard::analyze(engine.get_modules())?;
             let input_paths = projection::input_paths(engine.get_modules());
             engine.add_data(data.clone()).map_err(|e| message(&e))?;
             prepare(&mut engine)?;
@@ -497,7 +497,7 @@ impl Snapshot {
             Ok(engine)
         };
         // These sources compiled before, so an error here is the machine's (no thread, no memory).
-        on_stack(budget::COMPILE_STACK, build)
+        on_stack(stack_guard::COMPILE_STACK, build)
             .and_then(|built| built)
             .map_err(|e| StoreError::Evaluation(format!("cannot prepare an engine: {e}")))
     }
@@ -587,10 +587,10 @@ fn new_engine(options: Options) -> Result<Engine, String> {
     engine.set_gather_prints(true);
     engine.set_strict_builtin_errors(options.strict_builtin_errors);
     // OPA limits neither lines nor columns (tokens and certificates sit on one long line); the size of a
-    // policy is bounded by budget::MAX_POLICY_BYTES before regorus sees it.
-    let whole_policy = NonZeroUsize::new(budget::MAX_POLICY_BYTES).expect("a positive limit");
+    // policy is bounded by stack_guard::MAX_POLICY_BYTES before regorus sees it.
+    let whole_policy = NonZeroUsize::new(stack_guard::MAX_POLICY_BYTES).expect("a positive limit");
     engine.set_policy_length_config(PolicyLengthConfig {
-        max_col: NonZeroU32::try_from(budget::MAX_POLICY_BYTES as u32).expect("a positive limit"),
+        max_col: NonZeroU32::try_from(stack_guard::MAX_POLICY_BYTES as u32).expect("a positive limit"),
         max_file_bytes: whole_policy,
         max_lines: whole_policy,
     });

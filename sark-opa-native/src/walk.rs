@@ -1,5 +1,5 @@
 //! The one place that knows the shape of regorus' AST: what lies directly under a rule, a statement
-//! and an expression. The analyses ([`crate::budget`], [`crate::projection`]) match only the nodes
+//! and an expression. The analyses ([`crate::stack_guard`], [`crate::projection`]) match only the nodes
 //! they treat specially and hand every other node back here, so a new kind of node in a regorus
 //! release is a compile error in this file alone, and cannot be skipped silently by one analysis.
 

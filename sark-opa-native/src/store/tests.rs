@@ -259,7 +259,7 @@ fn deep_rego_is_rejected_or_evaluated_off_thread() {
     }
     chain += "r300 := 0\n";
     store.load_policy("chain", &chain).unwrap();
-    assert!(store.cost() > budget::INLINE_BUDGET);
+    assert!(store.cost() > stack_guard::INLINE_BUDGET);
     let store = Arc::new(store);
     let small = std::thread::Builder::new().stack_size(256 << 10).spawn({
         let store = store.clone();
@@ -321,7 +321,7 @@ fn concurrent_evaluation_during_reloads() {
     });
 }
 
-/// Policies and queries shaped like the worst cases measured for `budget`, `n` levels deep.
+/// Policies and queries shaped like the worst cases measured for `stack_guard`, `n` levels deep.
 fn deep_case(kind: &str, n: usize) -> (String, String) {
     let lines = |f: &dyn Fn(usize) -> String| (0..n).map(f).collect::<String>();
     let policy = match kind {
@@ -366,9 +366,9 @@ fn deep_case(kind: &str, n: usize) -> (String, String) {
 fn inline_estimates_cover_the_stack_used() {
     // Debug builds use several times the stack of the release profile the estimates are for.
     let stack = if cfg!(debug_assertions) {
-        8 * budget::INLINE_BUDGET
+        8 * stack_guard::INLINE_BUDGET
     } else {
-        budget::INLINE_BUDGET
+        stack_guard::INLINE_BUDGET
     };
     for kind in [
         "rules",
@@ -384,11 +384,11 @@ fn inline_estimates_cover_the_stack_used() {
         for n in 1..200 {
             let store = v1();
             let (policy, query) = deep_case(kind, n);
-            let Ok(shape) = budget::scan(&query, "q") else { break };
+            let Ok(shape) = stack_guard::scan(&query, "q") else { break };
             if !policy.is_empty() && store.load_policy("p", &policy).is_err() {
                 break; // deeper than the scanner accepts
             }
-            if shape.query_cost() + store.cost() > budget::INLINE_BUDGET {
+            if shape.query_cost() + store.cost() > stack_guard::INLINE_BUDGET {
                 break;
             }
             deepest = Some((n, store, query));

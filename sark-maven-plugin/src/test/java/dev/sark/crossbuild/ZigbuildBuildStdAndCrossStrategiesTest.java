@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cross, zigbuild and build-std: what each reports missing, and the command and environment it runs. cross
  * cannot really run here (no Docker engine), so a stand-in {@code cross} on the PATH records what it gets.
  */
-class OtherStrategiesTest {
+class ZigbuildBuildStdAndCrossStrategiesTest {
     private static final String AARCH64 = "aarch64-unknown-linux-gnu";
     private static final String MUSL = "x86_64-unknown-linux-musl";
     private static final String WINDOWS = "x86_64-pc-windows-gnu";

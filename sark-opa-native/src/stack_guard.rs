@@ -1,4 +1,4 @@
-//! Stack budgets: regorus recurses on its input, and a stack overflow in native code kills the JVM.
+//! Stack and parse guards: regorus recurses on its input, and a stack overflow in native code kills the JVM.
 //!
 //! Measured with regorus 0.5.0 (x86_64, release profile), and why each guard exists:
 //! - Its parser has no depth limit: every nesting level (`(`, `f(`, `a[b[`, `- -`) takes ~3.6 KiB

@@ -20,9 +20,9 @@ import java.util.SplittableRandom;
  * times. Run each implementation in its own JVM with the same -Xmx and -Xlog:gc (scripts/bench-heap.sh
  * adds the pause totals from the log).
  *
- * <p>Usage: {@code HeapStory native|caffeine [entries=1000000] [valueBytes=1024]}
+ * <p>Usage: {@code HeapFootprint native|caffeine [entries=1000000] [valueBytes=1024]}
  */
-public final class HeapStory {
+public final class HeapFootprint {
 
     public static void main(String[] args) throws Exception {
         String impl = args.length > 0 ? args[0] : "native";
