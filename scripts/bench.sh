@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Issue 6: one command for the benchmarks. Builds what it needs, runs the JMH benchmarks (policy evaluation
+# One command for the benchmarks. Builds what it needs, runs the JMH benchmarks (policy evaluation
 # against regorus/opa-java-wasm/OPA over HTTP, cache mixes at 1 and 2 threads, JNI floors), the heap story, the
 # loader and plugin timings, and prints the ratio tables.
 #
-#   scripts/bench.sh
+#   scripts/bench.sh [PART...]      (default: BENCH_PARTS)
+#
+# The part `matrix` (not in the default set: about an hour) is scripts/bench-matrix.sh: the whole matrix
+# built from two fresh clones through one sccache backed by Redis.
 #
 # Environment (all optional):
 #   JMH_OPTS       JMH run settings             (default: -f 1 -wi 2 -i 3 -w 1s -r 1s)
@@ -24,11 +27,17 @@ BENCH="$ROOT/sark-benchmarks"
 OUT=${BENCH_OUT:-$BENCH/target/bench-results}
 JMH_OPTS=${JMH_OPTS:--f 1 -wi 2 -i 3 -w 1s -r 1s}
 THREADS=${BENCH_THREADS:-1 2}
-PARTS=${BENCH_PARTS:-build floor policy cache heap loader plugin sizes report}
+PARTS=${*:-${BENCH_PARTS:-build floor policy cache heap loader plugin sizes report}}
 JAR="$BENCH/target/benchmarks.jar"
 mkdir -p "$OUT"
 has() { [[ " $PARTS " == *" $1 "* ]]; }
 say() { echo "== $*" >&2; }
+
+if has matrix; then
+  say "matrix (scripts/bench-matrix.sh)"
+  "$ROOT/scripts/bench-matrix.sh" | tee "$OUT/matrix.txt"
+  [ "$(echo $PARTS)" = matrix ] && exit 0
+fi
 
 if has build; then
   say "build (mvn -Pbench package)"

@@ -21,6 +21,11 @@
 #                macOS); for windows-gnu also the rsbegin.o/rsend.o start files that build-std does not make
 #   runtimes     musl (its dynamic loader and musl-gcc), mingw-w64 and wine64: the run-time checks of the
 #                musl and Windows libraries
+#   sccache      Debian's sccache, the compiler cache the build runs rustc through (<compilerCache> in the
+#                pom), with its local disk cache (~/.cache/sccache; SCCACHE_DIR moves it)
+#   sccache-redis  sccache from the crate registry with its Redis backend (Debian's has local disk only),
+#                compiled into $SARK_HOME/sccache-redis/bin (about 10 minutes; not part of `all`): for
+#                scripts/bench.sh matrix, which shares one cache between two clones through redis-server
 #
 # Idempotent: each component records completion and is skipped when already there (a second run takes
 # about a second). Everything goes under $SARK_HOME (default ~/.cache/sark).
@@ -394,6 +399,22 @@ install_objcopy() {
   log "rust-objcopy: linked to $(command -v llvm-objcopy)"
 }
 
+install_sccache() {
+  apt_install sccache
+  log "sccache: $(sccache --version 2>/dev/null | head -n 1)"
+}
+
+SCCACHE_CRATE_VERSION=${SARK_SCCACHE_VERSION:-0.19.0}
+install_sccache_redis() {
+  local root="$SARK_HOME/sccache-redis"
+  if [ -x "$root/bin/sccache" ] && "$root/bin/sccache" --version 2>/dev/null | grep -qF "$SCCACHE_CRATE_VERSION"; then
+    log "sccache $SCCACHE_CRATE_VERSION with Redis: present in $root/bin"
+    return 0
+  fi
+  log "cargo install sccache $SCCACHE_CRATE_VERSION (redis backend) into $root (about 10 minutes)"
+  cargo install --quiet --locked "sccache@$SCCACHE_CRATE_VERSION" --no-default-features --features redis --root "$root"
+}
+
 install_runtimes() {
   apt_install musl musl-tools gcc-mingw-w64-x86-64 wine64
 }
@@ -410,9 +431,11 @@ main() {
       zig) install_zig ;;
       build-std) install_build_std; install_windows_start_files; install_objcopy ;;
       runtimes) install_runtimes ;;
+      sccache) install_sccache ;;
+      sccache-redis) install_sccache_redis ;;
       all) install_linux_cross; install_jvms; install_bullseye; install_zig; install_build_std; install_windows_start_files
-           install_objcopy; install_runtimes ;;
-      *) die "unknown component '$c' (known: linux-cross, jvms, bullseye, zig, build-std, runtimes, all)" ;;
+           install_objcopy; install_runtimes; install_sccache ;;
+      *) die "unknown component '$c' (known: linux-cross, jvms, bullseye, zig, build-std, runtimes, sccache, sccache-redis, all)" ;;
     esac
   done
 }

@@ -15,6 +15,7 @@ public final class BuildContext {
     private final boolean locked;
     private final FileTime entryTime;
     private final CargoOptions cargoOptions;
+    private final CompilerCache compilerCache;
 
     public BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline) {
         this(crate, cargoTargetDir, profile, offline, false);
@@ -33,11 +34,13 @@ public final class BuildContext {
     public BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline,
                         boolean requireJniExports, boolean locked) {
         this(crate, cargoTargetDir, profile, offline, requireJniExports, locked, ClassifierJar.DEFAULT_ENTRY_TIME,
-                CargoOptions.NONE);
+                CargoOptions.NONE, CompilerCache.none());
     }
 
     private BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline,
-                         boolean requireJniExports, boolean locked, FileTime entryTime, CargoOptions cargoOptions) {
+                         boolean requireJniExports, boolean locked, FileTime entryTime, CargoOptions cargoOptions,
+                         CompilerCache compilerCache) {
+        this.compilerCache = compilerCache;
         this.entryTime = entryTime;
         this.cargoOptions = cargoOptions;
         this.locked = locked;
@@ -63,12 +66,24 @@ public final class BuildContext {
     /** The same context, with the JAR entries dated {@code entryTime} (the project's outputTimestamp). */
     public BuildContext withEntryTime(FileTime entryTime) {
         return new BuildContext(crate, cargoTargetDir, profile, offline, requireJniExports, locked, entryTime,
-                cargoOptions);
+                cargoOptions, compilerCache);
     }
 
     /** The same context, passing {@code options} to cargo for every target. */
     public BuildContext withCargoOptions(CargoOptions options) {
-        return new BuildContext(crate, cargoTargetDir, profile, offline, requireJniExports, locked, entryTime, options);
+        return new BuildContext(crate, cargoTargetDir, profile, offline, requireJniExports, locked, entryTime, options,
+                compilerCache);
+    }
+
+    /** The same context, compiling through {@code cache}. */
+    public BuildContext withCompilerCache(CompilerCache cache) {
+        return new BuildContext(crate, cargoTargetDir, profile, offline, requireJniExports, locked, entryTime,
+                cargoOptions, cache);
+    }
+
+    /** The compiler cache rustc runs through ({@link CompilerCache#none()} unless the pom asks for one). */
+    public CompilerCache compilerCache() {
+        return compilerCache;
     }
 
     /** Features and arguments for every target; a target's own come on top ({@link CargoOptions#with}). */

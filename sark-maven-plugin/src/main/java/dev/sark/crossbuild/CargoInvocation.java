@@ -24,6 +24,13 @@ public final class CargoInvocation {
         this.label = label;
     }
 
+    /** The same command with {@code variables} added; a variable the command already sets keeps its value. */
+    public CargoInvocation withDefaults(Map<String, String> variables) {
+        Map<String, String> merged = new LinkedHashMap<>(variables);
+        merged.putAll(environment);
+        return new CargoInvocation(command, merged, rustupToolchain, label);
+    }
+
     public String rustupToolchain() {
         return rustupToolchain;
     }

@@ -39,10 +39,11 @@ public final class CargoTest {
      * @throws BuildException when a test fails or cargo cannot run, naming the command and the fix
      */
     public void run() {
-        List<String> cmd = command();
-        String display = new CargoInvocation(cmd, Map.of("CARGO_TERM_COLOR", "never"), null, "cargo").display();
+        CargoInvocation invocation = new CargoInvocation(command(), Map.of("CARGO_TERM_COLOR", "never"), null, "cargo")
+                .withDefaults(context.compilerCache().variables(ToolchainKind.CARGO));
+        String display = invocation.display();
         log.info("Rust tests of " + context.crate().packageName() + ": " + display);
-        CommandRunner.Result result = runner.stream(cmd, Map.of("CARGO_TERM_COLOR", "never"), context.crate().directory(),
+        CommandRunner.Result result = runner.stream(invocation.command(), invocation.environment(), context.crate().directory(),
                 line -> log.info("[cargo test] " + line));
         if (!result.succeeded()) {
             StringBuilder m = new StringBuilder("cargo test failed (exit code ").append(result.exitCode())

@@ -73,7 +73,8 @@ public final class CrossBuilder {
             log.warn(progress + ": cannot be built here: " + why);
             return TargetResult.unavailable(target, "no toolchain strategy can build it here: " + why);
         }
-        CargoInvocation invocation = selection.strategy.invocation(target, context);
+        CargoInvocation invocation = selection.strategy.invocation(target, context)
+                .withDefaults(context.compilerCache().variables(selection.strategy.kind()));
         return run(target, out, progress, selection, invocation).withCommand(invocation.display());
     }
 

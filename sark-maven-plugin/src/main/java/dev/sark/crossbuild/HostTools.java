@@ -53,6 +53,11 @@ public class HostTools {
         this.rustc = siblingRustc != null && Files.isExecutable(siblingRustc) ? siblingRustc.toString() : "rustc";
     }
 
+    /** The environment of this build: the injected one (tests), else this process's. */
+    public Map<String, String> environment() {
+        return pathOverride != null ? pathOverride : System.getenv();
+    }
+
     /** The cargo program every command runs. */
     public String cargo() {
         return cargo;

@@ -1,6 +1,7 @@
 package dev.sark.maven;
 
 import dev.sark.crossbuild.CommandRunner;
+import dev.sark.crossbuild.CompilerCache;
 import dev.sark.crossbuild.HostTools;
 import dev.sark.crossbuild.KnownTriples;
 import dev.sark.crossbuild.TargetMatrix;
@@ -53,6 +54,21 @@ abstract class AbstractSarkMojo extends AbstractMojo {
      */
     @Parameter(property = "sark.cargoExecutable")
     protected File cargoExecutable;
+
+    /**
+     * The compiler cache rustc runs through: {@code sccache} (found on the PATH; a build without it warns and
+     * compiles uncached) or {@code none}. A {@code RUSTC_WRAPPER} already set in the environment is kept either
+     * way. sccache's own variables ({@code SCCACHE_DIR}, {@code SCCACHE_REDIS_ENDPOINT}, ...) choose where it stores.
+     */
+    @Parameter(property = "sark.compilerCache", defaultValue = CompilerCache.NONE)
+    protected String compilerCache;
+
+    /** The compiler cache this build uses; warns when the configured one is missing. */
+    protected CompilerCache compilerCache(HostTools tools) {
+        CompilerCache cache = CompilerCache.resolve(compilerCache, tools, tools.environment());
+        cache.warning().ifPresent(getLog()::warn);
+        return cache;
+    }
 
     protected HostTools hostTools() {
         return new HostTools(runner, basedir.toPath(), null, cargoExecutable == null ? null : cargoExecutable.toPath());

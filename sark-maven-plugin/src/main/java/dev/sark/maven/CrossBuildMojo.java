@@ -101,10 +101,12 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
             BuildContext context = new BuildContext(crate, cargoDir, profile, session.isOffline(),
                     requireJniExports, locked).withEntryTime(entryTime())
                     .withCargoOptions(new CargoOptions(features == null ? List.of() : List.of(features), noDefaultFeatures,
-                            allFeatures, cargoArgs));
+                            allFeatures, cargoArgs))
+                    .withCompilerCache(compilerCache(tools));
             StrategySelector selector = StrategySelector.standard(tools, hostTriple);
             log.info("Cross-building " + crate.packageName() + " (lib " + crate.libName() + ") for " + matrix.size()
                     + " target(s): " + matrix.stream().map(TargetSpec::triple).collect(Collectors.joining(", ")));
+            log.info("Compiler cache: " + context.compilerCache().description());
 
             CrossBuilder builder = new CrossBuilder(context, selector, tools, runner, log);
             failFastOnMissingTools(log, builder.unavailable(matrix));

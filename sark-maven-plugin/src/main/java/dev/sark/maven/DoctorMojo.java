@@ -48,6 +48,7 @@ public class DoctorMojo extends AbstractSarkMojo {
             getLog().info("sark:doctor (host " + (hostTriple == null ? "unknown: rustc does not run" : hostTriple)
                     + (rustVersion == null ? "" : ", rust-version " + rustVersion + " from " + manifestPath) + ")");
             report.lines.forEach(getLog()::info);
+            compilerCache(tools).state(runner, basedir.toPath()).forEach(getLog()::info);
             Path resultFile = Path.of(project.getBuild().getDirectory(), "sark", "doctor.json");
             ResultFile.writeDoctor(resultFile, report.targets);
             getLog().debug("Wrote " + resultFile);

@@ -6,6 +6,8 @@ import dev.sark.crossbuild.ConfigurationException;
 import dev.sark.crossbuild.CargoOptions;
 import dev.sark.crossbuild.CargoTest;
 import dev.sark.crossbuild.CommandRunner;
+import dev.sark.crossbuild.CompilerCache;
+import dev.sark.crossbuild.HostTools;
 import dev.sark.crossbuild.CrateInfo;
 import java.io.File;
 import java.nio.file.Path;
@@ -69,6 +71,10 @@ public class TestMojo extends AbstractMojo {
     @Parameter(property = "sark.locked", defaultValue = "true")
     private boolean locked;
 
+    /** The compiler cache rustc runs through, as for {@code sark:cross-build}: {@code sccache} or {@code none}. */
+    @Parameter(property = "sark.compilerCache", defaultValue = CompilerCache.NONE)
+    private String compilerCache;
+
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     private MavenProject project;
 
@@ -88,6 +94,10 @@ public class TestMojo extends AbstractMojo {
             BuildContext context = new BuildContext(crate, dir, "test", session.isOffline(), false, locked)
                     .withCargoOptions(new CargoOptions(features == null ? List.of() : List.of(features), noDefaultFeatures,
                             allFeatures, cargoTestArgs));
+            HostTools tools = new HostTools(new CommandRunner(line -> getLog().debug(line)), manifestPath.toPath().getParent());
+            CompilerCache cache = CompilerCache.resolve(compilerCache, tools, tools.environment());
+            cache.warning().ifPresent(getLog()::warn);
+            context = context.withCompilerCache(cache);
             String cargo = cargoExecutable == null ? "cargo" : cargoExecutable.getAbsolutePath();
             new CargoTest(context, new CommandRunner(line -> getLog().debug(line)), new MavenBuildLog(getLog()), cargo).run();
         } catch (ConfigurationException | IllegalArgumentException e) {

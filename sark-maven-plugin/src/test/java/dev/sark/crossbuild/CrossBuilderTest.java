@@ -38,6 +38,7 @@ class CrossBuilderTest {
             "#!/bin/sh",
             "lib=\"$1\"; dep=\"$2\"; src=\"$3\"; runs=\"$4\"; modefile=\"$5\"; triple=\"$6\"",
             "echo \"$triple\" >> \"$runs\"",
+            "echo \"${RUSTC_WRAPPER:-none}\" > \"$runs.wrapper\"",
             "mode=ok",
             "[ -f \"$modefile\" ] && mode=$(cat \"$modefile\")",
             "echo '   Compiling sark-demo v0.1.0'",
@@ -88,10 +89,11 @@ class CrossBuilderTest {
     private final class ScriptStrategy implements ToolchainStrategy {
         String missingReason;
         String program;
+        ToolchainKind kind = ToolchainKind.CARGO;
 
         @Override
         public ToolchainKind kind() {
-            return ToolchainKind.CARGO;
+            return kind;
         }
 
         @Override
@@ -152,6 +154,34 @@ class CrossBuilderTest {
 
     private Path stagedLibrary(TargetSpec t) {
         return layout.outputsFor(t).stagedLibrary(t, "sark_demo");
+    }
+
+    private CrossBuilder builderWithSccache() throws IOException {
+        Path sccache = TestSupport.writeExecutable(tmp.resolve("cache-bin/sccache"), "#!/bin/sh\nexec \"$@\"\n");
+        HostTools tools = new FakeHostTools(Map.of("PATH", sccache.getParent().toString()), "rustc 1.95.0 (test)", List.of(HOST));
+        CompilerCache cache = CompilerCache.resolve("sccache", tools, tools.environment());
+        return new CrossBuilder(context.withCompilerCache(cache), new StrategySelector(List.of(strategy)), tools,
+                new CommandRunner(), log);
+    }
+
+    @Test
+    void aCompilerCacheWrapsRustcThroughCargosEnvironmentAndShowsInTheCommand() throws IOException {
+        TargetResult r = builderWithSccache().buildAll(List.of(target(HOST)), layout).get(0);
+
+        assertEquals(TargetResult.Status.BUILT, r.status(), r.detail());
+        String wrapper = tmp.resolve("cache-bin/sccache").toString();
+        assertEquals(wrapper, Files.readString(Path.of(runsFile + ".wrapper")).trim());
+        assertTrue(r.command().startsWith("RUSTC_WRAPPER=" + wrapper + " "), r.command());
+    }
+
+    @Test
+    void crossRunsCargoInAContainerSoItGetsNoWrapperFromThisMachine() throws IOException {
+        strategy.kind = ToolchainKind.CROSS;
+        TargetResult r = builderWithSccache().buildAll(List.of(target(HOST)), layout).get(0);
+
+        assertEquals(TargetResult.Status.BUILT, r.status(), r.detail());
+        assertEquals("none", Files.readString(Path.of(runsFile + ".wrapper")).trim());
+        assertFalse(r.command().contains("RUSTC_WRAPPER"), r.command());
     }
 
     @Test
