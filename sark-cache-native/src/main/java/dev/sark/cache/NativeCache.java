@@ -1,11 +1,9 @@
 package dev.sark.cache;
 
 import dev.sark.loader.ExactUtf8;
-import dev.sark.loader.NativeLoader;
+import dev.sark.loader.NativeHandle;
 
 import java.lang.invoke.MethodHandles;
-import java.lang.ref.Cleaner;
-import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -69,12 +67,8 @@ public final class NativeCache implements AutoCloseable {
      */
     public static final long ENTRY_OVERHEAD_BYTES = 113;
 
-    private static final Cleaner CLEANER = Cleaner.create();
-    private static volatile boolean loaded;
-
-    /** Pointer to the native cache; valid until the Cleaner frees it, which needs {@code this} unreachable. */
-    private final long handle;
-    private volatile boolean closed;
+    /** The native cache; see NativeHandle for why close() does not free it. */
+    private final NativeHandle handle;
 
     /**
      * @param maxEntries the most entries held at once; positive
@@ -87,12 +81,9 @@ public final class NativeCache implements AutoCloseable {
 
     /** Arguments already checked; 0 for a bound means none. */
     private NativeCache(long maxEntries, long maxBytes, long maxEntryBytes, long defaultTtlMillis) {
-        ensureLoaded();
-        handle = nativeNew(maxEntries, maxBytes, maxEntryBytes, defaultTtlMillis);
-        // close() must not free the native struct: another thread may be inside a native call with
-        // this handle. Freeing is left to the Cleaner, which runs only once no call can be in flight
-        // (each call keeps `this` reachable until it returns, see reachabilityFence below).
-        CLEANER.register(this, new Free(handle));
+        handle = NativeHandle.create(MethodHandles.lookup(), "sark_cache", "NativeCache",
+                () -> nativeNew(maxEntries, maxBytes, maxEntryBytes, defaultTtlMillis),
+                NativeCache::nativeClose, NativeCache::nativeFree);
     }
 
     /**
@@ -168,175 +159,117 @@ public final class NativeCache implements AutoCloseable {
 
     /** The value for {@code key} as a UTF-8 String, or null when absent or expired. */
     public String get(String key) {
-        ensureOpen();
+        handle.checkOpen();
         byte[] value = get(encode(key, "key"));
         return value == null ? null : decode(value);
     }
 
     /** A copy of the value for {@code key}, or null when absent or expired. */
     public byte[] get(byte[] key) {
-        ensureOpen();
         requireNonNull(key, "key");
-        try {
-            ScratchBuffer scratch = ScratchBuffer.forThread(key.length);
-            if (scratch == null) {
-                return nativeGet(handle, key);
-            }
-            scratch.buffer.put(0, key);
-            int length = nativeGetScratch(handle, scratch.address, scratch.capacity, key.length);
-            if (length >= 0) {
-                byte[] value = new byte[length];
-                scratch.buffer.get(key.length, value);
-                return value;
-            }
-            if (length == -1) {
-                return null;
-            }
-            // The value did not fit after the key (nothing was counted): read it as an array this
-            // time, and give this thread more room for next time.
-            ScratchBuffer.grow();
+        return handle.call(h -> getBytes(h, key));
+    }
+
+    private static byte[] getBytes(long handle, byte[] key) {
+        ScratchBuffer scratch = ScratchBuffer.forThread(key.length);
+        if (scratch == null) {
             return nativeGet(handle, key);
-        } finally {
-            Reference.reachabilityFence(this);
         }
+        scratch.buffer.put(0, key);
+        int length = nativeGetScratch(handle, scratch.address, scratch.capacity, key.length);
+        if (length >= 0) {
+            byte[] value = new byte[length];
+            scratch.buffer.get(key.length, value);
+            return value;
+        }
+        if (length == -1) {
+            return null;
+        }
+        // The value did not fit after the key (nothing was counted): read it as an array this
+        // time, and give this thread more room for next time.
+        ScratchBuffer.grow();
+        return nativeGet(handle, key);
     }
 
     /** Stores {@code value} under {@code key} (both as UTF-8) with the default TTL. */
     public void put(String key, String value) {
-        ensureOpen();
+        handle.checkOpen();
         putBytes(encode(key, "key"), encode(value, "value"), 0);
     }
 
     /** Stores {@code value} under {@code key} (both as UTF-8), expiring after {@code ttl}. */
     public void put(String key, String value, Duration ttl) {
-        ensureOpen();
+        handle.checkOpen();
         putBytes(encode(key, "key"), encode(value, "value"), ttlMillis(ttl, "ttl"));
     }
 
     /** Stores a copy of {@code value} under {@code key} with the default TTL. */
     public void put(byte[] key, byte[] value) {
-        ensureOpen();
+        handle.checkOpen();
         putBytes(requireNonNull(key, "key"), requireNonNull(value, "value"), 0);
     }
 
     /** Stores a copy of {@code value} under {@code key}, expiring after {@code ttl}. */
     public void put(byte[] key, byte[] value, Duration ttl) {
-        ensureOpen();
+        handle.checkOpen();
         putBytes(requireNonNull(key, "key"), requireNonNull(value, "value"), ttlMillis(ttl, "ttl"));
     }
 
     /** Removes {@code key}; true when an entry (even an expired one) was removed. */
     public boolean remove(String key) {
-        ensureOpen();
+        handle.checkOpen();
         return remove(encode(key, "key"));
     }
 
     /** Removes {@code key}; true when an entry (even an expired one) was removed. */
     public boolean remove(byte[] key) {
-        ensureOpen();
         requireNonNull(key, "key");
-        try {
-            return nativeRemove(handle, key);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return handle.test(h -> nativeRemove(h, key));
     }
 
     /** Removes every entry. Counters are kept. */
     public void clear() {
-        ensureOpen();
-        try {
-            nativeClear(handle);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        handle.run(NativeCache::nativeClear);
     }
 
     /** Entries held, including expired ones not yet removed. */
     public long size() {
-        ensureOpen();
-        try {
-            return nativeSize(handle);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return handle.callLong(NativeCache::nativeSize);
     }
 
     /** Removes every expired entry now and returns how many were removed. */
     public long cleanupExpired() {
-        ensureOpen();
-        try {
-            return nativeCleanupExpired(handle);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return handle.callLong(NativeCache::nativeCleanupExpired);
     }
 
     /** A consistent snapshot of the counters. */
     public CacheStats stats() {
-        ensureOpen();
-        long[] s;
-        try {
-            s = nativeStats(handle);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        long[] s = handle.call(NativeCache::nativeStats);
         return new CacheStats(s[0], s[1], s[2], s[3], s[4], s[5]);
     }
 
     /** Releases the contents; later calls throw IllegalStateException. Calling it again does nothing. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true; // checked first by every method; the native side rejects calls already inside
-        try {
-            nativeClose(handle); // idempotent natively too, so two racing close() calls are harmless
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        handle.close();
     }
 
     /** Test hook: makes the native side panic inside its guard. */
     static void panicForTest() {
-        ensureLoaded();
+        NativeHandle.loadLibrary(MethodHandles.lookup(), "sark_cache");
         nativePanicForTest();
     }
 
     private void putBytes(byte[] key, byte[] value, long ttlMillis) {
-        try {
+        handle.run(h -> {
             ScratchBuffer scratch = ScratchBuffer.forThread((long) key.length + value.length);
             if (scratch == null) {
-                nativePut(handle, key, value, ttlMillis);
+                nativePut(h, key, value, ttlMillis);
                 return;
             }
             scratch.buffer.put(0, key).put(key.length, value);
-            nativePutScratch(handle, scratch.address, scratch.capacity, key.length, value.length, ttlMillis);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("NativeCache is closed");
-        }
-    }
-
-    private static void ensureLoaded() {
-        // Not a static initializer: a failed load would then leave the class unusable with a bare
-        // NoClassDefFoundError; this way every attempt reports the loader's own explanation.
-        if (loaded) {
-            return;
-        }
-        synchronized (NativeCache.class) {
-            if (!loaded) {
-                // System.load called from this class binds the library to this class's loader (see NativeLoader)
-                NativeLoader.load(MethodHandles.lookup(), "sark_cache");
-                loaded = true;
-            }
-        }
+            nativePutScratch(h, scratch.address, scratch.capacity, key.length, value.length, ttlMillis);
+        });
     }
 
     private static long positive(long value, String what) {
@@ -391,14 +324,6 @@ public final class NativeCache implements AutoCloseable {
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException(
                     "the value stored under this key is not valid UTF-8; read it with get(byte[])", e);
-        }
-    }
-
-    /** The Cleaner action. A static class so it holds the handle but not the NativeCache. */
-    private record Free(long handle) implements Runnable {
-        @Override
-        public void run() {
-            nativeFree(handle);
         }
     }
 

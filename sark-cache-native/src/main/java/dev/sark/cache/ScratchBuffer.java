@@ -1,5 +1,8 @@
 package dev.sark.cache;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 
 /**
@@ -12,6 +15,11 @@ import java.nio.ByteBuffer;
  * when a key and value do not fit, up to {@value #MAX_CAPACITY}; larger keys and values take the
  * array path instead, so no thread keeps a huge buffer alive for one large value. The ThreadLocal
  * keeps the current buffer reachable for as long as a native call can use its address.
+ *
+ * <p>Virtual threads get no buffer: there can be millions of them, and a buffer each would hold direct
+ * memory in proportion to their number (5,000 threads putting 40 KB each held 320 MB). They take the array
+ * path, so scratch memory stays bounded by the platform threads (at most {@value #MAX_CAPACITY} bytes each),
+ * and nothing depends on which carrier thread a virtual thread runs on.
  */
 final class ScratchBuffer {
 
@@ -19,6 +27,9 @@ final class ScratchBuffer {
     static final int MAX_CAPACITY = 1 << 16;
 
     private static final ThreadLocal<ScratchBuffer> PER_THREAD = new ThreadLocal<>();
+
+    /** {@code Thread.isVirtual()} (Java 21), or null on Java 17-20, which have no virtual threads. */
+    private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
     final ByteBuffer buffer;
     final long address;
@@ -35,12 +46,12 @@ final class ScratchBuffer {
      * {@link #MAX_CAPACITY} (the caller then passes arrays).
      */
     static ScratchBuffer forThread(long bytes) {
+        if (bytes > MAX_CAPACITY || onVirtualThread()) {
+            return null;
+        }
         ScratchBuffer current = PER_THREAD.get();
         if (current != null && current.capacity >= bytes) {
             return current;
-        }
-        if (bytes > MAX_CAPACITY) {
-            return null;
         }
         int capacity = current == null ? INITIAL_CAPACITY : current.capacity;
         while (capacity < bytes) {
@@ -49,6 +60,25 @@ final class ScratchBuffer {
         ScratchBuffer grown = new ScratchBuffer(capacity);
         PER_THREAD.set(grown);
         return grown;
+    }
+
+    static boolean onVirtualThread() {
+        if (IS_VIRTUAL == null) {
+            return false;
+        }
+        try {
+            return (boolean) IS_VIRTUAL.invokeExact(Thread.currentThread());
+        } catch (Throwable e) {
+            throw new IllegalStateException("Thread.isVirtual() failed", e);
+        }
+    }
+
+    private static MethodHandle isVirtualHandle() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+        } catch (NoSuchMethodException | IllegalAccessException beforeJava21) {
+            return null;
+        }
     }
 
     /** Doubles this thread's buffer (up to the maximum) after a value did not fit. */

@@ -1,7 +1,6 @@
 package dev.sark.crossbuild;
 
 import dev.sark.loader.Platform;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,19 +53,14 @@ public final class BuildStdStrategy implements ToolchainStrategy {
     @Override
     public CargoInvocation invocation(TargetSpec target, BuildContext context) {
         String toolchain = rustupToolchain(target);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(tools.cargo());
-        if (toolchain != null) {
-            cmd.add("+" + toolchain);
-        }
         boolean zig = useZig(target);
-        List<String> args = CargoStrategy.buildArguments(zig ? "zigbuild" : "build", target, context);
-        if (zig && target.glibcFloor() != null) {
-            args.set(args.indexOf(target.triple()), target.triple() + "." + target.glibcFloor());
+        CargoCommand command = CargoCommand.build(tools.cargo(), toolchain, target, context)
+                .withFlags("-Zbuild-std=std,panic_unwind");
+        if (zig) {
+            command = command.withSubcommand("zigbuild").withGlibcFloor(target.glibcFloor());
         }
-        args.add("-Zbuild-std=std,panic_unwind");
-        cmd.addAll(args);
-        Map<String, String> env = CargoStrategy.environment(target);
+        List<String> cmd = command.arguments();
+        Map<String, String> env = CargoStrategy.environment(target, tools.environment());
         env.put("RUSTC_BOOTSTRAP", "1");
         String linker = zig ? null : linker(target);
         if (linker != null) {

@@ -69,13 +69,8 @@ public final class CargoStrategy implements ToolchainStrategy {
     @Override
     public CargoInvocation invocation(TargetSpec target, BuildContext context) {
         String toolchain = rustupToolchain(target);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(tools.cargo());
-        if (toolchain != null) {
-            cmd.add("+" + toolchain);
-        }
-        cmd.addAll(buildArguments("build", target, context));
-        Map<String, String> env = environment(target);
+        List<String> cmd = CargoCommand.build(tools.cargo(), toolchain, target, context).arguments();
+        Map<String, String> env = environment(target, tools.environment());
         String linker = linker(target);
         if (linker != null) {
             env.put(cargoTargetVariable(target.triple(), "LINKER"), linker);
@@ -94,7 +89,7 @@ public final class CargoStrategy implements ToolchainStrategy {
             return target.linker();
         }
         String variable = cargoTargetVariable(target.triple(), "LINKER");
-        String fromEnv = target.env().getOrDefault(variable, System.getenv(variable));
+        String fromEnv = target.env().getOrDefault(variable, tools.environment().get(variable));
         if (fromEnv != null || !needsCrossLinker(target)) {
             return fromEnv;
         }
@@ -106,34 +101,26 @@ public final class CargoStrategy implements ToolchainStrategy {
     }
 
     /**
-     * {@code SUBCOMMAND --manifest-path M --target T --target-dir D --profile P --lib [--locked|--frozen|--offline]
-     * [features and the pom's cargo arguments]}.
-     */
-    static List<String> buildArguments(String subcommand, TargetSpec target, BuildContext context) {
-        List<String> args = new ArrayList<>(List.of(subcommand, "--manifest-path", context.crate().manifest().toString(),
-                "--target", target.triple(), "--target-dir", context.cargoTargetDir().toString(),
-                "--profile", context.profile(), "--lib"));
-        args.addAll(context.lockAndNetworkFlags());
-        args.addAll(context.cargoOptions().with(target.cargoOptions()).arguments()); // last, as the pom wrote them
-        return args;
-    }
-
-    /**
      * Variables shared by every cargo-based strategy: rustflags, the pom's own {@code <env>} and, for macOS,
      * MACOSX_DEPLOYMENT_TARGET. That one is always set, after {@code <env>}: rustc and the linker (zig too) take
      * the library's minimum macOS from it, and left unset the linker's own default (zig's is 13.0) wins.
      */
     static Map<String, String> environment(TargetSpec target) {
+        return environment(target, HostEnvironment.current());
+    }
+
+    /** {@link #environment(TargetSpec)} with the build machine's variables given ({@link HostTools#environment()}). */
+    static Map<String, String> environment(TargetSpec target, Map<String, String> host) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CARGO_TERM_COLOR", "never");
         if (target.linker() != null) {
             env.put(cargoTargetVariable(target.triple(), "LINKER"), target.linker());
         }
-        String flags = rustflags(target);
+        String flags = rustflags(target, remapFlags(host));
         if (flags != null) {
             // RUSTFLAGS outranks every other rustflags source in cargo, so extend the caller's rather than hide it.
             // With --target, cargo applies RUSTFLAGS to the target only, never to build scripts on the host.
-            String inherited = System.getenv("RUSTFLAGS");
+            String inherited = host.get("RUSTFLAGS");
             env.put("RUSTFLAGS", inherited == null || inherited.isBlank() ? flags : inherited + " " + flags);
         }
         env.putAll(target.env());
@@ -147,7 +134,7 @@ public final class CargoStrategy implements ToolchainStrategy {
      * The pom's rustflags; for musl also {@code -C target-feature=-crt-static}, without which cargo links musl
      * statically and produces no cdylib (unless the pom already decides crt-static itself).
      */
-    static String rustflags(TargetSpec target) {
+    static String rustflags(TargetSpec target, List<String> remapFlags) {
         List<String> flags = new ArrayList<>();
         if (target.rustflags() != null) {
             flags.add(target.rustflags());
@@ -155,7 +142,7 @@ public final class CargoStrategy implements ToolchainStrategy {
         if (target.platform().libc() == Platform.Libc.MUSL && (target.rustflags() == null || !target.rustflags().contains("crt-static"))) {
             flags.add(DYNAMIC_MUSL);
         }
-        flags.addAll(REMAP_BUILD_MACHINE_PATHS);
+        flags.addAll(remapFlags);
         return flags.isEmpty() ? null : String.join(" ", flags);
     }
 
@@ -166,7 +153,7 @@ public final class CargoStrategy implements ToolchainStrategy {
      * catch-all (rustc applies the last matching mapping, so the home goes first). The crate's own files are
      * already relative.
      */
-    static final List<String> REMAP_BUILD_MACHINE_PATHS = remapFlags(System.getenv());
+    static final List<String> REMAP_BUILD_MACHINE_PATHS = remapFlags(HostEnvironment.current());
 
     static List<String> remapFlags(Map<String, String> env) {
         String home = env.getOrDefault("HOME", System.getProperty("user.home"));

@@ -1,6 +1,5 @@
 package dev.sark.crossbuild;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -28,11 +27,7 @@ public final class CargoTest {
 
     /** {@code cargo test --manifest-path M --target-dir D [--locked|--frozen|--offline] [features, cargo arguments]}. */
     public List<String> command() {
-        List<String> cmd = new ArrayList<>(List.of(cargo, "test", "--manifest-path", context.crate().manifest().toString(),
-                "--target-dir", context.cargoTargetDir().toString()));
-        cmd.addAll(context.lockAndNetworkFlags());
-        cmd.addAll(context.cargoOptions().arguments()); // last: the pom's may end with `-- <test binary flags>`
-        return cmd;
+        return CargoCommand.test(cargo, context).arguments();
     }
 
     /**

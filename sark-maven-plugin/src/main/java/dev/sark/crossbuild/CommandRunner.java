@@ -120,7 +120,7 @@ public class CommandRunner {
         LineSink out = new LineSink(sink);
         LineSink err = new LineSink(sink);
         executor.setStreamHandler(new PumpStreamHandler(out, err));
-        Map<String, String> env = new HashMap<>(System.getenv());
+        Map<String, String> env = new HashMap<>(HostEnvironment.current());
         env.putAll(extraEnv);
         try {
             int code = executor.execute(cl, env);

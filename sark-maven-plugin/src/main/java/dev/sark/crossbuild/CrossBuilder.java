@@ -128,7 +128,7 @@ public final class CrossBuilder {
         Path staged = out.stagedLibrary(target, libName);
         BuildStamp stamp = out.stamp();
         if (stamp.packaged(settings, sha, staged, out.jar())) {
-            return packager.upToDate(target, staged, out.jar(), tool, progress);
+            return packager.upToDate(target, staged, out.jar(), tool, seconds, progress);
         }
         stamp.delete();
         TargetResult packaged = packager.pack(target, library, out, tool, seconds, rustc, progress);

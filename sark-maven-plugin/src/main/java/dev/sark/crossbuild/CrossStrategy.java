@@ -1,6 +1,5 @@
 package dev.sark.crossbuild;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,13 +36,8 @@ public final class CrossStrategy implements ToolchainStrategy {
 
     @Override
     public CargoInvocation invocation(TargetSpec target, BuildContext context) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("cross");
-        if (target.rustupToolchain() != null) {
-            cmd.add("+" + target.rustupToolchain());
-        }
-        cmd.addAll(CargoStrategy.buildArguments("build", target, context));
-        Map<String, String> env = CargoStrategy.environment(target);
+        List<String> cmd = CargoCommand.build("cross", target.rustupToolchain(), target, context).arguments();
+        Map<String, String> env = CargoStrategy.environment(target, tools.environment());
         env.remove(CargoStrategy.cargoTargetVariable(target.triple(), "LINKER"));
         return new CargoInvocation(cmd, env, target.rustupToolchain(), "cross");
     }

@@ -55,7 +55,13 @@ public class HostTools {
 
     /** The environment of this build: the injected one (tests), else this process's. */
     public Map<String, String> environment() {
-        return pathOverride != null ? pathOverride : System.getenv();
+        return pathOverride != null ? pathOverride : HostEnvironment.current();
+    }
+
+    /** The first line {@code program --version} prints, or empty when it does not run. */
+    public Optional<String> versionOf(Path program) {
+        CommandRunner.Result r = runner.capture(List.of(program.toString(), "--version"), Map.of(), workDir);
+        return r != null && r.succeeded() ? Optional.of(r.firstLine().trim()) : Optional.empty();
     }
 
     /** The cargo program every command runs. */
@@ -74,7 +80,7 @@ public class HostTools {
         if (direct.isAbsolute()) {
             return Files.isExecutable(direct) ? Optional.of(direct) : Optional.empty();
         }
-        String path = pathOverride != null ? pathOverride.get("PATH") : System.getenv("PATH");
+        String path = environment().get("PATH");
         if (path == null) {
             return Optional.empty();
         }

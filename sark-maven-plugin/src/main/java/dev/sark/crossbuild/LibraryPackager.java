@@ -101,9 +101,10 @@ public final class LibraryPackager {
 
     /**
      * The result for a target whose JAR is current: its requirement read again from the staged library, and the
-     * glibc advice repeated, so that neither disappears from a build that had nothing to do.
+     * glibc advice repeated, so that neither disappears from a build that had nothing to do; {@code seconds}:
+     * what cargo took to find nothing to do.
      */
-    TargetResult upToDate(TargetSpec target, Path staged, Path jar, String tool, String progress) {
+    TargetResult upToDate(TargetSpec target, Path staged, Path jar, String tool, double seconds, String progress) {
         log.info(progress + ": up to date (" + jar.getFileName() + ")");
         String requirement;
         try {
@@ -113,7 +114,7 @@ public final class LibraryPackager {
         } catch (IOException e) {
             requirement = "?";
         }
-        return TargetResult.packaged(target, true, tool, 0, staged, jar, requirement);
+        return TargetResult.packaged(target, true, tool, seconds, staged, jar, requirement);
     }
 
     /**
@@ -126,7 +127,7 @@ public final class LibraryPackager {
         boolean slicesUnchanged = UNIVERSAL_SLICES.stream().allMatch(triple -> earlier.stream().anyMatch(
                 r -> r.target().triple().equals(triple) && r.status() == TargetResult.Status.UP_TO_DATE));
         if (slicesUnchanged && Files.isRegularFile(merged) && Files.isRegularFile(out.jar())) {
-            return upToDate(target, merged, out.jar(), "lipo", progress);
+            return upToDate(target, merged, out.jar(), "lipo", 0, progress);
         }
         out.forget();
         List<Path> slices = new ArrayList<>();

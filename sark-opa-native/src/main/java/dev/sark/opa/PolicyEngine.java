@@ -1,11 +1,9 @@
 package dev.sark.opa;
 
 import dev.sark.loader.ExactUtf8;
-import dev.sark.loader.NativeLoader;
+import dev.sark.loader.NativeHandle;
 
 import java.lang.invoke.MethodHandles;
-import java.lang.ref.Cleaner;
-import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,12 +45,7 @@ public final class PolicyEngine implements AutoCloseable {
      */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
-    private static final Cleaner CLEANER = Cleaner.create();
-
-    private static volatile boolean loaded;
-
-    private final long handle;
-    private volatile boolean closed;
+    private final NativeHandle handle;
 
     /** An engine for Rego v1 (OPA 1.x) policies. */
     public PolicyEngine() {
@@ -65,12 +58,10 @@ public final class PolicyEngine implements AutoCloseable {
     }
 
     private PolicyEngine(Builder options) {
-        ensureLoaded();
-        handle = nativeCreate(options.version == RegoVersion.V0 ? 0 : 1, options.strictBuiltinErrors,
-                options.timeout == null ? 0 : saturatedNanos(options.timeout), options.memoryLimit);
-        // The action captures only the handle: capturing `this` would keep the engine reachable forever.
-        long h = handle;
-        CLEANER.register(this, () -> nativeFree(h));
+        handle = NativeHandle.create(MethodHandles.lookup(), "sark_opa", "the policy engine",
+                () -> nativeCreate(options.version == RegoVersion.V0 ? 0 : 1, options.strictBuiltinErrors,
+                        options.timeout == null ? 0 : saturatedNanos(options.timeout), options.memoryLimit),
+                PolicyEngine::nativeClose, PolicyEngine::nativeFree);
     }
 
     /**
@@ -82,12 +73,7 @@ public final class PolicyEngine implements AutoCloseable {
     public void loadPolicy(String name, String rego) {
         byte[] nameBytes = nonEmpty(name, "policy name");
         byte[] regoBytes = nonEmpty(rego, "policy source");
-        checkOpen();
-        try {
-            nativeLoadPolicy(handle, nameBytes, regoBytes);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        handle.run(h -> nativeLoadPolicy(h, nameBytes, regoBytes));
     }
 
     /**
@@ -98,12 +84,7 @@ public final class PolicyEngine implements AutoCloseable {
      */
     public void addData(String json) {
         byte[] bytes = utf8(json, "data JSON");
-        checkOpen();
-        try {
-            nativeAddData(handle, bytes);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        handle.run(h -> nativeAddData(h, bytes));
     }
 
     /**
@@ -121,12 +102,7 @@ public final class PolicyEngine implements AutoCloseable {
     public void putData(String path, String json) {
         byte[] pathBytes = utf8(path, "data path");
         byte[] jsonBytes = utf8(json, "data JSON");
-        checkOpen();
-        try {
-            nativePutData(handle, pathBytes, jsonBytes);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        handle.run(h -> nativePutData(h, pathBytes, jsonBytes));
     }
 
     /**
@@ -138,12 +114,7 @@ public final class PolicyEngine implements AutoCloseable {
      */
     public void removeData(String path) {
         byte[] pathBytes = utf8(path, "data path");
-        checkOpen();
-        try {
-            nativeRemoveData(handle, pathBytes);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        handle.run(h -> nativeRemoveData(h, pathBytes));
     }
 
     /**
@@ -158,12 +129,7 @@ public final class PolicyEngine implements AutoCloseable {
     public String evaluate(String query, String inputJson) {
         byte[] queryBytes = nonEmpty(query, "query");
         byte[] inputBytes = inputJson == null ? null : utf8(inputJson, "input JSON");
-        checkOpen();
-        try {
-            return new String(nativeEvaluate(handle, queryBytes, inputBytes), StandardCharsets.UTF_8);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return new String(handle.call(h -> nativeEvaluate(h, queryBytes, inputBytes)), StandardCharsets.UTF_8);
     }
 
     /**
@@ -181,45 +147,24 @@ public final class PolicyEngine implements AutoCloseable {
     public String query(String query, String inputJson) {
         byte[] queryBytes = nonEmpty(query, "query");
         byte[] inputBytes = inputJson == null ? null : utf8(inputJson, "input JSON");
-        checkOpen();
-        try {
-            return new String(nativeQuery(handle, queryBytes, inputBytes), StandardCharsets.UTF_8);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return new String(handle.call(h -> nativeQuery(h, queryBytes, inputBytes)), StandardCharsets.UTF_8);
     }
 
     /** Whether {@code query}'s value is the JSON boolean {@code true}; errors as for {@link #evaluate}. */
     public boolean isAllowed(String query, String inputJson) {
         byte[] queryBytes = nonEmpty(query, "query");
         byte[] inputBytes = inputJson == null ? null : utf8(inputJson, "input JSON");
-        checkOpen();
-        try {
-            return nativeIsAllowed(handle, queryBytes, inputBytes);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return handle.test(h -> nativeIsAllowed(h, queryBytes, inputBytes));
     }
 
     public boolean hasPolicy(String name) {
         byte[] bytes = nonEmpty(name, "policy name");
-        checkOpen();
-        try {
-            return nativeHasPolicy(handle, bytes);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return handle.test(h -> nativeHasPolicy(h, bytes));
     }
 
     /** The names of the loaded policies, sorted; a snapshot that later changes do not affect. */
     public Set<String> policies() {
-        checkOpen();
-        byte[] encoded;
-        try {
-            encoded = nativePolicies(handle);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        byte[] encoded = handle.call(PolicyEngine::nativePolicies);
         // Each name is a 4-byte big-endian length followed by its UTF-8 bytes.
         TreeSet<String> names = new TreeSet<>();
         ByteBuffer buffer = ByteBuffer.wrap(encoded);
@@ -239,22 +184,12 @@ public final class PolicyEngine implements AutoCloseable {
      */
     public void removePolicy(String name) {
         byte[] bytes = nonEmpty(name, "policy name");
-        checkOpen();
-        try {
-            nativeRemovePolicy(handle, bytes);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        handle.run(h -> nativeRemovePolicy(h, bytes));
     }
 
     /** Removes every policy; the data document stays. */
     public void clearPolicies() {
-        checkOpen();
-        try {
-            nativeClearPolicies(handle);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        handle.run(PolicyEngine::nativeClearPolicies);
     }
 
     /**
@@ -264,21 +199,7 @@ public final class PolicyEngine implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            nativeClose(handle);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("the policy engine is closed");
-        }
+        handle.close();
     }
 
     private static byte[] nonEmpty(String text, String what) {
@@ -380,21 +301,9 @@ public final class PolicyEngine implements AutoCloseable {
         }
     }
 
-    private static void ensureLoaded() {
-        if (!loaded) {
-            synchronized (PolicyEngine.class) {
-                if (!loaded) {
-                    // System.load called from this class binds the library to this class's loader
-                    NativeLoader.load(MethodHandles.lookup(), "sark_opa");
-                    loaded = true;
-                }
-            }
-        }
-    }
-
     /** Test hook: makes the native library panic with {@code message}. */
     static void panicForTest(String message) {
-        ensureLoaded();
+        NativeHandle.loadLibrary(MethodHandles.lookup(), "sark_opa");
         nativePanicForTest(message.getBytes(StandardCharsets.UTF_8));
     }
 

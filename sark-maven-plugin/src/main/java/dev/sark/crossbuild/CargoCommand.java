@@ -1,0 +1,92 @@
+package dev.sark.crossbuild;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One cargo command as values, turned into the program's arguments in one place ({@link #arguments()}):
+ * {@code PROGRAM [+TOOLCHAIN] SUBCOMMAND --manifest-path M [--target T[.GLIBC]] --target-dir D [--profile P]
+ * [--lib] [lock and network flags] [the strategy's flags] [the pom's features and arguments]}.
+ *
+ * <p>The pom's arguments come last, as it wrote them, so that a trailing {@code -- ...} still reaches the
+ * test binaries or rustc.
+ *
+ * @param program         {@code cargo}, {@code cross} or the pom's {@code <cargoExecutable>}
+ * @param rustupToolchain the {@code +NAME} toolchain, or null for the default
+ * @param subcommand      {@code build}, {@code zigbuild} or {@code test}
+ * @param triple          the target, or null for the host (cargo test)
+ * @param glibcFloor      cargo-zigbuild's glibc suffix ({@code 2.17} makes {@code --target T.2.17}), or null
+ * @param profile         cargo's {@code --profile}, or null for the subcommand's default
+ * @param libOnly         {@code --lib}: only the library target
+ * @param strategyFlags   flags the strategy adds, such as {@code -Zbuild-std=std,panic_unwind}
+ * @param context         the crate, the target directory, the lock and network mode, the pom's cargo options
+ * @param pomOptions      the pom's features and arguments for this command
+ */
+public record CargoCommand(String program, String rustupToolchain, String subcommand, String triple, String glibcFloor,
+                           String profile, boolean libOnly, List<String> strategyFlags, BuildContext context,
+                           CargoOptions pomOptions) {
+    public CargoCommand {
+        strategyFlags = List.copyOf(strategyFlags);
+    }
+
+    /** {@code cargo build} of the target's library, with the build's profile and the pom's options for the target. */
+    public static CargoCommand build(String program, String rustupToolchain, TargetSpec target, BuildContext context) {
+        return new CargoCommand(program, rustupToolchain, "build", target.triple(), null, context.profile(), true,
+                List.of(), context, context.cargoOptions().with(target.cargoOptions()));
+    }
+
+    /** {@code cargo test} for the host, with the pom's options for the tests. */
+    public static CargoCommand test(String program, BuildContext context) {
+        return new CargoCommand(program, null, "test", null, null, null, false, List.of(), context,
+                context.cargoOptions());
+    }
+
+    /** The same command with another subcommand ({@code zigbuild}). */
+    public CargoCommand withSubcommand(String name) {
+        return new CargoCommand(program, rustupToolchain, name, triple, glibcFloor, profile, libOnly, strategyFlags,
+                context, pomOptions);
+    }
+
+    /** The same command linking against glibc {@code floor} (cargo-zigbuild's target suffix); null for none. */
+    public CargoCommand withGlibcFloor(String floor) {
+        return new CargoCommand(program, rustupToolchain, subcommand, triple, floor, profile, libOnly, strategyFlags,
+                context, pomOptions);
+    }
+
+    /** The same command with {@code flags} added to the strategy's. */
+    public CargoCommand withFlags(String... flags) {
+        List<String> all = new ArrayList<>(strategyFlags);
+        all.addAll(List.of(flags));
+        return new CargoCommand(program, rustupToolchain, subcommand, triple, glibcFloor, profile, libOnly, all,
+                context, pomOptions);
+    }
+
+    /** The program and its arguments, ready to run. */
+    public List<String> arguments() {
+        List<String> args = new ArrayList<>();
+        args.add(program);
+        if (rustupToolchain != null) {
+            args.add("+" + rustupToolchain);
+        }
+        args.add(subcommand);
+        args.add("--manifest-path");
+        args.add(context.crate().manifest().toString());
+        if (triple != null) {
+            args.add("--target");
+            args.add(glibcFloor == null ? triple : triple + "." + glibcFloor);
+        }
+        args.add("--target-dir");
+        args.add(context.cargoTargetDir().toString());
+        if (profile != null) {
+            args.add("--profile");
+            args.add(profile);
+        }
+        if (libOnly) {
+            args.add("--lib");
+        }
+        args.addAll(context.lockAndNetworkFlags());
+        args.addAll(strategyFlags);
+        args.addAll(pomOptions.arguments());
+        return args;
+    }
+}
