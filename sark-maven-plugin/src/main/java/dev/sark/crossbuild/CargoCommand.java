@@ -1,5 +1,6 @@
 package dev.sark.crossbuild;
 
+import dev.sark.crossbuild.check.GlibcFloor;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +23,7 @@ import java.util.List;
  * @param context         the crate, the target directory, the lock and network mode, the pom's cargo options
  * @param pomOptions      the pom's features and arguments for this command
  */
-public record CargoCommand(String program, String rustupToolchain, String subcommand, String triple, String glibcFloor,
+public record CargoCommand(String program, String rustupToolchain, String subcommand, String triple, GlibcFloor glibcFloor,
                            String profile, boolean libOnly, List<String> strategyFlags, BuildContext context,
                            CargoOptions pomOptions) {
     public CargoCommand {
@@ -48,7 +49,7 @@ public record CargoCommand(String program, String rustupToolchain, String subcom
     }
 
     /** The same command linking against glibc {@code floor} (cargo-zigbuild's target suffix); null for none. */
-    public CargoCommand withGlibcFloor(String floor) {
+    public CargoCommand withGlibcFloor(GlibcFloor floor) {
         return new CargoCommand(program, rustupToolchain, subcommand, triple, floor, profile, libOnly, strategyFlags,
                 context, pomOptions);
     }

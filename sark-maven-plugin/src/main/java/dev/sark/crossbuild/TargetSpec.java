@@ -1,5 +1,6 @@
 package dev.sark.crossbuild;
 
+import dev.sark.crossbuild.check.GlibcFloor;
 import dev.sark.crossbuild.check.PlatformFloors;
 import dev.sark.loader.Platform;
 import java.util.Collections;
@@ -18,7 +19,7 @@ public final class TargetSpec {
     private final CargoOptions cargoOptions;
     private final Map<String, String> env;
     private final boolean optional;
-    private final String glibcFloor;
+    private final GlibcFloor glibcFloor;
     private final String macosMinimum;
 
     private TargetSpec(Builder b) {
@@ -31,10 +32,12 @@ public final class TargetSpec {
         this.cargoOptions = b.cargoOptions;
         this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
         this.optional = b.optional;
-        this.glibcFloor = blankToNull(b.glibcFloor);
-        if (glibcFloor != null && !glibcFloor.matches("2\\.\\d+")) {
-            throw new IllegalArgumentException("Target " + triple() + ": <glibcFloor>" + glibcFloor
-                    + "</glibcFloor> is not a glibc version such as 2.17 or 2.28");
+        String floor = blankToNull(b.glibcFloor);
+        try {
+            this.glibcFloor = floor == null ? null : GlibcFloor.parse(floor);
+        } catch (IllegalArgumentException notAVersion) {
+            throw new IllegalArgumentException("Target " + triple() + ": <glibcFloor>" + floor
+                    + "</glibcFloor> is not a glibc version such as 2.17 or 2.28", notAVersion);
         }
         if (glibcFloor != null && platform.libc() != Platform.Libc.GLIBC) {
             throw new IllegalArgumentException("Target " + triple() + " does not link glibc, so <glibcFloor> does not apply");
@@ -98,7 +101,7 @@ public final class TargetSpec {
     }
 
     /** The oldest glibc the library must run on (such as {@code 2.17}), or null for no check. */
-    public String glibcFloor() {
+    public GlibcFloor glibcFloor() {
         return glibcFloor;
     }
 

@@ -2,6 +2,7 @@ package dev.sark.crossbuild;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sark.crossbuild.check.GlibcFloor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +28,7 @@ class CargoCommandTest {
                 .cargoOptions(new CargoOptions(List.of("neon"), null, null, List.of())).build();
 
         List<String> args = CargoCommand.build("cargo", "sark-debian", target, context)
-                .withFlags("-Zbuild-std=std,panic_unwind").withSubcommand("zigbuild").withGlibcFloor("2.17").arguments();
+                .withFlags("-Zbuild-std=std,panic_unwind").withSubcommand("zigbuild").withGlibcFloor(GlibcFloor.parse("2.17")).arguments();
 
         assertEquals(List.of("cargo", "+sark-debian", "zigbuild", "--manifest-path", context.crate().manifest().toString(),
                 "--target", GNU + ".2.17", "--target-dir", context.cargoTargetDir().toString(), "--profile", "release",

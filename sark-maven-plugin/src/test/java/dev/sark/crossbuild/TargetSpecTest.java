@@ -108,7 +108,7 @@ class TargetSpecTest {
 
     @Test
     void glibcFloorIsAGlibcVersionForGlibcTargetsOnly() {
-        assertEquals("2.17", TargetSpec.builder("aarch64-unknown-linux-gnu").glibcFloor(" 2.17 ").build().glibcFloor());
+        assertEquals("2.17", TargetSpec.builder("aarch64-unknown-linux-gnu").glibcFloor(" 2.17 ").build().glibcFloor().toString());
         assertNull(TargetSpec.builder("aarch64-unknown-linux-gnu").glibcFloor(" ").build().glibcFloor());
         for (String bad : new String[] {"2", "2.x", "3.1", "GLIBC_2.17", "2.17.1"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

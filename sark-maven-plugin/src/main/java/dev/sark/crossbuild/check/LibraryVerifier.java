@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -31,7 +30,6 @@ import java.util.stream.Collectors;
  */
 public final class LibraryVerifier {
 
-    private static final Pattern FLOOR = Pattern.compile("(?:GLIBC_)?([0-9]+(?:\\.[0-9]+)*)");
 
     private LibraryVerifier() {
     }
@@ -55,8 +53,8 @@ public final class LibraryVerifier {
      *
      * @param expected          the target the library is packaged for
      * @param facts             what the library says about itself
-     * @param glibcFloor        for glibc targets, the oldest glibc the library must load on ({@code 2.17}, also
-     *                          {@code GLIBC_2.17}); null for no limit
+     * @param glibcFloor        for glibc targets, the oldest glibc the library must load on ({@code 2.17}); null
+     *                          for no limit
      * @param libName           the Rust library name ({@code sark_opa}), or null when the library is not known to
      *                          be a JNI library
      * @param requireJniExports whether, with {@code libName} given, a {@code Java_*} export is required in any
@@ -73,11 +71,10 @@ public final class LibraryVerifier {
      * {@link #problems(Platform, BinaryFacts, String, String, boolean)}, with the macOS minimum of each
      * architecture taken from {@code floors} (a universal library's slices each against their own).
      *
-     * @throws IllegalArgumentException when the glibc floor is not a version number
      */
     public static List<String> problemsAgainst(Platform expected, BinaryFacts facts, PlatformFloors floors,
                                                String libName, boolean requireJniExports) {
-        String floor = parseFloor(floors.glibc());
+        GlibcFloor floor = floors.glibc();
         List<String> problems = new ArrayList<>();
         String triple = expected.triple();
         switch (expected.os()) {
@@ -123,16 +120,6 @@ public final class LibraryVerifier {
         return "a Mach-O file (macOS)";
     }
 
-    private static String parseFloor(String glibcFloor) {
-        if (glibcFloor == null || glibcFloor.isBlank()) {
-            return null;
-        }
-        java.util.regex.Matcher m = FLOOR.matcher(glibcFloor.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("glibc floor '" + glibcFloor + "' is not a glibc version such as 2.17");
-        }
-        return m.group(1);
-    }
 
     // ------------------------------------------------------------------------------------------------
     // ELF
@@ -172,7 +159,7 @@ public final class LibraryVerifier {
         }
     }
 
-    private static void checkElf(Platform expected, ElfFacts elf, String floor, String libName,
+    private static void checkElf(Platform expected, ElfFacts elf, GlibcFloor floor, String libName,
                                  boolean requireJniExports, List<String> problems) {
         String triple = expected.triple();
         ElfTarget want = elfTarget(expected.arch());
@@ -219,7 +206,7 @@ public final class LibraryVerifier {
                             + " needs glibc (libc.so.6)");
                 } else if (floor != null) {
                     elf.highestGlibcVersion().ifPresent(highest -> {
-                        if (ElfFacts.compareVersions(highest.substring("GLIBC_".length()), floor) > 0) {
+                        if (!floor.admits(highest.substring("GLIBC_".length()))) {
                             problems.add("library needs " + highest + " but the floor is " + floor + "; build with"
                                     + " cargo-zigbuild and the ." + floor + " suffix, or raise <glibcFloor>");
                         }

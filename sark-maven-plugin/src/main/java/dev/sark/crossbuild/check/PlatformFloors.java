@@ -10,10 +10,10 @@ import java.util.Map;
  * linux-gnu target and the macOS minimum per architecture. (Windows 10 and FreeBSD 12 are fixed: see
  * {@link WindowsVersion#WINDOWS_10} and {@link FreeBsdRelease#SUPPORTED}.)
  *
- * @param glibc          the highest glibc a library may need ({@code 2.17}), or null for no limit
+ * @param glibc          the newest glibc a library may need ({@code 2.17}), or null for no limit
  * @param macosMinimums  the macOS minimum per architecture; an architecture left out takes Rust's default
  */
-public record PlatformFloors(String glibc, Map<Platform.Arch, String> macosMinimums) {
+public record PlatformFloors(GlibcFloor glibc, Map<Platform.Arch, String> macosMinimums) {
 
     /**
      * The glibc of CentOS 7, manylinux2014 and the Linux builds of netty-tcnative, rocksdbjni and sqlite-jdbc:
@@ -28,8 +28,13 @@ public record PlatformFloors(String glibc, Map<Platform.Arch, String> macosMinim
     }
 
     /** A glibc floor (or null) and Rust's default macOS minimums. */
-    public static PlatformFloors glibc(String glibcFloor) {
+    public static PlatformFloors glibc(GlibcFloor glibcFloor) {
         return new PlatformFloors(glibcFloor, Map.of());
+    }
+
+    /** {@link #glibc(GlibcFloor)} from its text, e.g. {@code 2.17} (null or blank for none). */
+    public static PlatformFloors glibc(String glibcFloor) {
+        return glibc(glibcFloor == null || glibcFloor.isBlank() ? null : GlibcFloor.parse(glibcFloor));
     }
 
     /**

@@ -52,7 +52,7 @@ class PlatformFloorsTest {
     void rustsDefaultMacosMinimums() {
         assertEquals("10.12", PlatformFloors.defaultMacosMinimum(Platform.Arch.X86_64));
         assertEquals("11.0", PlatformFloors.defaultMacosMinimum(Platform.Arch.AARCH_64));
-        PlatformFloors floors = PlatformFloors.glibc(null).withMacosMinimum(Platform.Arch.X86_64, "10.15");
+        PlatformFloors floors = PlatformFloors.glibc((GlibcFloor) null).withMacosMinimum(Platform.Arch.X86_64, "10.15");
         assertEquals("10.15", floors.macosMinimum(Platform.Arch.X86_64));
         assertEquals("11.0", floors.macosMinimum(Platform.Arch.AARCH_64));
         assertEquals("10.12", floors.withMacosMinimum(Platform.Arch.X86_64, null).macosMinimum(Platform.Arch.X86_64));
@@ -75,7 +75,7 @@ class PlatformFloorsTest {
                 LibraryVerifier.problems(X86_MAC, zigDefault, null, null));
         // A configured minimum moves the bar.
         assertEquals(List.of(), LibraryVerifier.problemsAgainst(X86_MAC, zigDefault,
-                PlatformFloors.glibc(null).withMacosMinimum(Platform.Arch.X86_64, "13.0"), null, false));
+                PlatformFloors.glibc((GlibcFloor) null).withMacosMinimum(Platform.Arch.X86_64, "13.0"), null, false));
         assertEquals(List.of("library needs macOS 11.2 but the minimum for aarch64-apple-darwin is 11.0; link with"
                         + " MACOSX_DEPLOYMENT_TARGET=11.0 (the plugin sets it from <macosMinimum>), or raise"
                         + " <macosMinimum> to 11.2"),
@@ -109,7 +109,7 @@ class PlatformFloorsTest {
                         + " raise <macosMinimum> to 12.0"),
                 LibraryVerifier.problems(UNIVERSAL, facts, null, null));
         assertEquals(List.of(), LibraryVerifier.problemsAgainst(UNIVERSAL, facts,
-                PlatformFloors.glibc(null).withMacosMinimum(Platform.Arch.AARCH_64, "12.0"), null, false));
+                PlatformFloors.glibc((GlibcFloor) null).withMacosMinimum(Platform.Arch.AARCH_64, "12.0"), null, false));
     }
 
     /** The fixture's optional header starts at 0x58 (e_lfanew 0x40, signature, 20-byte COFF header). */
