@@ -1,10 +1,10 @@
 //! The cache itself, free of JNI so that `cargo test` can exercise it directly.
 //!
-//! Recency: `lru::LruCache` keeps an exact recency order (moka and quick_cache only approximate it
-//! with TinyLFU / CLOCK). A get reorders the list, so even reads need exclusive access to it.
-//! Caches below [`SEGMENTED_FROM`] entries are one list behind one lock: strict LRU, the least
+//! Recency: `schnellru::LruMap` keeps an exact recency order (moka and quick_cache only approximate
+//! it with TinyLFU / CLOCK). A get reorders the list, so even reads need exclusive access to it.
+//! Caches below [`SEGMENTED_FROM`] entries are one map behind one lock: strict LRU, the least
 //! recently used entry is the one evicted. Larger caches are split into [`SEGMENTS`] segments by key
-//! hash, each with its own list and lock, so threads working on different keys do not queue on one
+//! hash, each with its own map and lock, so threads working on different keys do not queue on one
 //! lock; the evicted entry is then the least recently used one *of the segment* the new key falls
 //! in. The bound itself stays global and exact: one atomic count of entries admits a new key only
 //! while the cache is below `capacity`, so a cache fills to exactly its capacity and never beyond.
@@ -17,18 +17,24 @@
 //! Bytes: optionally the cache is also bounded by the bytes its entries take, each charged
 //! [`charge`]`(key, value)` = key length + value length + [`ENTRY_OVERHEAD`]. A second atomic counter
 //! admits a charge only while the total stays within the bound, and a put evicts least recently used
-//! entries until its charge fits, exactly as it does for the entry bound. Every path that removes an
-//! entry (replace, remove, clear, expiry on get, `cleanup_expired`, eviction) gives its charge back.
+//! entries until its charge fits, exactly as it does for the entry bound. Every entry that leaves a
+//! map, for whatever reason, passes through [`Ledger::on_removed`], and [`Cache::settle`] gives its
+//! charge back: one place, so no path can forget it.
+//!
+//! Memory: a put allocates its key, its value and (sometimes) a larger table, and all three are
+//! fallible. A failed key or value allocation fails the put with [`CacheError::OutOfMemory`] before
+//! anything changed; when the table cannot grow, schnellru evicts its oldest entries to make room (a
+//! cache may give up entries; it must not take the process down), and only when even that cannot
+//! place the entry does the put fail. Nothing a caller passes makes an allocation abort the process.
 
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use foldhash::fast::RandomState;
-use lru::LruCache;
 use parking_lot::Mutex;
+use schnellru::{Limiter, LruMap};
 use smallvec::SmallVec;
 
 use crate::clock::{Millis, Now};
@@ -40,26 +46,22 @@ pub const SEGMENTS: usize = 16;
 /// segmented cache starts with room for at least 1,024 entries' worth of recency history.
 pub const SEGMENTED_FROM: usize = SEGMENTS * 1024;
 
-/// The native bookkeeping of one entry besides its key and value bytes, in bytes: the recency-list
-/// node (key slot, [`Entry`], two links), one slot and one control byte of the hash table, and the
-/// header of the value's `Arc` allocation: 80 + 17 + 16 = 113 on 64-bit targets. Not included,
-/// because they depend on the allocator or on history rather than on the entry: malloc's own
-/// rounding and headers, and the hash table's empty slots (it grows by doubling).
+/// The native bookkeeping of one entry besides its key and value bytes, in bytes: its slot in the
+/// hash table (key, [`Entry`], the two recency links) and the slot's control byte: 64 + 1 = 65 on
+/// 64-bit targets. Not included, because they depend on the allocator or on history rather than on
+/// the entry: malloc's own rounding and headers, and the table's empty slots (it grows by doubling,
+/// so between 1/8 and 9/16 of its slots are empty).
 pub const ENTRY_OVERHEAD: usize = {
-    // Mirrors lru 0.16's private `LruEntry<K, V>` (MaybeUninit<K>, MaybeUninit<V>, prev, next): one
-    // is boxed per entry. MaybeUninit<T> has the size of T.
+    // Mirrors schnellru 0.2's private `Entry<K, V, LinkType>` (key, value, older, newer): the
+    // table's slot type.
     #[allow(dead_code)]
-    struct Node {
+    struct Slot {
         key: Key,
         entry: Entry,
-        prev: *const (),
-        next: *const (),
+        older: u32,
+        newer: u32,
     }
-    // The map is HashMap<KeyRef<K> (a pointer), NonNull<node>>: a 16-byte slot plus a control byte.
-    let map_slot = 2 * std::mem::size_of::<usize>() + 1;
-    // Arc<[u8]> allocates its strong and weak counts in front of the bytes.
-    let arc_header = 2 * std::mem::size_of::<usize>();
-    std::mem::size_of::<Node>() + map_slot + arc_header
+    std::mem::size_of::<Slot>() + 1
 };
 
 /// What an entry counts against the byte bound.
@@ -91,6 +93,9 @@ pub enum CacheError {
     /// A put whose [`charge`] exceeds `limit`, the smaller of `max_entry_bytes` and `max_bytes`
     /// (`limit_name` says which). Nothing was changed.
     TooLarge { key: usize, value: usize, charge: usize, limit: usize, limit_name: &'static str },
+    /// The process could not allocate `bytes` of native memory for `what`. A put that fails this way
+    /// changed nothing but, possibly, evicted entries to make room.
+    OutOfMemory { what: &'static str, bytes: usize },
 }
 
 /// Counters since creation. `size` is the entry count at the time of the snapshot.
@@ -98,7 +103,8 @@ pub enum CacheError {
 pub struct Stats {
     pub hits: u64,
     pub misses: u64,
-    /// Entries pushed out to respect the capacity bound.
+    /// Entries pushed out to respect the capacity bound (or, rarely, because the table could not
+    /// grow for lack of memory).
     pub evictions: u64,
     /// Entries found expired by a get, or removed by `cleanup_expired`.
     pub expirations: u64,
@@ -121,8 +127,7 @@ pub enum Read<R> {
 }
 
 struct Entry {
-    /// Shared so the slow get path can hand the bytes out and copy them to Java after the lock.
-    value: Arc<[u8]>,
+    value: Box<[u8]>,
     /// On the [`crate::clock`] scale; `Millis::MAX` (a TTL too long to represent) never comes.
     expires_at: Millis,
 }
@@ -133,9 +138,100 @@ impl Entry {
     }
 }
 
-/// Keys of up to 24 bytes (the usual ids and hashes) are stored inline in the list node.
+/// Keys of up to 24 bytes (the usual ids and hashes) are stored inline in the table's slot.
 type Key = SmallVec<[u8; 24]>;
-type Map = LruCache<Key, Entry, RandomState>;
+
+/// A key as a caller passes it: looks up and inserts without building a [`Key`] first. Hashes as
+/// `[u8]` does, which is also how a `SmallVec<[u8; _]>` hashes, so both find the same slot.
+#[derive(Clone, Copy)]
+struct KeyRef<'a>(&'a [u8]);
+
+impl Hash for KeyRef<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+impl PartialEq<Key> for KeyRef<'_> {
+    fn eq(&self, key: &Key) -> bool {
+        self.0 == key.as_slice()
+    }
+}
+
+/// `bytes` copied into a new allocation, or `OutOfMemory` when the allocator refuses it.
+fn copy_fallibly(bytes: &[u8], what: &'static str) -> Result<Vec<u8>, CacheError> {
+    let mut copy = Vec::new();
+    copy.try_reserve_exact(bytes.len()).map_err(|_| CacheError::OutOfMemory { what, bytes: bytes.len() })?;
+    copy.extend_from_slice(bytes);
+    Ok(copy)
+}
+
+/// A segment map's limiter. The map itself is unbounded (the cache's admission enforces the bounds
+/// across segments); the ledger notes the charges of the entries the map drops, for
+/// [`Cache::settle`], and makes the key's copy fallible.
+#[derive(Default)]
+struct Ledger {
+    /// Charges and count of the entries dropped since the last settle.
+    released_bytes: usize,
+    released_entries: usize,
+    /// The last insert failed because the key could not be copied.
+    key_allocation_failed: bool,
+}
+
+impl Limiter<Key, Entry> for Ledger {
+    type KeyToInsert<'a> = KeyRef<'a>;
+    /// At most 2^32 - 1 slots per segment: a table that would need more is refused like a failed
+    /// allocation (and would take well over 100 GiB).
+    type LinkType = u32;
+
+    fn is_over_the_limit(&self, _length: usize) -> bool {
+        false
+    }
+
+    fn on_insert(&mut self, _length: usize, key: KeyRef<'_>, entry: Entry) -> Option<(Key, Entry)> {
+        let mut owned = Key::new();
+        if owned.try_reserve_exact(key.0.len()).is_err() {
+            self.key_allocation_failed = true;
+            return None;
+        }
+        owned.extend_from_slice(key.0);
+        Some((owned, entry))
+    }
+
+    fn on_replace(&mut self, _: usize, _: &mut Key, _: KeyRef<'_>, _: &mut Entry, _: &mut Entry) -> bool {
+        true // not reached: a put replaces a value in place through `peek_mut`
+    }
+
+    fn on_removed(&mut self, key: &mut Key, entry: &mut Entry) {
+        self.released_bytes += charge(key.len(), entry.value.len());
+        self.released_entries += 1;
+    }
+
+    fn on_cleared(&mut self) {
+        // Reached from `LruMap::clear`, which `Cache::clear` accounts for itself, and after a panic in
+        // the hasher during a rehash, which foldhash cannot raise.
+    }
+
+    fn on_grow(&mut self, _new_memory_usage: usize) -> bool {
+        true
+    }
+}
+
+type Map = LruMap<Key, Entry, Ledger, RandomState>;
+
+/// After `clear` or `close` has freed many entries: glibc keeps freed memory in its heaps and gives the
+/// system only what lies at a heap's top, so without this the resident size stays near its peak
+/// (measured: 993 MiB of 1,556 still resident after closing a cache of 1,500 values of 1 MiB that had
+/// been cleared and refilled once; 51 MiB with it). `malloc_trim(0)` releases every free page of every
+/// heap. musl's, FreeBSD's (jemalloc), macOS' and Windows' allocators follow their own policies for
+/// returning memory, which this project has not measured.
+fn return_free_memory_to_the_system() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only inspects and releases glibc's own free lists; it takes no pointers.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
 
 struct Segment {
     /// `None` once closed: the contents are dropped then and every call reports `Closed`.
@@ -164,6 +260,8 @@ pub struct Cache {
     /// segment's own total (under its lock) is in its `stats.bytes`.
     bytes: AtomicUsize,
     closed: AtomicBool,
+    /// The maps' hasher, one seed for all of them.
+    map_hasher: RandomState,
     /// Picks the segment; seeded apart from the maps' own hasher so a segment's keys do not share
     /// the hash bits its map uses.
     segment_hasher: RandomState,
@@ -179,54 +277,66 @@ impl Cache {
         // nothing but overhead would fill its bytes first) stays one segment: strict LRU.
         let most_entries = bounds.max_entries.get().min(bounds.max_bytes / ENTRY_OVERHEAD);
         let segments = if most_entries >= SEGMENTED_FROM { SEGMENTS } else { 1 };
-        let hasher = RandomState::default();
+        let map_hasher = RandomState::default();
+        let empty_map = || LruMap::with_hasher(Ledger::default(), map_hasher.clone());
         Cache {
             capacity: bounds.max_entries.get(),
             max_bytes: bounds.max_bytes,
             max_entry_bytes: bounds.max_entry_bytes,
             default_ttl,
-            // Unbounded maps, with the bound enforced by `admit`: LruCache::new(cap) preallocates a
-            // table of `cap` slots, and a caller asking for Long.MAX_VALUE entries would abort the
-            // process on the allocation instead of getting an exception.
+            // The maps start empty and grow with their contents: a caller asking for Long.MAX_VALUE
+            // entries gets no table of that size up front.
             segments: (0..segments)
-                .map(|_| {
-                    let map = LruCache::unbounded_with_hasher(hasher.clone());
-                    Mutex::new(Segment { entries: Some(map), stats: Stats::default() })
-                })
+                .map(|_| Mutex::new(Segment { entries: Some(empty_map()), stats: Stats::default() }))
                 .collect(),
             len: AtomicUsize::new(0),
             bytes: AtomicUsize::new(0),
             closed: AtomicBool::new(false),
+            map_hasher,
             segment_hasher: RandomState::default(),
         }
     }
 
-    /// A copy of the live value under `key`, if any.
-    pub fn get(&self, key: &[u8]) -> Result<Option<Arc<[u8]>>, CacheError> {
+    fn empty_map(&self) -> Map {
+        LruMap::with_hasher(Ledger::default(), self.map_hasher.clone())
+    }
+
+    /// A copy of the live value under `key`, if any. The copy is made under the segment's lock
+    /// (one memcpy), and fails with `OutOfMemory` rather than aborting when it cannot be allocated.
+    pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, CacheError> {
         self.get_at(key, Now::read())
     }
 
-    fn get_at(&self, key: &[u8], now: Now) -> Result<Option<Arc<[u8]>>, CacheError> {
-        Ok(match self.read_at(key, now, |value| Some(Arc::clone(value)))? {
+    fn get_at(&self, key: &[u8], now: Now) -> Result<Option<Vec<u8>>, CacheError> {
+        Ok(match self.read_at(key, now, |value| copy_fallibly(value, "a copy of the value").map(Some))? {
             Read::Hit(value) => Some(value),
             Read::Miss | Read::Declined => None,
         })
     }
 
     /// Copies the live value under `key` into the front of `out` and returns its length, or
-    /// declines (counting nothing) when it does not fit. The copy happens under the segment's lock,
-    /// which saves the reference-count traffic of handing an `Arc` out; values that fit a caller's
-    /// scratch buffer are small enough for that.
+    /// declines (counting nothing) when it does not fit.
     pub fn get_into(&self, key: &[u8], out: &mut [u8]) -> Result<Read<usize>, CacheError> {
         self.read_at(key, Now::read(), |value| {
-            let target = out.get_mut(..value.len())?;
+            let Some(target) = out.get_mut(..value.len()) else {
+                return Ok(None);
+            };
             target.copy_from_slice(value);
-            Some(value.len())
+            Ok(Some(value.len()))
         })
     }
 
     /// `ttl` of `None` uses the default TTL.
     pub fn put(&self, key: &[u8], value: &[u8], ttl: Option<Duration>) -> Result<(), CacheError> {
+        // Checked before the copy, so an oversized value is refused without allocating it first.
+        self.check_size(key.len(), value.len())?;
+        let value = copy_fallibly(value, "the value")?;
+        self.put_at(key, value, ttl, Now::read())
+    }
+
+    /// A put of a value the caller already copied (from a Java array): it becomes the entry's own
+    /// allocation, with no second copy.
+    pub fn put_vec(&self, key: &[u8], value: Vec<u8>, ttl: Option<Duration>) -> Result<(), CacheError> {
         self.put_at(key, value, ttl, Now::read())
     }
 
@@ -238,22 +348,26 @@ impl Cache {
     pub fn remove(&self, key: &[u8]) -> Result<bool, CacheError> {
         let mut segment = self.segment(key).lock();
         let (map, stats) = segment.entries()?;
-        let removed = map.pop(key);
-        if let Some(entry) = &removed {
-            self.released(stats, key.len(), entry);
-        }
-        Ok(removed.is_some())
+        let removed = map.remove(&KeyRef(key)).is_some();
+        self.settle(map, stats);
+        Ok(removed)
     }
 
     pub fn clear(&self) -> Result<(), CacheError> {
         for segment in self.segments.iter() {
-            let mut segment = segment.lock();
-            let (map, stats) = segment.entries()?;
-            self.len.fetch_sub(map.len(), Ordering::Relaxed);
-            self.bytes.fetch_sub(stats.bytes as usize, Ordering::Relaxed);
-            stats.bytes = 0;
-            map.clear();
+            let emptied = {
+                let mut segment = segment.lock();
+                let (map, stats) = segment.entries()?;
+                self.len.fetch_sub(map.len(), Ordering::Relaxed);
+                self.bytes.fetch_sub(stats.bytes as usize, Ordering::Relaxed);
+                stats.bytes = 0;
+                // A fresh map rather than LruMap::clear, which keeps the table's allocation: a
+                // cleared cache gives its table back, not only its keys and values.
+                std::mem::replace(map, self.empty_map())
+            };
+            drop(emptied); // outside the lock: freeing many values can take a while
         }
+        return_free_memory_to_the_system();
         Ok(())
     }
 
@@ -286,6 +400,7 @@ impl Cache {
             let dropped = segment.lock().entries.take();
             drop(dropped); // outside the lock: freeing many values can take a while
         }
+        return_free_memory_to_the_system();
     }
 
     fn ensure_open(&self) -> Result<(), CacheError> {
@@ -309,12 +424,19 @@ impl Cache {
         (hash >> (64 - SEGMENTS.trailing_zeros())) as usize
     }
 
-    /// Accounts for an entry that left a segment (the caller holds its lock and counts the reason).
-    fn released(&self, stats: &mut Stats, key_len: usize, entry: &Entry) {
-        let charge = charge(key_len, entry.value.len());
-        stats.bytes -= charge as u64;
-        self.bytes.fetch_sub(charge, Ordering::Relaxed);
-        self.len.fetch_sub(1, Ordering::Relaxed);
+    /// Gives back the charges of the entries `map` dropped since the last call (the caller holds
+    /// the segment's lock and counts the reason); returns how many there were.
+    fn settle(&self, map: &mut Map, stats: &mut Stats) -> usize {
+        let ledger = map.limiter_mut();
+        let (bytes, entries) = (ledger.released_bytes, ledger.released_entries);
+        if entries > 0 {
+            ledger.released_bytes = 0;
+            ledger.released_entries = 0;
+            stats.bytes -= bytes as u64;
+            self.bytes.fetch_sub(bytes, Ordering::Relaxed);
+            self.len.fetch_sub(entries, Ordering::Relaxed);
+        }
+        entries
     }
 
     /// The charge of a put, or `TooLarge` when no amount of eviction could make it fit.
@@ -333,19 +455,24 @@ impl Cache {
 
     /// One lookup: `get` marks the entry used (harmless if it then turns out expired, as it is
     /// dropped at once) and `reader` decides whether it takes the value.
-    fn read_at<R>(&self, key: &[u8], mut now: Now, reader: impl FnOnce(&Arc<[u8]>) -> Option<R>) -> Result<Read<R>, CacheError> {
+    fn read_at<R>(
+        &self,
+        key: &[u8],
+        mut now: Now,
+        reader: impl FnOnce(&[u8]) -> Result<Option<R>, CacheError>,
+    ) -> Result<Read<R>, CacheError> {
         let mut segment = self.segment(key).lock();
         let (map, stats) = segment.entries()?;
-        let read = match map.get(key) {
+        let key = KeyRef(key);
+        let read = match map.get(&key) {
             None => Read::Miss,
             Some(entry) if entry.is_expired(&mut now) => {
-                if let Some(entry) = map.pop(key) {
-                    self.released(stats, key.len(), &entry);
-                }
+                map.remove(&key);
+                self.settle(map, stats);
                 stats.expirations += 1;
                 Read::Miss
             }
-            Some(entry) => reader(&entry.value).map_or(Read::Declined, Read::Hit),
+            Some(entry) => reader(&entry.value)?.map_or(Read::Declined, Read::Hit),
         };
         match read {
             Read::Miss => stats.misses += 1,
@@ -355,18 +482,21 @@ impl Cache {
         Ok(read)
     }
 
-    fn put_at(&self, key: &[u8], value: &[u8], ttl: Option<Duration>, mut now: Now) -> Result<(), CacheError> {
+    fn put_at(&self, key: &[u8], value: Vec<u8>, ttl: Option<Duration>, mut now: Now) -> Result<(), CacheError> {
         // Checked before anything is touched, so a rejected put leaves the cache as it was.
         let new_charge = self.check_size(key.len(), value.len())?;
         let ttl = Millis::try_from(ttl.unwrap_or(self.default_ttl).as_millis()).unwrap_or(Millis::MAX);
+        // Exact capacity (copy_fallibly and Java copies reserve exactly), so this does not reallocate.
+        let value = value.into_boxed_slice();
+        let mut entry = Some(Entry { value, expires_at: now.precise().saturating_add(ttl) });
         let index = self.segment_index(key);
-        let mut entry = Some(Entry { value: Arc::from(value), expires_at: now.precise().saturating_add(ttl) });
+        let key = KeyRef(key);
         loop {
             let mut guard = self.segments[index].lock();
             let (map, stats) = guard.entries()?;
-            // An existing key is replaced in place and becomes the most recently used (`get_mut` is
-            // the lookup that also marks it used); only a growth in bytes needs admitting.
-            let old_charge = map.get_mut(key).map(|old| charge(key.len(), old.value.len()));
+            // An existing key is replaced in place and becomes the most recently used (`get` is the
+            // lookup that also marks it used); only a growth in bytes needs admitting.
+            let old_charge = map.get(&key).map(|old| charge(key.0.len(), old.value.len()));
             loop {
                 let admitted = match old_charge {
                     Some(old) => self.admit(false, new_charge.saturating_sub(old)),
@@ -374,28 +504,24 @@ impl Cache {
                 };
                 if admitted {
                     let entry = entry.take().expect("entry is placed once");
-                    match old_charge {
+                    return match old_charge {
                         Some(old) => {
-                            *map.get_mut(key).expect("held under the lock") = entry;
+                            *map.peek_mut(&key).expect("held under the lock") = entry;
                             // A shrink gives bytes back (a growth was admitted above).
                             self.bytes.fetch_sub(old.saturating_sub(new_charge), Ordering::Relaxed);
                             stats.bytes = stats.bytes - old as u64 + new_charge as u64;
+                            Ok(())
                         }
-                        None => {
-                            map.put(key.into(), entry);
-                            stats.bytes += new_charge as u64;
-                        }
-                    }
-                    return Ok(());
+                        None => self.insert(map, stats, key, entry, new_charge),
+                    };
                 }
                 // Over a bound: evict this segment's least recently used entry, which is not the key
                 // being replaced unless that is all the segment holds (it was just marked used).
                 if map.len() <= usize::from(old_charge.is_some()) {
                     break;
                 }
-                let (evicted_key, evicted) = map.pop_lru().expect("the segment is not empty");
-                self.released(stats, evicted_key.len(), &evicted);
-                stats.evictions += 1;
+                map.pop_oldest();
+                stats.evictions += self.settle(map, stats) as u64;
             }
             // Still over, and this segment has nothing else to give: the entries are in other
             // segments. Evict there (without holding this lock, so two threads doing this cannot
@@ -403,6 +529,27 @@ impl Cache {
             drop(guard);
             self.evict_elsewhere(index)?;
         }
+    }
+
+    /// Places an admitted new entry. The map may evict old entries to make room when its table
+    /// cannot grow; it fails (and the admission is given back) only when the key cannot be copied
+    /// or even an emptied table has no room.
+    fn insert(&self, map: &mut Map, stats: &mut Stats, key: KeyRef, entry: Entry, charge: usize) -> Result<(), CacheError> {
+        let value_len = entry.value.len();
+        let placed = map.insert(key, entry);
+        stats.evictions += self.settle(map, stats) as u64;
+        if placed {
+            stats.bytes += charge as u64;
+            return Ok(());
+        }
+        self.bytes.fetch_sub(charge, Ordering::Relaxed);
+        self.len.fetch_sub(1, Ordering::Relaxed);
+        let ledger = map.limiter_mut();
+        Err(if std::mem::take(&mut ledger.key_allocation_failed) {
+            CacheError::OutOfMemory { what: "the key", bytes: key.0.len() }
+        } else {
+            CacheError::OutOfMemory { what: "the cache's table", bytes: ENTRY_OVERHEAD + value_len }
+        })
     }
 
     /// Takes room for a put: one more entry when `new_entry`, and `bytes` more bytes. False, taking
@@ -436,9 +583,8 @@ impl Cache {
             }
             let mut segment = segment.lock();
             let (map, stats) = segment.entries()?;
-            if let Some((key, entry)) = map.pop_lru() {
-                self.released(stats, key.len(), &entry);
-                stats.evictions += 1;
+            if map.pop_oldest().is_some() {
+                stats.evictions += self.settle(map, stats) as u64;
                 return Ok(());
             }
         }
@@ -454,12 +600,11 @@ impl Cache {
             let expired: Vec<Key> =
                 map.iter().filter(|(_, entry)| entry.is_expired(&mut now)).map(|(key, _)| key.clone()).collect();
             for key in &expired {
-                if let Some(entry) = map.pop(&**key) {
-                    self.released(stats, key.len(), &entry);
-                }
+                map.remove(&KeyRef(key));
             }
-            stats.expirations += expired.len() as u64;
-            removed += expired.len() as u64;
+            let count = self.settle(map, stats) as u64;
+            stats.expirations += count;
+            removed += count;
         }
         Ok(removed)
     }
@@ -468,6 +613,7 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     const HOUR: Duration = Duration::from_secs(3600);
 
@@ -537,9 +683,9 @@ mod tests {
     fn default_and_per_entry_ttl() {
         let c = Cache::new(NonZeroUsize::new(10).unwrap(), Duration::from_millis(100));
         let t0 = Now::read().precise();
-        c.put_at(b"default", b"1", None, Now::at(t0)).unwrap();
-        c.put_at(b"long", b"2", Some(HOUR), Now::at(t0)).unwrap();
-        c.put_at(b"short", b"3", Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
+        c.put_at(b"default", b"1".to_vec(), None, Now::at(t0)).unwrap();
+        c.put_at(b"long", b"2".to_vec(), Some(HOUR), Now::at(t0)).unwrap();
+        c.put_at(b"short", b"3".to_vec(), Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
 
         let t1 = Now::at(t0 + 50);
         assert!(c.get_at(b"short", t1).unwrap().is_none());
@@ -565,9 +711,9 @@ mod tests {
         let c = cache(10);
         let t0 = Now::read().precise();
         for i in 0..5u8 {
-            c.put_at(&[i], &[i], Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
+            c.put_at(&[i], vec![i], Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
         }
-        c.put_at(b"keep", b"v", None, Now::at(t0)).unwrap();
+        c.put_at(b"keep", b"v".to_vec(), None, Now::at(t0)).unwrap();
         assert_eq!(c.cleanup_expired_at(Now::at(t0 + 5)).unwrap(), 0);
         assert_eq!(c.cleanup_expired_at(Now::at(t0 + 20)).unwrap(), 5);
         assert_eq!(c.size().unwrap(), 1);
@@ -756,14 +902,13 @@ mod tests {
 
     #[test]
     #[cfg(target_pointer_width = "64")]
-    fn entry_overhead_is_the_node_a_map_slot_and_the_arc_header() {
-        // Node: key 40 (SmallVec: length, 24 inline bytes, its tag) + Entry 24 (Arc<[u8]> 16,
-        // deadline 8) + two links 16 = 80; map slot 16 + control byte 1; Arc counts 16. The Java
-        // docs quote the total.
-        assert_eq!(std::mem::size_of::<Key>(), 40);
+    fn entry_overhead_is_the_table_slot_and_its_control_byte() {
+        // Slot: key 32 (SmallVec with `union`: length, 24 inline bytes) + Entry 24 (Box<[u8]> 16,
+        // deadline 8) + two u32 links 8 = 64; control byte 1. The Java docs quote the total.
+        assert_eq!(std::mem::size_of::<Key>(), 32);
         assert_eq!(std::mem::size_of::<Entry>(), 24);
-        assert_eq!(ENTRY_OVERHEAD, 80 + 17 + 16);
-        assert_eq!(ENTRY_OVERHEAD, 113);
+        assert_eq!(ENTRY_OVERHEAD, 64 + 1);
+        assert_eq!(ENTRY_OVERHEAD, 65);
     }
 
     #[test]
@@ -874,9 +1019,9 @@ mod tests {
         c.clear().unwrap();
         assert_eq!(audited_bytes(&c), 0);
 
-        c.put_at(b"get", &value(5), Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
-        c.put_at(b"scan", &value(6), Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
-        c.put_at(b"live", &value(7), None, Now::at(t0)).unwrap();
+        c.put_at(b"get", value(5), Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
+        c.put_at(b"scan", value(6), Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
+        c.put_at(b"live", value(7), None, Now::at(t0)).unwrap();
         assert!(c.get_at(b"get", Now::at(t0 + 10)).unwrap().is_none()); // expired on get
         assert_eq!(audited_bytes(&c), (charge(4, 6) + charge(4, 7)) as u64);
         assert_eq!(c.cleanup_expired_at(Now::at(t0 + 10)).unwrap(), 1);

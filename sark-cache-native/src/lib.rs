@@ -20,7 +20,7 @@ use std::time::Duration;
 use jni::objects::{JByteArray, JByteBuffer, JClass};
 use jni::sys::{jboolean, jbyteArray, jint, jlong, jlongArray, JNI_FALSE, JNI_TRUE};
 use jni::JNIEnv;
-use sark_jni_support::{bytes_from_java, bytes_to_java, guard, JavaError, JavaResult};
+use sark_jni_support::{bytes_from_java, bytes_to_java, guard, JavaError, JavaResult, OUT_OF_MEMORY};
 
 pub use cache::{Bounds, Cache, CacheError, Read, Stats};
 
@@ -32,6 +32,10 @@ impl From<CacheError> for JavaError {
                 "entry too large: key {key} + value {value} + overhead {} = {charge} bytes, over {limit_name} {limit}",
                 cache::ENTRY_OVERHEAD
             )),
+            CacheError::OutOfMemory { what, bytes } => JavaError::new(
+                OUT_OF_MEMORY,
+                format!("cannot allocate {bytes} bytes of native memory for {what}; the cache is unchanged"),
+            ),
         }
     }
 }
@@ -116,7 +120,7 @@ pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeGet<'l>(
     guard(&mut env, std::ptr::null_mut(), |env| {
         let cache = cache_ref(handle)?;
         let key = bytes_from_java(env, &key, "key")?;
-        // The value is an Arc, so the lock is already released while we copy it into Java.
+        // A copy made under the lock, so the lock is already released while it goes into Java.
         match cache.get(&key)? {
             Some(value) => Ok(bytes_to_java(env, &value)?.into_raw()),
             None => Ok(std::ptr::null_mut()),
@@ -199,7 +203,7 @@ pub extern "system" fn Java_dev_sark_cache_NativeCache_nativePut<'l>(
         let cache = cache_ref(handle)?;
         let key = bytes_from_java(env, &key, "key")?;
         let value = bytes_from_java(env, &value, "value")?;
-        cache.put(&key, &value, ttl_from_java(ttl_millis)?)?;
+        cache.put_vec(&key, value, ttl_from_java(ttl_millis)?)?;
         Ok(())
     })
 }

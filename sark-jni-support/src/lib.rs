@@ -119,11 +119,26 @@ fn panic_message(panic: &Box<dyn Any + Send>) -> String {
 }
 
 /// Copies a Java byte[] into Rust memory; a null array is an IllegalArgumentException naming `what`.
+/// The copy's allocation is fallible: when native memory runs out the caller gets an
+/// OutOfMemoryError instead of the process aborting (as `JNIEnv::convert_byte_array` would).
 pub fn bytes_from_java(env: &JNIEnv, array: &JByteArray, what: &str) -> JavaResult<Vec<u8>> {
     if array.is_null() {
         return Err(JavaError::illegal_argument(format!("{what} must not be null")));
     }
-    Ok(env.convert_byte_array(array)?)
+    let len = env.get_array_length(array)? as usize; // a Java length: never negative
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(len).map_err(|_| {
+        JavaError::new(OUT_OF_MEMORY, format!("cannot allocate {len} bytes of native memory for a copy of the {what}"))
+    })?;
+    bytes.resize(len, 0);
+    env.get_byte_array_region(array, 0, as_jbytes(&mut bytes))?;
+    Ok(bytes)
+}
+
+/// `u8`s seen as the `i8`s (`jbyte`) JNI copies into: same size, alignment and validity.
+fn as_jbytes(bytes: &mut [u8]) -> &mut [i8] {
+    // SAFETY: u8 and i8 have the same layout and every bit pattern is valid for both.
+    unsafe { std::slice::from_raw_parts_mut(bytes.as_mut_ptr().cast::<i8>(), bytes.len()) }
 }
 
 /// Text handed over as UTF-8 bytes by the Java side. Java encodes with String.getBytes(UTF_8), so

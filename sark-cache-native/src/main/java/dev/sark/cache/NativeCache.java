@@ -26,10 +26,10 @@ import java.time.Duration;
  * is removed; a get counts as a use, and replacing the value of an existing key makes it the most
  * recently used without changing the size. The bound is exact and holds under concurrent use: the cache
  * fills to exactly {@code maxEntries} and never beyond. Caches of 16,384 entries or more are split into
- * 16 segments by key hash, each with its own recency list and lock, so threads using different keys do
+ * 16 segments by key hash, each with its own recency order and lock, so threads using different keys do
  * not wait for each other; the entry evicted is then the least recently used one of the segment the new
  * key falls in (smaller caches are one segment: strict LRU). A cache bounded by bytes counts as that
- * large when {@code maximumBytes / ENTRY_OVERHEAD_BYTES} reaches 16,384 (about 1.8 MB).
+ * large when {@code maximumBytes / ENTRY_OVERHEAD_BYTES} reaches 16,384 (about 1.1 MB).
  *
  * <p><b>Byte bound.</b> A cache made with {@link #builder()} can also be bounded by the native memory
  * its entries take ({@link Builder#maximumBytes(long)}), as Caffeine's {@code maximumWeight} or OHC's
@@ -47,6 +47,12 @@ import java.time.Duration;
  * returned; they are removed when a get finds them or by {@link #cleanupExpired()}, and count in
  * {@link #size()} until then.
  *
+ * <p><b>Out of native memory.</b> Every native allocation a put makes (its copies of the key and value, a
+ * larger hash table) is checked: when the process cannot get the memory, the put throws
+ * {@link OutOfMemoryError} and the cache stays consistent and usable, holding what it held (a table that
+ * cannot grow may first evict least recently used entries to make room, counted as evictions). A get
+ * whose copy of a large value cannot be allocated throws OutOfMemoryError too. The process never aborts.
+ *
  * <p><b>Memory.</b> Keys and values live in native memory, not on the Java heap. Each thread that uses a
  * cache also keeps a direct buffer of 1 KiB, doubled as its keys and values need up to 64 KiB, through
  * which keys and values cross to native code without JNI array calls; larger ones are passed as arrays.
@@ -59,13 +65,12 @@ import java.time.Duration;
 public final class NativeCache implements AutoCloseable {
 
     /**
-     * The bytes charged for each entry on top of its key and value (see "Byte bound" above): the native
-     * recency-list node (80 bytes: key slot, value pointer, deadline, two links), one hash table slot and
-     * its control byte (17), and the reference counts in front of the value (16). For 64-bit platforms,
-     * which are all that SARK ships; the native side computes the same sum from its type sizes and a test
-     * checks the two agree.
+     * The bytes charged for each entry on top of its key and value (see "Byte bound" above): its native
+     * hash table slot (64 bytes: key slot, value pointer and length, deadline, two recency links) and the
+     * slot's control byte (1). For 64-bit platforms, which are all that SARK ships; the native side
+     * computes the same sum from its type sizes and a test checks the two agree.
      */
-    public static final long ENTRY_OVERHEAD_BYTES = 113;
+    public static final long ENTRY_OVERHEAD_BYTES = 65;
 
     /** The native cache; see NativeHandle for why close() does not free it. */
     private final NativeHandle handle;

@@ -1,0 +1,60 @@
+package dev.sark.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * Native memory running out must reach Java as an OutOfMemoryError, not abort the process (issue 17: 1 MiB
+ * puts under a virtual-memory limit ended in "memory allocation of 1048592 bytes failed" and SIGABRT). The
+ * load runs in a child JVM whose address space is capped with {@code ulimit -v}, so running out is real and
+ * cannot touch this JVM; the child then checks the cache is consistent and still usable.
+ */
+@EnabledOnOs(OS.LINUX)
+class NativeMemoryExhaustionTest {
+    /** Room for the child JVM itself (about 480 MB of address space with the flags below) plus ~500 MB of values. */
+    private static final long ADDRESS_SPACE_KIB = 1024 * 1024;
+
+    @Test
+    void filling_native_memory_under_an_address_space_limit_throws_and_keeps_the_cache_usable() throws Exception {
+        assertChildSucceeds(1 << 20);
+    }
+
+    @Test
+    void values_larger_than_the_scratch_buffer_and_smaller_ones_alike() throws Exception {
+        assertChildSucceeds(48 * 1024); // through the per-thread scratch buffer, not a Java array
+    }
+
+    private static void assertChildSucceeds(int valueBytes) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path log = Files.createTempFile("native-memory", ".log");
+        ProcessBuilder launcher = new ProcessBuilder("/bin/sh", "-c", "ulimit -v " + ADDRESS_SPACE_KIB + " && exec \"$@\"", "sh",
+                // -Xint: the JIT compilers allocate native memory too, and with the address space full a
+                // compilation would abort the JVM itself (HotSpot's own "malloc failed", not the cache's)
+                java.toString(), "-Xint", "-XX:ErrorFile=" + log.resolveSibling("hs_err_%p.log"), "-XX:+UseSerialGC", "-Xmx64m", "-Xss512k", "-XX:ReservedCodeCacheSize=32m",
+                "-XX:CompressedClassSpaceSize=64m", "-XX:MaxMetaspaceSize=64m",
+                // surefire runs the tests through a manifest-only JAR and names the real class path here
+                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                NativeMemoryFillMain.class.getName(), Integer.toString(valueBytes))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        launcher.environment().remove("JAVA_TOOL_OPTIONS");
+        // glibc gives each thread's arena 64 MiB of address space; two keep the JVM's own share small
+        launcher.environment().put("MALLOC_ARENA_MAX", "2");
+        Process child = launcher.start();
+        boolean finished = child.waitFor(120, TimeUnit.SECONDS);
+        if (!finished) {
+            child.destroyForcibly();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertTrue(finished, "the child did not finish: " + output);
+        assertEquals(0, child.exitValue(), "the child JVM failed (exit 134 is an abort): " + output);
+        assertTrue(output.contains("ok ") && output.contains("native memory"), output);
+    }
+}
