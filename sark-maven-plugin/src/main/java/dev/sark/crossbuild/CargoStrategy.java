@@ -104,12 +104,8 @@ public final class CargoStrategy implements ToolchainStrategy {
      * Variables shared by every cargo-based strategy: rustflags, the pom's own {@code <env>} and, for macOS,
      * MACOSX_DEPLOYMENT_TARGET. That one is always set, after {@code <env>}: rustc and the linker (zig too) take
      * the library's minimum macOS from it, and left unset the linker's own default (zig's is 13.0) wins.
+     * {@code host} is the build machine's environment ({@link HostTools#environment()}).
      */
-    static Map<String, String> environment(TargetSpec target) {
-        return environment(target, HostEnvironment.current());
-    }
-
-    /** {@link #environment(TargetSpec)} with the build machine's variables given ({@link HostTools#environment()}). */
     static Map<String, String> environment(TargetSpec target, Map<String, String> host) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CARGO_TERM_COLOR", "never");
@@ -153,8 +149,6 @@ public final class CargoStrategy implements ToolchainStrategy {
      * catch-all (rustc applies the last matching mapping, so the home goes first). The crate's own files are
      * already relative.
      */
-    static final List<String> REMAP_BUILD_MACHINE_PATHS = remapFlags(HostEnvironment.current());
-
     static List<String> remapFlags(Map<String, String> env) {
         String home = env.getOrDefault("HOME", System.getProperty("user.home"));
         List<String> flags = new ArrayList<>();

@@ -1,19 +1,14 @@
 package dev.sark.maven;
 
-import dev.sark.crossbuild.CommandRunner;
-import dev.sark.crossbuild.CompilerCache;
-import dev.sark.crossbuild.HostTools;
 import dev.sark.crossbuild.KnownTriples;
 import dev.sark.crossbuild.TargetMatrix;
 import dev.sark.crossbuild.TargetSpec;
-import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
-/** The configuration every goal shares: the target matrix and its command-line override. */
-abstract class AbstractSarkMojo extends AbstractMojo {
+/** The configuration of the goals that work on the target matrix: the matrix and its command-line override. */
+abstract class AbstractSarkMojo extends AbstractCargoMojo {
 
     /**
      * The target matrix; empty means the host alone. Each {@code <target>} is a triple
@@ -40,39 +35,6 @@ abstract class AbstractSarkMojo extends AbstractMojo {
     /** Comma-separated triples that replace the matrix for this run ({@code host} is this machine's triple). */
     @Parameter(property = "sark.targets")
     protected String targetsOverride;
-
-    /** The directory probes and builds run in. */
-    @Parameter(defaultValue = "${basedir}", readonly = true)
-    protected File basedir;
-
-    /** Runs the tools; with {@code -X} each probe and its answer is logged. */
-    protected final CommandRunner runner = new CommandRunner(line -> getLog().debug(line));
-
-    /**
-     * The cargo to build with instead of the one on the PATH, e.g. {@code /opt/rust-1.95/bin/cargo}; the rustc
-     * in the same directory is used for the probes when there is one.
-     */
-    @Parameter(property = "sark.cargoExecutable")
-    protected File cargoExecutable;
-
-    /**
-     * The compiler cache rustc runs through: {@code sccache} (found on the PATH; a build without it warns and
-     * compiles uncached) or {@code none}. A {@code RUSTC_WRAPPER} already set in the environment is kept either
-     * way. sccache's own variables ({@code SCCACHE_DIR}, {@code SCCACHE_REDIS_ENDPOINT}, ...) choose where it stores.
-     */
-    @Parameter(property = "sark.compilerCache", defaultValue = CompilerCache.NONE)
-    protected String compilerCache;
-
-    /** The compiler cache this build uses; warns when the configured one is missing. */
-    protected CompilerCache compilerCache(HostTools tools) {
-        CompilerCache cache = CompilerCache.resolve(compilerCache, tools, tools.environment());
-        cache.warning().ifPresent(getLog()::warn);
-        return cache;
-    }
-
-    protected HostTools hostTools() {
-        return new HostTools(runner, basedir.toPath(), null, cargoExecutable == null ? null : cargoExecutable.toPath());
-    }
 
     /** The targets this run covers, validated. */
     protected List<TargetSpec> matrix(String hostTriple) {

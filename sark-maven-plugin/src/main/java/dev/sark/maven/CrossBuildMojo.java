@@ -17,6 +17,7 @@ import dev.sark.loader.Platform;
 import java.io.File;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.maven.execution.MavenSession;
@@ -100,7 +101,7 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
                     : BuildContext.defaultCargoTargetDir(crate, Path.of(project.getBuild().getDirectory()));
             BuildContext context = new BuildContext(crate, cargoDir, profile, session.isOffline(),
                     requireJniExports, locked).withEntryTime(entryTime())
-                    .withCargoOptions(new CargoOptions(features == null ? List.of() : List.of(features), noDefaultFeatures,
+                    .withCargoOptions(new CargoOptions(Collections.singletonList(features), noDefaultFeatures,
                             allFeatures, cargoArgs))
                     .withCompilerCache(compilerCache(tools));
             StrategySelector selector = StrategySelector.standard(tools, hostTriple);

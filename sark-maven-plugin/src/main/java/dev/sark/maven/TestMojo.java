@@ -5,15 +5,12 @@ import dev.sark.crossbuild.BuildException;
 import dev.sark.crossbuild.ConfigurationException;
 import dev.sark.crossbuild.CargoOptions;
 import dev.sark.crossbuild.CargoTest;
-import dev.sark.crossbuild.CommandRunner;
-import dev.sark.crossbuild.CompilerCache;
-import dev.sark.crossbuild.HostTools;
 import dev.sark.crossbuild.CrateInfo;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import org.apache.maven.execution.MavenSession;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -26,7 +23,7 @@ import org.apache.maven.project.MavenProject;
  * them with the Java tests; {@code -DskipTests} and {@code -Dmaven.test.skip} skip both.
  */
 @Mojo(name = "test", defaultPhase = LifecyclePhase.TEST, threadSafe = true)
-public class TestMojo extends AbstractMojo {
+public class TestMojo extends AbstractCargoMojo {
 
     /** The crate's Cargo.toml. */
     @Parameter(property = "sark.manifestPath", defaultValue = "${project.basedir}/Cargo.toml")
@@ -63,17 +60,9 @@ public class TestMojo extends AbstractMojo {
     @Parameter
     private List<String> cargoTestArgs;
 
-    /** The cargo to test with instead of the one on the PATH. */
-    @Parameter(property = "sark.cargoExecutable")
-    private File cargoExecutable;
-
     /** Passes {@code --locked} when the workspace has a Cargo.lock (with Maven offline, {@code --frozen}). */
     @Parameter(property = "sark.locked", defaultValue = "true")
     private boolean locked;
-
-    /** The compiler cache rustc runs through, as for {@code sark:cross-build}: {@code sccache} or {@code none}. */
-    @Parameter(property = "sark.compilerCache", defaultValue = CompilerCache.NONE)
-    private String compilerCache;
 
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     private MavenProject project;
@@ -92,14 +81,10 @@ public class TestMojo extends AbstractMojo {
             Path dir = cargoTargetDir != null ? cargoTargetDir.toPath()
                     : BuildContext.defaultCargoTargetDir(crate, Path.of(project.getBuild().getDirectory()));
             BuildContext context = new BuildContext(crate, dir, "test", session.isOffline(), false, locked)
-                    .withCargoOptions(new CargoOptions(features == null ? List.of() : List.of(features), noDefaultFeatures,
-                            allFeatures, cargoTestArgs));
-            HostTools tools = new HostTools(new CommandRunner(line -> getLog().debug(line)), manifestPath.toPath().getParent());
-            CompilerCache cache = CompilerCache.resolve(compilerCache, tools, tools.environment());
-            cache.warning().ifPresent(getLog()::warn);
-            context = context.withCompilerCache(cache);
-            String cargo = cargoExecutable == null ? "cargo" : cargoExecutable.getAbsolutePath();
-            new CargoTest(context, new CommandRunner(line -> getLog().debug(line)), new MavenBuildLog(getLog()), cargo).run();
+                    .withCargoOptions(new CargoOptions(Collections.singletonList(features), noDefaultFeatures, allFeatures,
+                            cargoTestArgs));
+            context = context.withCompilerCache(compilerCache(hostTools()));
+            new CargoTest(context, runner, new MavenBuildLog(getLog()), cargo()).run();
         } catch (ConfigurationException | IllegalArgumentException e) {
             // the pom (or a -D property) asks for something that cannot be: nothing was built
             throw new MojoExecutionException("Configuration error: " + e.getMessage(), e);

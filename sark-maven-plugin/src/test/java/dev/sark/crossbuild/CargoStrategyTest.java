@@ -115,7 +115,7 @@ class CargoStrategyTest {
         String inherited = System.getenv("RUSTFLAGS");
         String expectedFlags = inherited == null || inherited.isBlank()
                 ? "-C target-feature=+crt-static" : inherited + " -C target-feature=+crt-static";
-        assertEquals(expectedFlags + " " + String.join(" ", CargoStrategy.REMAP_BUILD_MACHINE_PATHS), env.get("RUSTFLAGS"));
+        assertEquals(expectedFlags + " " + String.join(" ", CargoStrategy.remapFlags(HostEnvironment.current())), env.get("RUSTFLAGS"));
         assertEquals("aarch64-linux-gnu-gcc", env.get("CC_aarch64_unknown_linux_gnu"));
         assertEquals("1", env.get("SARK_X"));
         assertEquals("never", env.get("CARGO_TERM_COLOR"));
@@ -128,7 +128,7 @@ class CargoStrategyTest {
         Map<String, String> env = new CargoStrategy(toolsWithStd(HOST, AARCH64), HOST)
                 .invocation(TargetSpec.builder(AARCH64).build(), context(false)).environment();
         assertFalse(env.containsKey(AARCH64_LINKER_VAR), env.toString());
-        assertEquals(String.join(" ", CargoStrategy.REMAP_BUILD_MACHINE_PATHS), env.get("RUSTFLAGS"),
+        assertEquals(String.join(" ", CargoStrategy.remapFlags(HostEnvironment.current())), env.get("RUSTFLAGS"),
                 "only the flags that keep build-machine paths out of the library");
         assertTrue(env.keySet().stream().noneMatch(k -> k.endsWith("_LINKER")), env.toString());
     }
@@ -349,11 +349,11 @@ class CargoStrategyTest {
     void everyMacosBuildSetsItsDeploymentTargetAndOthersDoNot() {
         TargetSpec mac = TargetSpec.builder("aarch64-apple-darwin")
                 .env(Map.of("MACOSX_DEPLOYMENT_TARGET", "14.0")).build();
-        assertEquals("11.0", CargoStrategy.environment(mac).get("MACOSX_DEPLOYMENT_TARGET"),
+        assertEquals("11.0", CargoStrategy.environment(mac, Map.of()).get("MACOSX_DEPLOYMENT_TARGET"),
                 "<macosMinimum> (here the default) wins over <env>, so the check and the build agree");
         assertEquals("10.13", CargoStrategy.environment(TargetSpec.builder("x86_64-apple-darwin").macosMinimum("10.13")
-                .build()).get("MACOSX_DEPLOYMENT_TARGET"));
-        assertFalse(CargoStrategy.environment(TargetSpec.builder(AARCH64).build())
+                .build(), Map.of()).get("MACOSX_DEPLOYMENT_TARGET"));
+        assertFalse(CargoStrategy.environment(TargetSpec.builder(AARCH64).build(), Map.of())
                 .containsKey("MACOSX_DEPLOYMENT_TARGET"));
     }
 }

@@ -106,7 +106,7 @@ class CrossBuilderTest {
             Path lib = ctx.libraryPath(target);
             return new CargoInvocation(List.of(program != null ? program : script.toString(), lib.toString(),
                     lib + ".d", source.toString(), runsFile.toString(),
-                    modeFile(target.triple()).toString(), target.triple()), CargoStrategy.environment(target),
+                    modeFile(target.triple()).toString(), target.triple()), CargoStrategy.environment(target, Map.of()),
                     target.rustupToolchain(), "fake-cargo" + (target.rustupToolchain() == null ? "" : " +" + target.rustupToolchain()));
         }
     }
