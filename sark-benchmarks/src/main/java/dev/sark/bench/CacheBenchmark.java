@@ -54,7 +54,7 @@ public class CacheBenchmark {
     static final int ITEMS = SIZE / 3;
     static final Duration TTL = Duration.ofMinutes(5);
 
-    @Param({"native-string", "native-bytes", "caffeine", "caffeine-copy", "ohc", "chm"})
+    @Param({"native-string", "native-bytes", "native-buffer", "caffeine", "caffeine-copy", "ohc", "chm"})
     public String impl;
 
     @Param({"64", "512", "4096"})
@@ -66,6 +66,15 @@ public class CacheBenchmark {
     public static class ThreadState {
         int index = ThreadLocalRandom.current().nextInt();
         int op;
+        /** The reused read buffer of native-buffer's gets. */
+        private ByteBuffer buffer;
+
+        ByteBuffer buffer(int size) {
+            if (buffer == null) {
+                buffer = ByteBuffer.allocate(size);
+            }
+            return buffer.clear();
+        }
     }
 
     @Setup(Level.Trial)
@@ -93,7 +102,7 @@ public class CacheBenchmark {
 
     @Benchmark
     public Object readOnly(ThreadState t) {
-        return store.get(t.index++ & MASK);
+        return store.get(t.index++ & MASK, t);
     }
 
     @Benchmark
@@ -108,7 +117,7 @@ public class CacheBenchmark {
             store.put(i);
             return null;
         }
-        return store.get(i);
+        return store.get(i, t);
     }
 
     /** 16 ASCII bytes, e.g. {@code 00000000000012ab}. */
@@ -127,6 +136,11 @@ public class CacheBenchmark {
     abstract static class Store implements AutoCloseable {
         abstract Object get(int i);
 
+        /** A get made by a benchmark thread; only native-buffer uses the thread's state. */
+        Object get(int i, ThreadState t) {
+            return get(i);
+        }
+
         abstract void put(int i);
 
         @Override
@@ -137,6 +151,7 @@ public class CacheBenchmark {
             switch (impl) {
                 case "native-string": return new NativeStringStore(keys, valueSize);
                 case "native-bytes": return new NativeBytesStore(keys, valueSize);
+                case "native-buffer": return new NativeBufferStore(keys, valueSize);
                 case "caffeine": return new CaffeineStore(keys, valueSize, false);
                 case "caffeine-copy": return new CaffeineStore(keys, valueSize, true);
                 case "ohc": return new OhcStore(keys, valueSize);
@@ -180,6 +195,28 @@ public class CacheBenchmark {
         }
 
         @Override Object get(int i) { return cache.get(keys[i]); }
+        @Override void put(int i) { cache.put(keys[i], value); }
+        @Override public void close() { cache.close(); }
+    }
+
+    /** The byte[] API, but reading into the thread's reused buffer: no array allocated per get. */
+    static final class NativeBufferStore extends Store {
+        private final NativeCache cache = new NativeCache(2L * SIZE, TTL);
+        private final byte[][] keys;
+        private final byte[] value;
+
+        NativeBufferStore(String[] keys, int valueSize) {
+            this.keys = bytes(keys);
+            this.value = value(valueSize);
+        }
+
+        @Override Object get(int i) { return get(i, new ThreadState()); }
+
+        @Override Object get(int i, ThreadState t) {
+            ByteBuffer dst = t.buffer(value.length);
+            return cache.get(keys[i], dst) < 0 ? null : dst;
+        }
+
         @Override void put(int i) { cache.put(keys[i], value); }
         @Override public void close() { cache.close(); }
     }

@@ -196,6 +196,46 @@ public final class NativeCache implements AutoCloseable {
         return nativeGet(handle, key);
     }
 
+    /**
+     * Copies the value for {@code key} into {@code dst} without allocating an array: the allocation-free
+     * read for callers that reuse a buffer (heap or direct). When the value fits {@code dst.remaining()}
+     * it is written at {@code dst}'s position, which advances past it; when it does not fit, {@code dst}
+     * is left untouched and the caller can retry with a buffer of at least the returned length (the retry
+     * counts as another hit).
+     *
+     * @return the value's length in bytes, or -1 when absent or expired
+     * @throws java.nio.ReadOnlyBufferException when {@code dst} is read-only and the value fits
+     */
+    public int get(byte[] key, ByteBuffer dst) {
+        requireNonNull(key, "key");
+        requireNonNull(dst, "dst");
+        return (int) handle.callLong(h -> getInto(h, key, dst));
+    }
+
+    private static int getInto(long handle, byte[] key, ByteBuffer dst) {
+        ScratchBuffer scratch = ScratchBuffer.forThread(key.length);
+        if (scratch != null) {
+            scratch.buffer.put(0, key);
+            int length = nativeGetScratch(handle, scratch.address, scratch.capacity, key.length);
+            if (length >= 0 && length <= dst.remaining()) {
+                dst.put(dst.position(), scratch.buffer, key.length, length);
+                dst.position(dst.position() + length);
+            }
+            if (length != -2) {
+                return length;
+            }
+            ScratchBuffer.grow(); // the value did not fit after the key: read it as an array this time
+        }
+        byte[] value = nativeGet(handle, key);
+        if (value == null) {
+            return -1;
+        }
+        if (value.length <= dst.remaining()) {
+            dst.put(value);
+        }
+        return value.length;
+    }
+
     /** Stores {@code value} under {@code key} (both as UTF-8) with the default TTL. */
     public void put(String key, String value) {
         handle.checkOpen();

@@ -1,0 +1,97 @@
+package dev.sark.cache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** {@link NativeCache#get(byte[], ByteBuffer)}: reads into a caller's buffer, heap or direct, of any size. */
+class NativeCacheBufferReadTest {
+    private static final byte[] KEY = "key".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void copiesAtThePositionAndAdvancesIt_heapAndDirect() {
+        for (ByteBuffer dst : new ByteBuffer[] {ByteBuffer.allocate(64), ByteBuffer.allocateDirect(64)}) {
+            try (NativeCache cache = new NativeCache(10, Duration.ofHours(1))) {
+                cache.put(KEY, new byte[] {1, 2, 3});
+                dst.position(5);
+                assertEquals(3, cache.get(KEY, dst));
+                assertEquals(8, dst.position());
+                byte[] written = new byte[3];
+                dst.get(5, written);
+                assertArrayEquals(new byte[] {1, 2, 3}, written);
+                assertEquals(0, dst.get(4), "nothing written before the position");
+                assertEquals(1, cache.stats().hits());
+            }
+        }
+    }
+
+    @Test
+    void absentAndExpiredAreMinusOne() throws InterruptedException {
+        try (NativeCache cache = new NativeCache(10, Duration.ofMillis(30))) {
+            ByteBuffer dst = ByteBuffer.allocate(16);
+            assertEquals(-1, cache.get(KEY, dst));
+            cache.put(KEY, new byte[] {9});
+            Thread.sleep(80);
+            assertEquals(-1, cache.get(KEY, dst));
+            assertEquals(0, dst.position());
+        }
+    }
+
+    @Test
+    void aValueLargerThanTheBufferLeavesItUntouchedAndReportsTheLength() {
+        try (NativeCache cache = new NativeCache(10, Duration.ofHours(1))) {
+            byte[] value = new byte[100];
+            Arrays.fill(value, (byte) 7);
+            cache.put(KEY, value);
+            ByteBuffer small = ByteBuffer.allocate(99);
+            assertEquals(100, cache.get(KEY, small));
+            assertEquals(0, small.position());
+            assertEquals(0, small.get(0), "nothing copied");
+            ByteBuffer enough = ByteBuffer.allocate(100);
+            assertEquals(100, cache.get(KEY, enough));
+            assertArrayEquals(value, enough.array());
+        }
+    }
+
+    @Test
+    void valuesBeyondTheScratchBufferAndEmptyValues() {
+        try (NativeCache cache = new NativeCache(10, Duration.ofHours(1))) {
+            byte[] big = new byte[ScratchBuffer.MAX_CAPACITY * 3 + 17];
+            new Random(1).nextBytes(big);
+            cache.put(KEY, big);
+            ByteBuffer dst = ByteBuffer.allocateDirect(big.length);
+            assertEquals(big.length, cache.get(KEY, dst));
+            byte[] back = new byte[big.length];
+            dst.flip().get(back);
+            assertArrayEquals(big, back);
+
+            cache.put(KEY, new byte[0]);
+            assertEquals(0, cache.get(KEY, ByteBuffer.allocate(0)));
+        }
+    }
+
+    @Test
+    void aReadOnlyBufferIsRefusedAndNullsAreIllegalArguments() {
+        try (NativeCache cache = new NativeCache(10, Duration.ofHours(1))) {
+            cache.put(KEY, new byte[] {1});
+            assertThrows(ReadOnlyBufferException.class, () -> cache.get(KEY, ByteBuffer.allocate(4).asReadOnlyBuffer()));
+            assertThrows(IllegalArgumentException.class, () -> cache.get(null, ByteBuffer.allocate(4)));
+            assertThrows(IllegalArgumentException.class, () -> cache.get(KEY, (ByteBuffer) null));
+        }
+    }
+
+    @Test
+    void afterCloseItIsAnIllegalState() {
+        NativeCache cache = new NativeCache(10, Duration.ofHours(1));
+        cache.close();
+        assertThrows(IllegalStateException.class, () -> cache.get(KEY, ByteBuffer.allocate(4)));
+    }
+}
