@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::num::{NonZeroU32, NonZeroUsize};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock, TryLockError};
 use std::time::Duration;
 
@@ -216,8 +217,8 @@ const _: () = {
 
 impl PolicyStore {
     pub fn new(options: Options) -> StoreResult<Self> {
-        let empty = Snapshot::build(options, BTreeMap::new(), Value::new_object())
-            .map_err(StoreError::Compilation)?;
+        // Nothing to compile yet, so no deadline: an engine with a tiny timeout can still be created.
+        let empty = Snapshot::build(options, BTreeMap::new(), Value::new_object(), None)?;
         Ok(PolicyStore {
             options,
             current: RwLock::new(Some(Arc::new(empty))),
@@ -400,7 +401,8 @@ impl PolicyStore {
     /// Drops policies and data now. The struct itself stays valid, so a call racing with close
     /// sees `Closed` instead of freed memory; Java frees it once the PolicyEngine is unreachable.
     pub fn close(&self) {
-        let _writer = self.lock_writer();
+        // Not behind the writer lock: a load in flight must not hold close() up. It publishes only
+        // while the engine is open (see `update`), so its result is dropped.
         let old = self.current.write().unwrap_or_else(|e| e.into_inner()).take();
         // Evaluations in flight hold their own Arc; the last of them frees the snapshot.
         drop(old);
@@ -435,7 +437,7 @@ impl PolicyStore {
         let mut policies = old.policies.clone();
         let mut data = old.data.clone();
         change(&mut policies, &mut data)?;
-        let fresh = Snapshot::build(self.options, policies, data).map_err(StoreError::Compilation)?;
+        let fresh = Snapshot::build(self.options, policies, data, self.options.timeout)?;
         let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
         if current.is_some() {
             // `old` is dropped after the lock is released (below), never while readers wait.
@@ -469,13 +471,15 @@ impl PolicyStore {
 impl Snapshot {
     /// Loads `policies` and `data` into a fresh engine, checks it and prepares it (rule analysis,
     /// scheduling), so that compile errors surface here, at load time, and clones evaluate at once.
-    /// Runs on a thread with a large stack: regorus' parser and analysis recurse on the text.
+    /// Runs on a thread with a large stack: regorus' parser and analysis recurse on the text. With a
+    /// `deadline`, the caller waits at most that long (see [`on_stack_within`]).
     fn build(
         options: Options,
         policies: BTreeMap<String, String>,
         data: Value,
-    ) -> Result<Snapshot, String> {
-        on_stack(stack_guard::COMPILE_STACK, move || {
+        deadline: Option<Duration>,
+    ) -> StoreResult<Snapshot> {
+        let work = move || -> Result<Snapshot, String> {
             let mut engine = compile(options, &policies)?;
             let cost = stack_guard::analyze(engine.get_modules())?;
             let input_paths = projection::input_paths(engine.get_modules());
@@ -483,7 +487,17 @@ impl Snapshot {
             prepare(&mut engine)?;
             let pool = EnginePool::new(&engine);
             Ok(Snapshot { policies, data, engine, cost, input_paths, data_text: OnceLock::new(), pool })
-        })?
+        };
+        let Some(limit) = deadline else {
+            return on_stack(stack_guard::COMPILE_STACK, work).and_then(|built| built).map_err(StoreError::Compilation);
+        };
+        match on_stack_within(stack_guard::COMPILE_STACK, limit, work).map_err(StoreError::Compilation)? {
+            Some(built) => built.map_err(StoreError::Compilation),
+            None => Err(StoreError::Timeout(format!(
+                "compiling the policies and data took longer than the engine's timeout of {limit:?} \
+                 (PolicyEngine.builder().timeout); nothing was changed"
+            ))),
+        }
     }
 
     /// An engine equal to the prepared one but sharing nothing with it: the same policies
@@ -564,6 +578,32 @@ fn is_rule_path(query: &str) -> bool {
             && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
     parts.next() == Some("data") && query.len() > 5 && parts.all(identifier)
+}
+
+/// Runs `f` on a new thread with `size` bytes of stack and waits at most `limit` for it: `None` when the
+/// limit passed first. A thread cannot be stopped from outside, so the late one runs to its end and its
+/// result is dropped; compilation is bounded anyway (stack_guard's parsing-work budget and size limits),
+/// the deadline only gives the caller control back on time. A panic there resumes here.
+fn on_stack_within<R: Send + 'static>(
+    size: usize,
+    limit: Duration,
+    f: impl FnOnce() -> R + Send + 'static,
+) -> Result<Option<R>, String> {
+    let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("sark-opa-compile".into())
+        .stack_size(size)
+        .spawn(move || {
+            // the receiver may have given up already: then the result is simply dropped
+            let _ = sender.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
+        })
+        .map_err(|e| format!("cannot start a thread with a {} MiB stack: {e}", size >> 20))?;
+    match receiver.recv_timeout(limit) {
+        Ok(Ok(value)) => Ok(Some(value)),
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(RecvTimeoutError::Timeout) => Ok(None),
+        Err(RecvTimeoutError::Disconnected) => Err("the compiling thread ended without a result".to_string()),
+    }
 }
 
 /// Runs `f` on a new thread with `size` bytes of stack and waits for it; a panic there resumes

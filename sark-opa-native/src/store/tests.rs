@@ -682,3 +682,44 @@ fn engines_built_for_pool_slots_read_the_current_data_not_its_history() {
     assert_eq!(text.as_ref(), r#"{"items":[1,1,1,1]}"#, "one text of the current data (the last put: 199 % 7 + 1 ones)");
     assert_eq!(s.evaluate_json("data.p.n", None).unwrap(), "4");
 }
+
+/// A policy of `rules` small rules: about 40 bytes and some microseconds of compilation each.
+fn many_rules(rules: usize) -> String {
+    let mut policy = String::from("package many\n");
+    for i in 0..rules {
+        policy.push_str(&format!("r{i} if {{ input.x == {i}; input.y[_] == \"v{i}\" }}\n"));
+    }
+    policy
+}
+
+#[test]
+fn a_load_over_the_timeout_gives_the_caller_a_timeout_and_changes_nothing() {
+    let options = Options { timeout: Some(Duration::from_millis(1)), ..Options::new(RegoVersion::V1) };
+    let store = PolicyStore::new(options).unwrap();
+    store.load_policy("small.rego", "package small\nallow := true").unwrap_or_else(|e| {
+        // the 1 ms deadline can catch even a tiny policy on a loaded machine; then it is a timeout too
+        assert!(matches!(e, StoreError::Timeout(_)), "{e}")
+    });
+    // 10,000 rules (half a MiB) take far longer than 1 ms to compile on any machine
+    match store.load_policy("big.rego", &many_rules(10_000)) {
+        Err(StoreError::Timeout(message)) => assert!(message.contains("timeout"), "{message}"),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    assert!(!store.has_policy("big.rego").unwrap(), "a load past its deadline publishes nothing");
+    assert_eq!(store.evaluate_json("1 + 1", None).unwrap(), "2", "the engine still answers");
+}
+
+#[test]
+fn close_during_a_load_wins_the_load_never_reopens_the_engine() {
+    let store = Arc::new(v1());
+    let loading = {
+        let store = Arc::clone(&store);
+        std::thread::spawn(move || store.load_policy("big.rego", &many_rules(5_000)))
+    };
+    store.close();
+    let load = loading.join().unwrap();
+    // either the load finished before close (Ok) or it saw the engine closed; afterwards it is closed
+    assert!(matches!(load, Ok(()) | Err(StoreError::Closed)), "{load:?}");
+    assert_eq!(store.evaluate_json("1 + 1", None), Err(StoreError::Closed));
+    assert_eq!(store.has_policy("big.rego"), Err(StoreError::Closed));
+}

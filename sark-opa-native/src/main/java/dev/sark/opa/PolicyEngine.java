@@ -69,6 +69,7 @@ public final class PolicyEngine implements AutoCloseable {
      *
      * @throws PolicyCompilationException when the policy (or the policy set it joins) does not compile;
      *     the engine then keeps answering with the previous policies
+     * @throws PolicyTimeoutException when compiling takes longer than the engine's timeout; nothing changes
      */
     public void loadPolicy(String name, String rego) {
         byte[] nameBytes = nonEmpty(name, "policy name");
@@ -258,8 +259,12 @@ public final class PolicyEngine implements AutoCloseable {
         }
 
         /**
-         * The longest one evaluation may run; a longer one stops with a {@link PolicyTimeoutException}.
-         * Default {@link PolicyEngine#DEFAULT_TIMEOUT} (5 s); {@code null} means no limit.
+         * The longest one evaluation may run; a longer one stops with a {@link PolicyTimeoutException}. Loads
+         * and data changes ({@code loadPolicy}, {@code addData}, {@code putData}, {@code removeData}) wait at
+         * most this long for their compilation too: past it they throw PolicyTimeoutException and change
+         * nothing (the compilation, which cannot be interrupted but is bounded by the parsing limits, ends
+         * on its own thread and is dropped). Default {@link PolicyEngine#DEFAULT_TIMEOUT} (5 s); {@code null}
+         * means no limit.
          *
          * @throws IllegalArgumentException when {@code timeout} is zero or negative
          */

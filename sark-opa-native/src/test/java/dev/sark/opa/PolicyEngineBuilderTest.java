@@ -76,6 +76,19 @@ class PolicyEngineBuilderTest {
     }
 
     @Test
+    void aLoadOverTheTimeoutThrowsAndChangesNothing() {
+        StringBuilder big = new StringBuilder("package many\n");
+        for (int i = 0; i < 10_000; i++) { // half a MiB of rules: far more than 1 ms of compilation anywhere
+            big.append("r").append(i).append(" if { input.x == ").append(i).append(" }\n");
+        }
+        try (PolicyEngine engine = PolicyEngine.builder().timeout(Duration.ofMillis(1)).build()) {
+            PolicyTimeoutException e = assertThrows(PolicyTimeoutException.class, () -> engine.loadPolicy("big", big.toString()));
+            assertTrue(e.getMessage().contains("timeout"), e.getMessage());
+            assertFalse(engine.hasPolicy("big"), "a load past its deadline publishes nothing");
+        }
+    }
+
+    @Test
     void anEngineBuiltWithoutOptionsStillStopsARunawayPolicy() {
         try (PolicyEngine engine = new PolicyEngine()) {
             engine.loadPolicy("runaway", "package runaway\n"
