@@ -329,6 +329,9 @@ impl PolicyStore {
         evaluate: impl FnOnce(&mut Engine, &str) -> StoreResult<R> + Send,
     ) -> StoreResult<R> {
         non_empty(query, "query")?;
+        // The text as given is scanned before anything parses it: the out-parameter rewrite below runs
+        // regorus' parser, whose time doubles with each nesting level.
+        stack_guard::scan(query, "<query>").map_err(StoreError::Evaluation)?;
         // Out-parameter calls of SARK's builtins (`uri.parse(u, x)`) as `x = uri.parse(u)`, which regorus
         // can evaluate; any other query text is left exactly as it is.
         // Template strings (`$"Hi {input.name}"`), which regorus cannot parse, as builtin calls.

@@ -443,14 +443,7 @@ public final class ElfFacts implements BinaryFacts {
     }
 
     /** A string table: file offset and the offset just past its end. */
-    private static final class StringTable {
-        final long start;
-        final long end;
-
-        StringTable(long start, long end) {
-            this.start = start;
-            this.end = end;
-        }
+    private record StringTable(long start, long end) {
     }
 
     static ElfFacts parse(BoundedReader raw) throws IOException {
