@@ -97,8 +97,8 @@ struct Snapshot {
     data: Value,
     /// Policies and data loaded and prepared: clones of it evaluate without re-analysis.
     engine: Engine,
-    /// Estimated stack for evaluating its costliest rule (see `stack_guard`).
-    cost: usize,
+    /// Estimated stack for evaluating its rules (see `stack_guard`).
+    costs: stack_guard::Costs,
     /// The input paths the policies can read; `None` when they may read all of it.
     input_paths: Option<Paths>,
     /// The data document as JSON text, written when a pool slot first needs an engine that shares
@@ -339,17 +339,26 @@ impl PolicyStore {
         let rewritten = builtins::out_params::rewrite_query(&templated, self.options.version == RegoVersion::V0);
         let query: &str = &rewritten;
         let shape = stack_guard::scan(query, "<query>").map_err(StoreError::Evaluation)?;
+        if shape.statements > stack_guard::MAX_STATEMENTS {
+            return Err(StoreError::Evaluation(format!(
+                "<query>: {} statements, more than {}: ordering a query's statements takes time that grows \
+                 with the square of their number; put them in a rule and query that",
+                shape.statements,
+                stack_guard::MAX_STATEMENTS
+            )));
+        }
         let snapshot = self.snapshot();
         // A query that is a data path reads the input only through the policies, so the input can
         // be projected to what they read; any other query text may read the input itself.
+        let rule_path = is_rule_path(query);
         let paths = match &snapshot {
-            Ok(snapshot) if is_rule_path(query) => snapshot.input_paths.as_ref(),
+            Ok(snapshot) if rule_path => snapshot.input_paths.as_ref(),
             _ => None,
         };
         // Malformed input is reported even by a closed engine: it is the likelier mistake.
         let input = input.map(|json| parse_input(json, paths)).transpose()?;
         let snapshot = snapshot?;
-        let cost = shape.query_cost() + snapshot.cost;
+        let cost = shape.query_cost() + snapshot.costs.for_query(query, rule_path);
         if cost <= stack_guard::INLINE_BUDGET {
             let mut lease = snapshot.pool.lease(|| snapshot.private_engine(self.options), || snapshot.engine.clone())?;
             lease.engine().set_input(input.unwrap_or(Value::Undefined));
@@ -414,7 +423,7 @@ impl PolicyStore {
     /// Estimated stack for evaluating the costliest rule (for tests of the estimate).
     #[cfg(test)]
     fn cost(&self) -> usize {
-        self.snapshot().map_or(0, |s| s.cost)
+        self.snapshot().map_or(0, |s| s.costs.worst)
     }
 
     fn snapshot(&self) -> StoreResult<Arc<Snapshot>> {
@@ -484,12 +493,12 @@ impl Snapshot {
     ) -> StoreResult<Snapshot> {
         let work = move || -> Result<Snapshot, String> {
             let mut engine = compile(options, &policies)?;
-            let cost = stack_guard::analyze(engine.get_modules())?;
+            let costs = stack_guard::analyze(engine.get_modules())?;
             let input_paths = projection::input_paths(engine.get_modules());
             engine.add_data(data.clone()).map_err(|e| message(&e))?;
             prepare(&mut engine)?;
             let pool = EnginePool::new(&engine);
-            Ok(Snapshot { policies, data, engine, cost, input_paths, data_text: OnceLock::new(), pool })
+            Ok(Snapshot { policies, data, engine, costs, input_paths, data_text: OnceLock::new(), pool })
         };
         let Some(limit) = deadline else {
             return on_stack(stack_guard::COMPILE_STACK, work).and_then(|built| built).map_err(StoreError::Compilation);

@@ -6,7 +6,7 @@ fn analyze_text(rego: &str) -> Result<usize, String> {
     let worker = std::thread::Builder::new().stack_size(COMPILE_STACK).spawn(move || {
         let mut engine = regorus::Engine::new();
         engine.add_policy("p.rego".into(), rego).map_err(|e| e.to_string())?;
-        analyze(engine.get_modules())
+        analyze(engine.get_modules()).map(|costs| costs.worst)
     });
     worker.unwrap().join().unwrap()
 }
@@ -17,14 +17,16 @@ fn scan_measures_nesting_and_operator_chains() {
         scan("data.a.b", "q").unwrap(),
         Shape {
             nesting: 0,
-            operators: 2
+            operators: 2,
+            statements: 1
         }
     );
     assert_eq!(
         scan("input.a + 1 == 3", "q").unwrap(),
         Shape {
             nesting: 0,
-            operators: 3
+            operators: 3,
+            statements: 1
         }
     );
     assert_eq!(scan("count([x | x := input.a[_]]) > 0", "q").unwrap().nesting, 3);
@@ -40,7 +42,8 @@ fn scan_measures_nesting_and_operator_chains() {
         scan(&quoted, "q").unwrap(),
         Shape {
             nesting: 0,
-            operators: 1
+            operators: 1,
+            statements: 2
         }
     );
     assert_eq!(scan(r#"x := "a\"[[[""#, "q").unwrap().nesting, 0);
@@ -219,7 +222,62 @@ fn other_packages_and_builtins_resolve() {
             "package app\nimport data.lib\nr := lib.f(count([1]))\n".into(),
         )
         .unwrap();
-    let cost = analyze(engine.get_modules()).unwrap();
+    let cost = analyze(engine.get_modules()).unwrap().worst;
     // app.r -> lib.f: two hops.
     assert!(cost >= 2 * HOP, "{cost}");
+}
+
+#[test]
+fn a_data_path_query_costs_only_the_rules_it_reaches() {
+    // One deep helper chain in package `helpers`; package `app` is shallow and does not use it.
+    let mut helpers = String::from("package helpers\n");
+    for i in 0..40 {
+        helpers += &format!("r{i} := r{} + 1\n", i + 1);
+    }
+    helpers += "r40 := 0\n";
+    let app = "package app\nallow if input.user == \"alice\"\nuses_deep := data.helpers.r0\n";
+    let costs = std::thread::Builder::new()
+        .stack_size(COMPILE_STACK)
+        .spawn(move || {
+            let mut engine = regorus::Engine::new();
+            engine.add_policy("helpers.rego".into(), helpers).unwrap();
+            engine.add_policy("app.rego".into(), app.into()).unwrap();
+            analyze(engine.get_modules()).unwrap()
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    let allow = costs.for_query("data.app.allow", true);
+    assert!(allow <= 2 * HOP + INLINE_BUDGET / 8, "the shallow rule alone: {allow}");
+    assert!(costs.worst > allow + 38 * HOP, "{costs:?}");
+    // Paths that reach the chain: the chain itself, a rule that calls it, a package or data as a whole.
+    for reaching in ["data.helpers.r0", "data.helpers", "data.app.uses_deep", "data.app", "data"] {
+        assert!(costs.for_query(reaching, true) > 38 * HOP, "{reaching}: {}", costs.for_query(reaching, true));
+    }
+    assert_eq!(costs.for_query("data.app.allow.field", true), allow, "a path into a rule's value is that rule");
+    assert_eq!(costs.for_query("data.nothing.here", true), 0);
+    // Any other query may call any rule.
+    assert_eq!(costs.for_query("data.app.allow == true", false), costs.worst);
+}
+
+#[test]
+fn scan_counts_top_level_statements() {
+    assert_eq!(scan("x := 1; y := 2\nz := [a | a := 1; b := 2]", "q").unwrap().statements, 3);
+    assert_eq!(scan("# comment\n\n  x := 1\n", "q").unwrap().statements, 1);
+    // Lines starting with a bracket count as well: a statement cannot hide behind one.
+    assert_eq!(scan("[a] = [1]\n[b] = [2]\n[c] = [3]", "q").unwrap().statements, 3);
+}
+
+#[test]
+fn a_body_with_too_many_statements_is_refused_with_its_location() {
+    let body = |n: usize| {
+        let mut p = String::from("package p\nr if {\n  x0 := 1\n");
+        for k in 1..n {
+            p += &format!("  x{k} := x{}\n", k - 1);
+        }
+        p + "}\n"
+    };
+    analyze_text(&body(MAX_STATEMENTS)).unwrap();
+    let error = analyze_text(&body(MAX_STATEMENTS + 1)).unwrap_err();
+    assert!(error.contains("p.rego:2:") && error.contains("split it into helper rules"), "{error}");
 }

@@ -736,3 +736,14 @@ fn a_deeply_nested_query_is_refused_before_anything_parses_it() {
         }
     }
 }
+
+#[test]
+fn a_query_with_too_many_statements_is_refused() {
+    let store = v1();
+    let statements: Vec<String> = (0..=stack_guard::MAX_STATEMENTS).map(|k| format!("x{k} := {k}")).collect();
+    match store.evaluate_json(&statements.join("; "), None) {
+        Err(StoreError::Evaluation(message)) => assert!(message.contains("put them in a rule"), "{message}"),
+        other => panic!("expected a statement-count error, got {other:?}"),
+    }
+    assert_eq!(store.evaluate_json(&statements[..10].join("\n"), None).unwrap(), "true", "ten are fine");
+}

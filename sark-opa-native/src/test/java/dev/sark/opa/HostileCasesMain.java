@@ -1,0 +1,94 @@
+package dev.sark.opa;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Run by {@link HostileInputChildJvmTest} in a JVM of its own whose address space is capped: the issue 11 cases
+ * that used to kill the process (allocation aborts, stack overflows, runaway loops). Each case prints
+ * "case NAME: ..." before it runs and "ok NAME: OUTCOME" after, so when the JVM dies the log names the case
+ * that killed it. A case passes when it ends in a PolicyException or IllegalArgumentException, or in the
+ * answer it must give; the main exits 0 only when every case passed and the engine still answers.
+ */
+public final class HostileCasesMain {
+    private HostileCasesMain() {
+    }
+
+    public static void main(String[] args) {
+        Map<String, Supplier<String>> cases = new LinkedHashMap<>();
+        try (PolicyEngine engine = PolicyEngine.builder().timeout(Duration.ofSeconds(2)).build();
+                PolicyEngine strict = PolicyEngine.builder().timeout(Duration.ofSeconds(2)).strictBuiltinErrors(true).build()) {
+            strict.loadPolicy("range", "package range\nn := count(numbers.range(1, input.n))\n");
+            cases.put("numbers.range of 10^11 numbers", () -> strict.evaluate("data.range.n", "{\"n\": 100000000000}"));
+            cases.put("sprintf with a 4.2e9-wide field", () -> strict.evaluate("sprintf(\"%04200000000d\", [1])", null));
+            cases.put("concat of 2 GB", () -> strict.evaluate(
+                    "concat(\"\", [s | some i in numbers.range(1, 2000000); s := input.s])", "{\"s\": \"" + "x".repeat(1024) + "\"}"));
+            // The issue's form (2,000 statements `xK := [[[[xJ]]]]` in one body) is now refused at load by the
+            // parsing-work budget. One bracket per statement, at most 1,000 statements per body (the statement
+            // limit is 1,024), in rules that build on each other, still makes a value 8,000 levels deep.
+            cases.put("an 8,000-deep value in one body of four brackets per statement", () -> deepValue(engine, 2000, 4, 2000));
+            cases.put("an 8,000-deep value over 8 rules of 1,000 statements", () -> deepValue(engine, 8000, 1, 1000));
+            cases.put("a loop of 10^10 iterations", () -> engine.evaluate(
+                    "count([1 | some x in numbers.range(1, 100000); some y in numbers.range(1, 100000); x == y + 1])", null));
+            cases.put("a query nested 20 brackets deep", () -> engine.evaluate("[[[[[[[[[[[[[[[[[[[[ in numbers.range(1", null));
+            cases.put("JSON nested 100,000 levels", () -> engine.evaluate("input", "[".repeat(100_000) + "]".repeat(100_000)));
+            cases.put("integers beyond 64 bits", () -> answer(engine.evaluate("18446744073709551617 == 18446744073709551616", null), "false"));
+            cases.put("the serde_json magic key", () -> answer(engine.evaluate("input",
+                    "{\"$serde_json::private::Number\": \"1\"}"), "{\"$serde_json::private::Number\":\"1\"}"));
+            cases.put("a lone surrogate", () -> engine.evaluate("input", "{\"s\": \"\uD800\"}"));
+
+            int failed = 0;
+            for (Map.Entry<String, Supplier<String>> c : cases.entrySet()) {
+                System.out.println("case " + c.getKey() + ": running");
+                System.out.flush();
+                String outcome;
+                try {
+                    outcome = c.getValue().get();
+                } catch (PolicyException | IllegalArgumentException e) {
+                    outcome = e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
+                }
+                boolean ok = !outcome.startsWith("wrong");
+                failed += ok ? 0 : 1;
+                System.out.println((ok ? "ok " : "FAILED ") + c.getKey() + ": " + outcome);
+            }
+            String after = engine.evaluate("1 + 1", null);
+            System.out.println("engine still answers: " + after);
+            System.exit(failed == 0 && after.equals("2") ? 0 : 1);
+        }
+    }
+
+    /**
+     * Rules whose final value is {@code statements * brackets} arrays deep: {@code perRule} statements per rule body,
+     * each rule starting from the previous one's value. Evaluated and returned as JSON.
+     */
+    private static String deepValue(PolicyEngine engine, int statements, int brackets, int perRule) {
+        StringBuilder policy = new StringBuilder("package deep\n");
+        int rules = (statements + perRule - 1) / perRule;
+        for (int r = 0; r < rules; r++) {
+            policy.append("v").append(r).append(" := x").append(perRule - 1).append(" if {\n  x0 := ")
+                    .append(r == 0 ? "1" : "[".repeat(brackets) + "data.deep.v" + (r - 1) + "]".repeat(brackets)).append('\n');
+            for (int k = 1; k < perRule; k++) {
+                policy.append("  x").append(k).append(" := ").append("[".repeat(brackets)).append('x').append(k - 1)
+                        .append("]".repeat(brackets)).append('\n');
+            }
+            policy.append("}\n");
+        }
+        engine.loadPolicy("deep", policy.toString());
+        int depth = (rules * perRule - 1) * brackets;
+        String value = engine.evaluate("data.deep.v" + (rules - 1), null);
+        String expected = "[".repeat(depth) + "1" + "]".repeat(depth);
+        return value.equals(expected) ? "evaluated, " + depth + " levels deep"
+                : "wrong value: " + value.substring(0, Math.min(80, value.length()));
+    }
+
+    private static String answer(String actual, String expected) {
+        return actual.equals(expected) ? "answered " + actual : "wrong answer " + actual + ", expected " + expected;
+    }
+
+    private static String firstLine(String message) {
+        String line = message == null ? "" : message.lines().findFirst().orElse("");
+        return line.length() > 160 ? line.substring(0, 160) + "..." : line;
+    }
+}
