@@ -34,7 +34,7 @@ impl From<CacheError> for JavaError {
             )),
             CacheError::OutOfMemory { what, bytes } => JavaError::new(
                 OUT_OF_MEMORY,
-                format!("cannot allocate {bytes} bytes of native memory for {what}; the cache is unchanged"),
+                format!("cannot allocate {bytes} bytes of native memory for {what}; nothing was stored"),
             ),
         }
     }
