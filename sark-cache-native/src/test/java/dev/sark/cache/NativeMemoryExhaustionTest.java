@@ -3,10 +3,8 @@ package dev.sark.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import dev.sark.testing.ChildJvm;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -33,28 +31,18 @@ class NativeMemoryExhaustionTest {
     }
 
     private static void assertChildSucceeds(int valueBytes) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path log = Files.createTempFile("native-memory", ".log");
-        ProcessBuilder launcher = new ProcessBuilder("/bin/sh", "-c", "ulimit -v " + ADDRESS_SPACE_KIB + " && exec \"$@\"", "sh",
+        ChildJvm.Outcome outcome = ChildJvm.ofThisJvm()
                 // -Xint: the JIT compilers allocate native memory too, and with the address space full a
                 // compilation would abort the JVM itself (HotSpot's own "malloc failed", not the cache's)
-                java.toString(), "-Xint", "-XX:ErrorFile=" + log.resolveSibling("hs_err_%p.log"), "-XX:+UseSerialGC", "-Xmx64m", "-Xss512k", "-XX:ReservedCodeCacheSize=32m",
-                "-XX:CompressedClassSpaceSize=64m", "-XX:MaxMetaspaceSize=64m",
-                // surefire runs the tests through a manifest-only JAR and names the real class path here
-                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                NativeMemoryFillMain.class.getName(), Integer.toString(valueBytes))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        launcher.environment().remove("JAVA_TOOL_OPTIONS");
-        // glibc gives each thread's arena 64 MiB of address space; two keep the JVM's own share small
-        launcher.environment().put("MALLOC_ARENA_MAX", "2");
-        Process child = launcher.start();
-        boolean finished = child.waitFor(120, TimeUnit.SECONDS);
-        if (!finished) {
-            child.destroyForcibly();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertTrue(finished, "the child did not finish: " + output);
-        assertEquals(0, child.exitValue(), "the child JVM failed (exit 134 is an abort): " + output);
-        assertTrue(output.contains("ok ") && output.contains("native memory"), output);
+                .options("-Xint", "-XX:ErrorFile=" + System.getProperty("java.io.tmpdir") + "/hs_err_%p.log", "-XX:+UseSerialGC",
+                        "-Xmx64m", "-Xss512k", "-XX:ReservedCodeCacheSize=32m", "-XX:CompressedClassSpaceSize=64m",
+                        "-XX:MaxMetaspaceSize=64m")
+                // glibc gives each thread's arena 64 MiB of address space; two keep the JVM's own share small
+                .environment("MALLOC_ARENA_MAX", "2")
+                .addressSpaceKib(ADDRESS_SPACE_KIB)
+                .run(NativeMemoryFillMain.class, Duration.ofSeconds(120), Integer.toString(valueBytes));
+        assertTrue(outcome.finished(), outcome.describe());
+        assertEquals(0, outcome.exitCode(), "the child JVM failed (exit 134 is an abort): " + outcome.describe());
+        assertTrue(outcome.output().contains("ok ") && outcome.output().contains("native memory"), outcome.output());
     }
 }

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sark.testing.ChildJvm;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -28,23 +28,12 @@ class VirtualThreadCacheTest {
     void fiveThousandVirtualThreadsPuttingFortyKilobytesUnderA64MiBDirectMemoryCap() throws Exception {
         Optional<Path> java = javaAtLeast21();
         assumeTrue(java.isPresent(), "no JDK 21 or newer here (-Dsark.jdk21.home=DIR or /usr/lib/jvm/*)");
-        Path log = Files.createTempFile("virtual-threads", ".log");
-        ProcessBuilder launcher = new ProcessBuilder(java.get().toString(), "-XX:MaxDirectMemorySize=64m",
-                // surefire runs the tests through a manifest-only JAR and names the real class path here
-                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                VirtualThreadLoadMain.class.getName(), "5000", "40960")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        launcher.environment().remove("JAVA_TOOL_OPTIONS");
-        Process child = launcher.start();
-        // a process bound, so a stall fails the test instead of hanging the build (the child gives up after 120 s)
-        boolean finished = child.waitFor(180, TimeUnit.SECONDS);
-        if (!finished) {
-            child.destroyForcibly();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertTrue(finished, "the virtual-thread load did not finish: " + output);
-        assertEquals(0, child.exitValue(), output);
-        assertTrue(output.contains("ok 5000"), output);
+        // a time bound, so a stall fails the test instead of hanging the build (the child gives up after 120 s)
+        ChildJvm.Outcome outcome = ChildJvm.of(java.get()).options("-XX:MaxDirectMemorySize=64m")
+                .run(VirtualThreadLoadMain.class, Duration.ofSeconds(180), "5000", "40960");
+        assertTrue(outcome.finished(), "the virtual-thread load did not finish: " + outcome.describe());
+        assertEquals(0, outcome.exitCode(), outcome.describe());
+        assertTrue(outcome.output().contains("ok 5000"), outcome.output());
     }
 
     private static Optional<Path> javaAtLeast21() throws IOException {
