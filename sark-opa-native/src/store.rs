@@ -331,14 +331,18 @@ impl PolicyStore {
         non_empty(query, "query")?;
         // The text as given is scanned before anything parses it: the out-parameter rewrite below runs
         // regorus' parser, whose time doubles with each nesting level.
-        stack_guard::scan(query, "<query>").map_err(StoreError::Evaluation)?;
+        let given_shape = stack_guard::scan(query, "<query>").map_err(StoreError::Evaluation)?;
         // Out-parameter calls of SARK's builtins (`uri.parse(u, x)`) as `x = uri.parse(u)`, which regorus
         // can evaluate; any other query text is left exactly as it is.
         // Template strings (`$"Hi {input.name}"`), which regorus cannot parse, as builtin calls.
         let templated = crate::interpolation::rewrite(query);
         let rewritten = builtins::out_params::rewrite_query(&templated, self.options.version == RegoVersion::V0);
+        let shape = if *rewritten == *query {
+            given_shape // the usual case: nothing to rewrite, nothing to scan again
+        } else {
+            stack_guard::scan(&rewritten, "<query>").map_err(StoreError::Evaluation)?
+        };
         let query: &str = &rewritten;
-        let shape = stack_guard::scan(query, "<query>").map_err(StoreError::Evaluation)?;
         if shape.statements > stack_guard::MAX_STATEMENTS {
             return Err(StoreError::Evaluation(format!(
                 "<query>: {} statements, more than {}: ordering a query's statements takes time that grows \
