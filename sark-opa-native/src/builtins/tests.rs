@@ -494,3 +494,15 @@ fn http_send_fails_loudly_unless_mocked() {
         assert_eq!(eval(&mut engine, "data.p.mocked").unwrap(), Value::from(200u64));
     }
 }
+
+#[test]
+fn only_calls_of_sark_builtins_count_as_calls() {
+    use super::out_params::calls_any_builtin;
+    // `all` is a deprecated builtin of SARK's; `allow` merely contains its name.
+    for not_a_call in ["data.authz.allow", "allow := true", "x := input.all", "data.all.rules", "numbers.range_x(1)"] {
+        assert!(!calls_any_builtin(not_a_call), "{not_a_call}");
+    }
+    for call in ["all([true])", "x := all ([1])", "uri.parse(u, x)", "y := io.jwt.decode(t)", "numbers.range(1, 2)"] {
+        assert!(calls_any_builtin(call), "{call}");
+    }
+}
