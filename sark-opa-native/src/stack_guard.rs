@@ -16,7 +16,7 @@
 //! The weights below over-estimate every measured cost by 1.5x to 3x (the test
 //! `inline_estimates_cover_the_stack_used` checks the worst shapes against a real stack).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use regorus::unstable::{Expr, Literal, Module, Query, Rule, RuleHead};
 
@@ -308,29 +308,37 @@ struct Analysis<'a> {
 pub struct Costs {
     /// The costliest rule's estimate: what a query that may call any rule needs.
     pub worst: usize,
-    /// For each rule path (`data`, the package, the rule's static reference), the largest estimate
-    /// among its definitions, each including the rules it calls.
-    by_path: BTreeMap<Vec<String>, usize>,
+    /// For each rule path, dotted (`data.pkg.rule`), the largest estimate among its definitions,
+    /// each including the rules it calls.
+    at: HashMap<String, usize>,
+    /// For each prefix of a rule path (`data`, `data.pkg`, the rule's own path), the largest estimate
+    /// among the rules at or under it.
+    under: HashMap<String, usize>,
 }
 
 impl Costs {
+    fn add(&mut self, path: &[String], cost: usize) {
+        self.worst = self.worst.max(cost);
+        let at = self.at.entry(path.join(".")).or_default();
+        *at = (*at).max(cost);
+        for end in 1..=path.len() {
+            let under = self.under.entry(path[..end].join(".")).or_default();
+            *under = (*under).max(cost);
+        }
+    }
+
     /// The estimate for a query. A plain data path (`data.pkg.rule`, `data.pkg`) can reach only the
-    /// rules at it, inside it or under it, and what those call, so one deep helper rule elsewhere does
-    /// not send every decision to a thread of its own; any other query text may call any rule.
+    /// rules at it, under it, or above it (a path into a rule's value reads that rule), and what those
+    /// call, so one deep helper rule elsewhere does not send every decision to a thread of its own;
+    /// any other query text may call any rule. A few hash lookups, without allocating: this runs on
+    /// every decision. (A rule path component containing a dot, from `a["b.c"]`, can only make a
+    /// query look costlier than it is.)
     pub fn for_query(&self, query: &str, plain_data_path: bool) -> usize {
         if !plain_data_path {
             return self.worst;
         }
-        let query: Vec<&str> = query.split('.').collect();
-        self.by_path
-            .iter()
-            .filter(|(rule, _)| {
-                let shared = rule.len().min(query.len());
-                rule[..shared].iter().zip(&query[..shared]).all(|(r, q)| r == q)
-            })
-            .map(|(_, &cost)| cost)
-            .max()
-            .unwrap_or(0)
+        let above = query.match_indices('.').filter_map(|(dot, _)| self.at.get(&query[..dot]));
+        above.chain(self.under.get(query)).copied().max().unwrap_or(0)
     }
 }
 
@@ -374,12 +382,9 @@ pub fn analyze<M: AsRef<Module>>(modules: &[M]) -> Result<Costs, String> {
     analysis.collect_replacements();
     let mut costs = Costs::default();
     for (path, indices) in analysis.definitions.clone() {
-        let mut cost = 0;
         for index in indices {
-            cost = cost.max(analysis.definition_cost(index)?);
+            costs.add(&path, analysis.definition_cost(index)?);
         }
-        costs.worst = costs.worst.max(cost);
-        costs.by_path.insert(path, cost);
     }
     Ok(costs)
 }

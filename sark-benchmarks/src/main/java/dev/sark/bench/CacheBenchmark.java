@@ -184,10 +184,10 @@ public class CacheBenchmark {
         @Override public void close() { cache.close(); }
     }
 
-    static final class NativeBytesStore extends Store {
-        private final NativeCache cache = new NativeCache(2L * SIZE, TTL);
-        private final byte[][] keys;
-        private final byte[] value;
+    static class NativeBytesStore extends Store {
+        final NativeCache cache = new NativeCache(2L * SIZE, TTL);
+        final byte[][] keys;
+        final byte[] value;
 
         NativeBytesStore(String[] keys, int valueSize) {
             this.keys = bytes(keys);
@@ -200,14 +200,9 @@ public class CacheBenchmark {
     }
 
     /** The byte[] API, but reading into the thread's reused buffer: no array allocated per get. */
-    static final class NativeBufferStore extends Store {
-        private final NativeCache cache = new NativeCache(2L * SIZE, TTL);
-        private final byte[][] keys;
-        private final byte[] value;
-
+    static final class NativeBufferStore extends NativeBytesStore {
         NativeBufferStore(String[] keys, int valueSize) {
-            this.keys = bytes(keys);
-            this.value = value(valueSize);
+            super(keys, valueSize);
         }
 
         @Override Object get(int i) { return get(i, new ThreadState()); }
@@ -216,9 +211,6 @@ public class CacheBenchmark {
             ByteBuffer dst = t.buffer(value.length);
             return cache.get(keys[i], dst) < 0 ? null : dst;
         }
-
-        @Override void put(int i) { cache.put(keys[i], value); }
-        @Override public void close() { cache.close(); }
     }
 
     static final class CaffeineStore extends Store {
