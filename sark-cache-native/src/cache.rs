@@ -1,15 +1,25 @@
 //! The cache itself, free of JNI so that `cargo test` can exercise it directly.
 //!
-//! Recency: `schnellru::LruMap` keeps an exact recency order (moka and quick_cache only approximate
-//! it with TinyLFU / CLOCK). A get reorders the list, so even reads need exclusive access to it.
-//! Caches below [`SEGMENTED_FROM`] entries are one map behind one lock: strict LRU, the least
-//! recently used entry is the one evicted. Larger caches are split into [`SEGMENTS`] segments by key
-//! hash, each with its own map and lock, so threads working on different keys do not queue on one
-//! lock; the evicted entry is then the least recently used one *of the segment* the new key falls
-//! in. The bound itself stays global and exact: one atomic count of entries admits a new key only
-//! while the cache is below `capacity`, so a cache fills to exactly its capacity and never beyond.
+//! Recency: `schnellru::LruMap` keeps an exact recency order. Caches below [`SEGMENTED_FROM`]
+//! entries are one map behind one lock, and a get moves its entry to the front under that lock:
+//! strict LRU, the least recently used entry is the one evicted. Larger caches are split into
+//! [`SEGMENTS`] segments by key hash, each with its own map and lock, so threads working on different
+//! keys do not queue on one lock; the evicted entry is then one *of the segment* the new key falls in.
+//! The bound itself stays global and exact: one atomic count of entries admits a new key only while
+//! the cache is below `capacity`, so a cache fills to exactly its capacity and never beyond.
 //!
-//! parking_lot's Mutex does not poison, so a panic caught by the JNI guard cannot wedge the cache.
+//! Reads of a segmented cache ([`Recency::SecondChance`], the default there) take the segment's lock
+//! shared and write nothing the other readers read: moving an entry to the front would write the
+//! entry's neighbours and the list's head under an exclusive lock, so two threads reading hot keys of
+//! one segment would queue behind each other (measured: 2-thread reads up to 3x slower than 1-thread
+//! reads, depending on which segment the hottest keys hash to). A read instead sets the entry's
+//! "referenced" mark, if not already set (so reading a hot entry again writes nothing), and eviction,
+//! under the exclusive lock, gives a marked oldest entry a second chance: it clears the mark and moves
+//! the entry to the front, and evicts the oldest unmarked one. That is the CLOCK approximation of LRU:
+//! an entry read since it last reached the old end survives the next eviction. [`Recency::Strict`]
+//! keeps exact per-segment LRU for callers who need it (`NativeCache.builder().strictLru(true)`).
+//!
+//! parking_lot's RwLock does not poison, so a panic caught by the JNI guard cannot wedge the cache.
 //!
 //! Expiry is lazy: an entry whose deadline has passed is dropped when a get finds it, or by
 //! [`Cache::cleanup_expired`]. Until then it still counts in [`Cache::size`].
@@ -29,11 +39,11 @@
 
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use foldhash::fast::RandomState;
-use parking_lot::Mutex;
+use parking_lot::RwLock;
 use schnellru::{Limiter, LruMap};
 use smallvec::SmallVec;
 
@@ -85,6 +95,16 @@ impl Bounds {
     }
 }
 
+/// How reads record recency (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recency {
+    /// A get moves its entry to the front under the segment's exclusive lock: exact LRU per segment.
+    Strict,
+    /// A get marks its entry under the segment's shared lock; eviction gives marked entries a second
+    /// chance (CLOCK). Only for segmented caches: a one-segment cache is always strict.
+    SecondChance,
+}
+
 /// Why an operation could not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CacheError {
@@ -128,13 +148,84 @@ pub enum Read<R> {
 
 struct Entry {
     value: Box<[u8]>,
-    /// On the [`crate::clock`] scale; `Millis::MAX` (a TTL too long to represent) never comes.
-    expires_at: Millis,
+    /// The deadline on the [`crate::clock`] scale in the low 63 bits ([`NEVER`] never comes), and the
+    /// [`Recency::SecondChance`] "referenced" mark in the top bit. One word for both keeps a table
+    /// slot at 64 bytes (a separate flag would pad it to 72), and the mark is atomic because readers
+    /// set it under a shared lock.
+    deadline_and_mark: AtomicU64,
 }
 
+/// The top bit of [`Entry::deadline_and_mark`].
+const REFERENCED: u64 = 1 << 63;
+/// The latest representable deadline: 2^63 - 1 ms, some 292 million years.
+const NEVER: Millis = REFERENCED - 1;
+
 impl Entry {
+    fn new(value: Box<[u8]>, expires_at: Millis) -> Entry {
+        Entry { value, deadline_and_mark: AtomicU64::new(expires_at.min(NEVER)) }
+    }
+
     fn is_expired(&self, now: &mut Now) -> bool {
-        now.has_reached(self.expires_at)
+        now.has_reached(self.deadline_and_mark.load(Ordering::Relaxed) & NEVER)
+    }
+
+    /// Sets the mark, writing only when it is not set yet, so hot entries stay shared in every
+    /// reader's CPU cache.
+    fn mark_referenced(&self) {
+        if self.deadline_and_mark.load(Ordering::Relaxed) & REFERENCED == 0 {
+            self.deadline_and_mark.fetch_or(REFERENCED, Ordering::Relaxed);
+        }
+    }
+
+    /// Clears the mark; true when it was set.
+    fn take_referenced(&self) -> bool {
+        self.deadline_and_mark.fetch_and(NEVER, Ordering::Relaxed) & REFERENCED != 0
+    }
+}
+
+/// Hit and miss counters, one pair per stripe of threads, each pair on its own cache lines: readers
+/// under a shared lock count without writing a line another thread writes.
+struct ReadCounters {
+    stripes: [Stripe; STRIPES],
+}
+
+const STRIPES: usize = 8;
+
+/// 128 bytes: two cache lines, since adjacent-line prefetching pairs lines on x86.
+#[repr(align(128))]
+#[derive(Default)]
+struct Stripe {
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl ReadCounters {
+    fn new() -> Self {
+        ReadCounters { stripes: Default::default() }
+    }
+
+    fn stripe(&self) -> &Stripe {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        thread_local! {
+            // Round-robin, so the first STRIPES threads never share a stripe.
+            static INDEX: usize = NEXT.fetch_add(1, Ordering::Relaxed) % STRIPES;
+        }
+        // A thread being torn down (no thread-locals left) counts in stripe 0.
+        &self.stripes[INDEX.try_with(|index| *index).unwrap_or(0)]
+    }
+
+    fn count<R>(&self, read: &Read<R>) {
+        match read {
+            Read::Hit(_) => self.stripe().hits.fetch_add(1, Ordering::Relaxed),
+            Read::Miss => self.stripe().misses.fetch_add(1, Ordering::Relaxed),
+            Read::Declined => 0,
+        };
+    }
+
+    fn totals(&self) -> (u64, u64) {
+        self.stripes.iter().fold((0, 0), |(hits, misses), stripe| {
+            (hits + stripe.hits.load(Ordering::Relaxed), misses + stripe.misses.load(Ordering::Relaxed))
+        })
     }
 }
 
@@ -246,6 +337,10 @@ impl Segment {
             None => Err(CacheError::Closed),
         }
     }
+
+    fn map(&self) -> Result<&Map, CacheError> {
+        self.entries.as_ref().ok_or(CacheError::Closed)
+    }
 }
 
 pub struct Cache {
@@ -253,7 +348,10 @@ pub struct Cache {
     max_bytes: usize,
     max_entry_bytes: usize,
     default_ttl: Duration,
-    segments: Box<[Mutex<Segment>]>,
+    recency: Recency,
+    segments: Box<[RwLock<Segment>]>,
+    /// Hits and misses; the other counters are per segment, under its exclusive lock.
+    reads: ReadCounters,
     /// Entries held, over all segments. Admission of a new key increments it only below capacity.
     len: AtomicUsize,
     /// Bytes held, over all segments; admission adds a charge only within `max_bytes`. Each
@@ -272,11 +370,18 @@ impl Cache {
         Self::with_bounds(Bounds::entries(capacity), default_ttl)
     }
 
+    /// A segmented cache reads with [`Recency::SecondChance`].
     pub fn with_bounds(bounds: Bounds, default_ttl: Duration) -> Self {
+        Self::with_recency(bounds, default_ttl, Recency::SecondChance)
+    }
+
+    /// `recency` applies to segmented caches; a one-segment cache is always [`Recency::Strict`].
+    pub fn with_recency(bounds: Bounds, default_ttl: Duration, recency: Recency) -> Self {
         // A cache that can never hold SEGMENTED_FROM entries (by count, or because even entries of
         // nothing but overhead would fill its bytes first) stays one segment: strict LRU.
         let most_entries = bounds.max_entries.get().min(bounds.max_bytes / ENTRY_OVERHEAD);
-        let segments = if most_entries >= SEGMENTED_FROM { SEGMENTS } else { 1 };
+        let (segments, recency) =
+            if most_entries >= SEGMENTED_FROM { (SEGMENTS, recency) } else { (1, Recency::Strict) };
         let map_hasher = RandomState::default();
         let empty_map = || LruMap::with_hasher(Ledger::default(), map_hasher.clone());
         Cache {
@@ -284,11 +389,13 @@ impl Cache {
             max_bytes: bounds.max_bytes,
             max_entry_bytes: bounds.max_entry_bytes,
             default_ttl,
+            recency,
             // The maps start empty and grow with their contents: a caller asking for Long.MAX_VALUE
             // entries gets no table of that size up front.
             segments: (0..segments)
-                .map(|_| Mutex::new(Segment { entries: Some(empty_map()), stats: Stats::default() }))
+                .map(|_| RwLock::new(Segment { entries: Some(empty_map()), stats: Stats::default() }))
                 .collect(),
+            reads: ReadCounters::new(),
             len: AtomicUsize::new(0),
             bytes: AtomicUsize::new(0),
             closed: AtomicBool::new(false),
@@ -346,7 +453,7 @@ impl Cache {
 
     /// Removes `key`; true when an entry (expired or not) was there.
     pub fn remove(&self, key: &[u8]) -> Result<bool, CacheError> {
-        let mut segment = self.segment(key).lock();
+        let mut segment = self.segment(key).write();
         let (map, stats) = segment.entries()?;
         let removed = map.remove(&KeyRef(key)).is_some();
         self.settle(map, stats);
@@ -356,7 +463,7 @@ impl Cache {
     pub fn clear(&self) -> Result<(), CacheError> {
         for segment in self.segments.iter() {
             let emptied = {
-                let mut segment = segment.lock();
+                let mut segment = segment.write();
                 let (map, stats) = segment.entries()?;
                 self.len.fetch_sub(map.len(), Ordering::Relaxed);
                 self.bytes.fetch_sub(stats.bytes as usize, Ordering::Relaxed);
@@ -378,12 +485,11 @@ impl Cache {
 
     /// Counters summed over the segments (each segment's counters are read under its lock).
     pub fn stats(&self) -> Result<Stats, CacheError> {
-        let mut total = Stats::default();
+        let (hits, misses) = self.reads.totals();
+        let mut total = Stats { hits, misses, ..Stats::default() };
         for segment in self.segments.iter() {
-            let mut segment = segment.lock();
-            let (map, stats) = segment.entries()?;
-            total.hits += stats.hits;
-            total.misses += stats.misses;
+            let segment = segment.read();
+            let (map, stats) = (segment.map()?, &segment.stats);
             total.evictions += stats.evictions;
             total.expirations += stats.expirations;
             total.size += map.len() as u64;
@@ -397,7 +503,7 @@ impl Cache {
     pub fn close(&self) {
         self.closed.store(true, Ordering::Relaxed);
         for segment in self.segments.iter() {
-            let dropped = segment.lock().entries.take();
+            let dropped = segment.write().entries.take();
             drop(dropped); // outside the lock: freeing many values can take a while
         }
         return_free_memory_to_the_system();
@@ -411,7 +517,7 @@ impl Cache {
         }
     }
 
-    fn segment(&self, key: &[u8]) -> &Mutex<Segment> {
+    fn segment(&self, key: &[u8]) -> &RwLock<Segment> {
         &self.segments[self.segment_index(key)]
     }
 
@@ -453,18 +559,33 @@ impl Cache {
         Ok(charge)
     }
 
-    /// One lookup: `get` marks the entry used (harmless if it then turns out expired, as it is
-    /// dropped at once) and `reader` decides whether it takes the value.
+    /// One lookup, counted as a hit or a miss unless `reader` declines the value.
     fn read_at<R>(
+        &self,
+        key: &[u8],
+        now: Now,
+        reader: impl FnOnce(&[u8]) -> Result<Option<R>, CacheError>,
+    ) -> Result<Read<R>, CacheError> {
+        let read = match self.recency {
+            Recency::Strict => self.read_exclusive(key, now, reader)?,
+            Recency::SecondChance => self.read_shared(key, now, reader)?,
+        };
+        self.reads.count(&read);
+        Ok(read)
+    }
+
+    /// [`Recency::Strict`]: `get` moves the entry to the front (harmless if it then turns out
+    /// expired, as it is dropped at once), and `reader` decides whether it takes the value.
+    fn read_exclusive<R>(
         &self,
         key: &[u8],
         mut now: Now,
         reader: impl FnOnce(&[u8]) -> Result<Option<R>, CacheError>,
     ) -> Result<Read<R>, CacheError> {
-        let mut segment = self.segment(key).lock();
+        let mut segment = self.segment(key).write();
         let (map, stats) = segment.entries()?;
         let key = KeyRef(key);
-        let read = match map.get(&key) {
+        Ok(match map.get(&key) {
             None => Read::Miss,
             Some(entry) if entry.is_expired(&mut now) => {
                 map.remove(&key);
@@ -473,13 +594,57 @@ impl Cache {
                 Read::Miss
             }
             Some(entry) => reader(&entry.value)?.map_or(Read::Declined, Read::Hit),
-        };
-        match read {
-            Read::Miss => stats.misses += 1,
-            Read::Hit(_) => stats.hits += 1,
-            Read::Declined => {}
+        })
+    }
+
+    /// [`Recency::SecondChance`]: under the shared lock, marks the entry it reads. An expired entry
+    /// needs the exclusive lock to be removed, so that rare case is read again exclusively.
+    fn read_shared<R>(
+        &self,
+        key: &[u8],
+        mut now: Now,
+        reader: impl FnOnce(&[u8]) -> Result<Option<R>, CacheError>,
+    ) -> Result<Read<R>, CacheError> {
+        let segment = self.segment(key).read();
+        Ok(match segment.map()?.peek(&KeyRef(key)) {
+            None => Read::Miss,
+            Some(entry) if entry.is_expired(&mut now) => {
+                drop(segment);
+                return self.read_exclusive(key, now, reader);
+            }
+            Some(entry) => match reader(&entry.value)? {
+                Some(value) => {
+                    entry.mark_referenced();
+                    Read::Hit(value)
+                }
+                None => Read::Declined,
+            },
+        })
+    }
+
+    /// Evicts the oldest entry of `map`, except `keep` (a key being replaced) and, under
+    /// [`Recency::SecondChance`], entries read since they last reached the old end: those move to the
+    /// front instead (a marked one losing its mark). False when nothing but `keep` is left.
+    fn evict_one(&self, map: &mut Map, keep: Option<KeyRef>) -> bool {
+        // Each step evicts, clears a mark, or moves `keep`; `keep` comes round again only after every
+        // other entry passed the old end, unmarked from then on, so 2n + 1 steps always suffice.
+        for _ in 0..=2 * map.len() {
+            let Some((key, entry)) = map.peek_oldest() else {
+                return false;
+            };
+            let kept = keep.is_some_and(|keep| keep == *key);
+            let second_chance = !kept && self.recency == Recency::SecondChance && entry.take_referenced();
+            if !kept && !second_chance {
+                return map.pop_oldest().is_some();
+            }
+            if kept && map.len() == 1 {
+                return false;
+            }
+            // To the front, found by hash and by address (no copy of the key).
+            let (hash, slot): (u64, *const Key) = (self.map_hasher.hash_one(KeyRef(key)), key);
+            map.get_by_hash(hash, |candidate, _| std::ptr::eq(candidate, slot));
         }
-        Ok(read)
+        false
     }
 
     fn put_at(&self, key: &[u8], value: Vec<u8>, ttl: Option<Duration>, mut now: Now) -> Result<(), CacheError> {
@@ -488,11 +653,11 @@ impl Cache {
         let ttl = Millis::try_from(ttl.unwrap_or(self.default_ttl).as_millis()).unwrap_or(Millis::MAX);
         // Exact capacity (copy_fallibly and Java copies reserve exactly), so this does not reallocate.
         let value = value.into_boxed_slice();
-        let mut entry = Some(Entry { value, expires_at: now.precise().saturating_add(ttl) });
+        let mut entry = Some(Entry::new(value, now.precise().saturating_add(ttl)));
         let index = self.segment_index(key);
         let key = KeyRef(key);
         loop {
-            let mut guard = self.segments[index].lock();
+            let mut guard = self.segments[index].write();
             let (map, stats) = guard.entries()?;
             // An existing key is replaced in place and becomes the most recently used (`get` is the
             // lookup that also marks it used); only a growth in bytes needs admitting.
@@ -515,12 +680,11 @@ impl Cache {
                         None => self.insert(map, stats, key, entry, new_charge),
                     };
                 }
-                // Over a bound: evict this segment's least recently used entry, which is not the key
-                // being replaced unless that is all the segment holds (it was just marked used).
-                if map.len() <= usize::from(old_charge.is_some()) {
+                // Over a bound: evict one of this segment's entries, never the key being replaced.
+                let keep = old_charge.map(|_| key);
+                if !self.evict_one(map, keep) {
                     break;
                 }
-                map.pop_oldest();
                 stats.evictions += self.settle(map, stats) as u64;
             }
             // Still over, and this segment has nothing else to give: the entries are in other
@@ -534,7 +698,14 @@ impl Cache {
     /// Places an admitted new entry. The map may evict old entries to make room when its table
     /// cannot grow; it fails (and the admission is given back) only when the key cannot be copied
     /// or even an emptied table has no room.
-    fn insert(&self, map: &mut Map, stats: &mut Stats, key: KeyRef, entry: Entry, charge: usize) -> Result<(), CacheError> {
+    fn insert(
+        &self,
+        map: &mut Map,
+        stats: &mut Stats,
+        key: KeyRef,
+        entry: Entry,
+        charge: usize,
+    ) -> Result<(), CacheError> {
         let value_len = entry.value.len();
         let placed = map.insert(key, entry);
         stats.evictions += self.settle(map, stats) as u64;
@@ -561,13 +732,17 @@ impl Cache {
         if bytes > 0
             && self
                 .bytes
-                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| b.checked_add(bytes).filter(|&t| t <= max_bytes))
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| {
+                    b.checked_add(bytes).filter(|&t| t <= max_bytes)
+                })
                 .is_err()
         {
             return false;
         }
         let capacity = self.capacity;
-        if new_entry && self.len.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < capacity).then_some(n + 1)).is_err() {
+        if new_entry
+            && self.len.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < capacity).then_some(n + 1)).is_err()
+        {
             self.bytes.fetch_sub(bytes, Ordering::Relaxed);
             return false;
         }
@@ -581,9 +756,9 @@ impl Cache {
             if index == skip {
                 continue;
             }
-            let mut segment = segment.lock();
+            let mut segment = segment.write();
             let (map, stats) = segment.entries()?;
-            if map.pop_oldest().is_some() {
+            if self.evict_one(map, None) {
                 stats.evictions += self.settle(map, stats) as u64;
                 return Ok(());
             }
@@ -594,7 +769,7 @@ impl Cache {
     fn cleanup_expired_at(&self, mut now: Now) -> Result<u64, CacheError> {
         let mut removed = 0;
         for segment in self.segments.iter() {
-            let mut segment = segment.lock();
+            let mut segment = segment.write();
             let (map, stats) = segment.entries()?;
             // Per-entry TTLs mean expiry order is not recency order, so this is a full scan.
             let expired: Vec<Key> =
@@ -800,7 +975,7 @@ mod tests {
     }
 
     fn segment_index(c: &Cache, key: &[u8]) -> usize {
-        let segment = c.segment(key) as *const Mutex<Segment>;
+        let segment = c.segment(key) as *const RwLock<Segment>;
         c.segments.iter().position(|s| std::ptr::eq(s, segment)).unwrap()
     }
 
@@ -839,6 +1014,133 @@ mod tests {
         let s = c.stats().unwrap();
         assert_eq!((s.size, s.evictions), (capacity as u64, 1));
         assert_eq!(c.get(&keys[0]).unwrap().as_deref(), Some(&b"new"[..]));
+    }
+
+    /// A full segmented cache (exactly SEGMENTED_FROM entries, one byte each) and, oldest first, the
+    /// keys it holds in one segment.
+    fn full_segmented_cache(recency: Recency) -> (Cache, Vec<Vec<u8>>) {
+        let c = Cache::with_recency(Bounds::entries(NonZeroUsize::new(SEGMENTED_FROM).unwrap()), HOUR, recency);
+        let keys: Vec<Vec<u8>> = (0..SEGMENTED_FROM).map(|i| i.to_string().into_bytes()).collect();
+        for k in &keys {
+            c.put(k, b"v", None).unwrap();
+        }
+        let target = segment_index(&c, &keys[0]);
+        let in_target = keys.into_iter().filter(|k| segment_index(&c, k) == target).collect();
+        (c, in_target)
+    }
+
+    /// Puts `n` new keys that fall in the segment of `like`, each evicting one entry of it.
+    fn put_new_keys_into_segment_of(c: &Cache, like: &[u8], n: usize) {
+        let target = segment_index(c, like);
+        let new_keys = (0..).map(|i| format!("new-{i}").into_bytes()).filter(|k| segment_index(c, k) == target);
+        for k in new_keys.take(n) {
+            c.put(&k, b"v", None).unwrap();
+        }
+        assert_eq!(c.size().unwrap(), SEGMENTED_FROM as u64);
+    }
+
+    #[test]
+    fn second_chance_evicts_the_oldest_entries_not_read_since_and_spares_those_read() {
+        let (c, keys) = full_segmented_cache(Recency::SecondChance);
+        assert_eq!(c.recency, Recency::SecondChance);
+        // Read every other key, the oldest ones included: exact LRU would now evict the unread ones first
+        // too, and so must the approximation.
+        let (read, unread): (Vec<_>, Vec<_>) = keys.iter().enumerate().partition(|(i, _)| i % 2 == 0);
+        for (_, k) in &read {
+            assert!(c.get(k).unwrap().is_some());
+        }
+        put_new_keys_into_segment_of(&c, &keys[0], unread.len());
+        for (_, k) in &read {
+            assert!(c.get(k).unwrap().is_some(), "read entry {} was evicted", String::from_utf8_lossy(k));
+        }
+        for (_, k) in &unread {
+            assert!(c.get(k).unwrap().is_none(), "unread entry {} survived", String::from_utf8_lossy(k));
+        }
+    }
+
+    #[test]
+    fn second_chance_is_one_chance_an_entry_not_read_again_goes_in_a_later_round() {
+        let (c, keys) = full_segmented_cache(Recency::SecondChance);
+        c.get(&keys[0]).unwrap();
+        // Evicting as many entries as the segment holds passes keys[0] once (it loses its mark and moves to
+        // the front) and reaches it again, unmarked, before the new keys.
+        put_new_keys_into_segment_of(&c, &keys[0], keys.len());
+        assert!(c.get(&keys[0]).unwrap().is_none());
+    }
+
+    #[test]
+    fn replacing_a_key_evicts_other_entries_even_when_all_of_them_were_read() {
+        let max_bytes = SEGMENTED_FROM * charge(5, 1);
+        let bounds =
+            Bounds { max_entries: NonZeroUsize::new(usize::MAX).unwrap(), max_bytes, max_entry_bytes: usize::MAX };
+        let c = Cache::with_recency(bounds, HOUR, Recency::SecondChance);
+        let keys: Vec<Vec<u8>> = (0..SEGMENTED_FROM).map(|i| format!("{i:05}").into_bytes()).collect();
+        for k in &keys {
+            c.put(k, b"v", None).unwrap();
+        }
+        let target = segment_index(&c, &keys[0]);
+        let in_target: Vec<&Vec<u8>> = keys.iter().filter(|k| segment_index(&c, k) == target).collect();
+        for k in &in_target {
+            c.get(k).unwrap(); // every entry of the segment, the one replaced below too, is marked
+        }
+        // Growing keys[0] by 40 bytes must evict others of its segment (marked or not), never itself.
+        c.put(&keys[0], &[7; 41], None).unwrap();
+        assert_eq!(c.get(&keys[0]).unwrap().as_deref(), Some(&[7; 41][..]));
+        let s = c.stats().unwrap();
+        assert!(s.evictions >= 1 && s.bytes <= max_bytes as u64, "{s:?}");
+    }
+
+    #[test]
+    fn strict_recency_in_a_segmented_cache_evicts_in_exact_lru_order() {
+        let (c, keys) = full_segmented_cache(Recency::Strict);
+        // Read in reverse: keys[last] is now the least recently used, keys[0] the most.
+        for k in keys.iter().rev() {
+            c.get(k).unwrap();
+        }
+        put_new_keys_into_segment_of(&c, &keys[0], keys.len() - 1);
+        assert!(c.get(&keys[0]).unwrap().is_some(), "the most recently read survives");
+        for k in &keys[1..] {
+            assert!(c.get(k).unwrap().is_none());
+        }
+    }
+
+    #[test]
+    fn small_caches_are_strict_whatever_is_asked() {
+        let c = Cache::with_recency(Bounds::entries(NonZeroUsize::new(10).unwrap()), HOUR, Recency::SecondChance);
+        assert_eq!(c.recency, Recency::Strict);
+    }
+
+    #[test]
+    fn shared_reads_count_hits_and_misses_from_every_thread_and_see_whole_values() {
+        let (c, keys) = full_segmented_cache(Recency::SecondChance);
+        let c = Arc::new(c);
+        let readers: Vec<_> = (0..4)
+            .map(|t| {
+                let c = Arc::clone(&c);
+                std::thread::spawn(move || {
+                    for i in 0..20_000usize {
+                        let key = ((i * 7 + t) % SEGMENTED_FROM).to_string();
+                        match c.get(key.as_bytes()).unwrap() {
+                            Some(value) => {
+                                assert!(value == b"v" || value == key.as_bytes(), "{value:?}")
+                            }
+                            None => {} // replaced concurrently below
+                        }
+                        c.get(b"absent").unwrap();
+                    }
+                })
+            })
+            .collect();
+        for i in 0..SEGMENTED_FROM {
+            let key = i.to_string();
+            c.put(key.as_bytes(), key.as_bytes(), None).unwrap();
+        }
+        for r in readers {
+            r.join().unwrap();
+        }
+        let s = c.stats().unwrap();
+        assert_eq!((s.hits, s.misses), (80_000, 80_000));
+        assert!(keys.iter().all(|k| c.get(k).unwrap().as_deref() == Some(&k[..])));
     }
 
     #[test]
@@ -883,7 +1185,7 @@ mod tests {
         let mut held = 0;
         let mut counted = 0;
         for segment in c.segments.iter() {
-            let mut segment = segment.lock();
+            let mut segment = segment.write();
             let (map, stats) = segment.entries().unwrap();
             let segment_held: u64 = map.iter().map(|(k, e)| charge(k.len(), e.value.len()) as u64).sum();
             assert_eq!(stats.bytes, segment_held, "a segment's count matches its entries");
@@ -928,7 +1230,7 @@ mod tests {
         }
         assert_eq!(c.stats().unwrap().evictions, 0, "exactly four fit");
         assert!(c.get(b"a").unwrap().is_some()); // order: b, c, d, a
-        // Needs the room of two and a half entries: b, c and d go, a stays.
+                                                 // Needs the room of two and a half entries: b, c and d go, a stays.
         c.put(b"e", &value(2 * charge(1, 100) + 50), None).unwrap();
         for gone in [b"b", b"c", b"d"] {
             assert!(c.get(gone).unwrap().is_none());

@@ -22,7 +22,7 @@ use jni::sys::{jboolean, jbyteArray, jint, jlong, jlongArray, JNI_FALSE, JNI_TRU
 use jni::JNIEnv;
 use sark_jni_support::{bytes_from_java, bytes_to_java, guard, JavaError, JavaResult, OUT_OF_MEMORY};
 
-pub use cache::{Bounds, Cache, CacheError, Read, Stats};
+pub use cache::{Bounds, Cache, CacheError, Read, Recency, Stats};
 
 impl From<CacheError> for JavaError {
     fn from(e: CacheError) -> Self {
@@ -85,6 +85,7 @@ pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeNew<'l>(
     max_bytes: jlong,
     max_entry_bytes: jlong,
     default_ttl_millis: jlong,
+    strict_lru: jboolean,
 ) -> jlong {
     guard(&mut env, 0, |_| {
         // 0 means "no bound" (Java has already required one of the first two); Java checks the
@@ -105,7 +106,8 @@ pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeNew<'l>(
                 "defaultTtl must be positive, got {default_ttl_millis} ms"
             )));
         }
-        let cache = Cache::with_bounds(bounds, Duration::from_millis(default_ttl_millis as u64));
+        let recency = if strict_lru != 0 { Recency::Strict } else { Recency::SecondChance };
+        let cache = Cache::with_recency(bounds, Duration::from_millis(default_ttl_millis as u64), recency);
         Ok(Box::into_raw(Box::new(cache)) as jlong)
     })
 }
@@ -181,10 +183,9 @@ pub extern "system" fn Java_dev_sark_cache_NativeCache_nativePutScratch<'l>(
     guard(&mut env, (), |_| {
         let cache = cache_ref(handle)?;
         let (key, rest) = unsafe { scratch(address, capacity, key_length)? };
-        let value = usize::try_from(value_length)
-            .ok()
-            .and_then(|length| rest.get(..length))
-            .ok_or_else(|| JavaError::illegal_argument(format!("value length {value_length} outside the scratch buffer")))?;
+        let value = usize::try_from(value_length).ok().and_then(|length| rest.get(..length)).ok_or_else(|| {
+            JavaError::illegal_argument(format!("value length {value_length} outside the scratch buffer"))
+        })?;
         cache.put(key, value, ttl_from_java(ttl_millis)?)?;
         Ok(())
     })
@@ -296,10 +297,7 @@ pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeFree<'l>(
 
 /// Test hook: panics inside the guard to prove a panic becomes a Java exception, not a crash.
 #[no_mangle]
-pub extern "system" fn Java_dev_sark_cache_NativeCache_nativePanicForTest<'l>(
-    mut env: JNIEnv<'l>,
-    _class: JClass<'l>,
-) {
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativePanicForTest<'l>(mut env: JNIEnv<'l>, _class: JClass<'l>) {
     guard(&mut env, (), |_| -> JavaResult<()> { panic!("deliberate panic from nativePanicForTest") })
 }
 

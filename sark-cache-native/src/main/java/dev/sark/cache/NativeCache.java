@@ -27,9 +27,15 @@ import java.time.Duration;
  * recently used without changing the size. The bound is exact and holds under concurrent use: the cache
  * fills to exactly {@code maxEntries} and never beyond. Caches of 16,384 entries or more are split into
  * 16 segments by key hash, each with its own recency order and lock, so threads using different keys do
- * not wait for each other; the entry evicted is then the least recently used one of the segment the new
- * key falls in (smaller caches are one segment: strict LRU). A cache bounded by bytes counts as that
- * large when {@code maximumBytes / ENTRY_OVERHEAD_BYTES} reaches 16,384 (about 1.1 MB).
+ * not wait for each other; the entry evicted is then one of the segment the new key falls in (smaller
+ * caches are one segment: strict LRU). A cache bounded by bytes counts as that large when
+ * {@code maximumBytes / ENTRY_OVERHEAD_BYTES} reaches 16,384 (about 1.1 MB). In a segmented cache, gets
+ * share their segment's lock and write nothing another reader reads: a get marks its entry instead of
+ * moving it to the front, and eviction passes over marked entries once, clearing the mark and moving them
+ * to the front, before it evicts the oldest unmarked one (the CLOCK approximation of LRU: an entry read
+ * since it last reached the old end survives the next eviction). {@link Builder#strictLru(boolean)} asks
+ * for exact LRU order within each segment instead, at the cost of gets of one segment waiting for each
+ * other.
  *
  * <p><b>Byte bound.</b> A cache made with {@link #builder()} can also be bounded by the native memory
  * its entries take ({@link Builder#maximumBytes(long)}), as Caffeine's {@code maximumWeight} or OHC's
@@ -81,13 +87,13 @@ public final class NativeCache implements AutoCloseable {
      * @throws IllegalArgumentException if an argument is null, zero or negative
      */
     public NativeCache(long maxEntries, Duration defaultTtl) {
-        this(positive(maxEntries, "maxEntries"), 0, 0, ttlMillis(defaultTtl, "defaultTtl"));
+        this(positive(maxEntries, "maxEntries"), 0, 0, ttlMillis(defaultTtl, "defaultTtl"), false);
     }
 
     /** Arguments already checked; 0 for a bound means none. */
-    private NativeCache(long maxEntries, long maxBytes, long maxEntryBytes, long defaultTtlMillis) {
+    private NativeCache(long maxEntries, long maxBytes, long maxEntryBytes, long defaultTtlMillis, boolean strictLru) {
         handle = NativeHandle.create(MethodHandles.lookup(), "sark_cache", "NativeCache",
-                () -> nativeNew(maxEntries, maxBytes, maxEntryBytes, defaultTtlMillis),
+                () -> nativeNew(maxEntries, maxBytes, maxEntryBytes, defaultTtlMillis, strictLru),
                 NativeCache::nativeClose, NativeCache::nativeFree);
     }
 
@@ -116,6 +122,7 @@ public final class NativeCache implements AutoCloseable {
         private long maximumBytes;
         private long maxEntryBytes;
         private long defaultTtlMillis = Long.MAX_VALUE;
+        private boolean strictLru;
 
         private Builder() {
         }
@@ -145,6 +152,18 @@ public final class NativeCache implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether a segmented cache (see "Eviction" above) keeps exact LRU order within each segment: every get
+         * then moves its entry to the front under the segment's exclusive lock, so concurrent gets of one
+         * segment wait for each other. Default false: gets share the lock and only mark the entry, and an
+         * eviction spares entries read since they last reached the old end (a second chance). Caches smaller
+         * than 16,384 entries are one segment and always exact.
+         */
+        public Builder strictLru(boolean strictLru) {
+            this.strictLru = strictLru;
+            return this;
+        }
+
         /** How long an entry lives when {@code put} is given no TTL. Default: entries do not expire. */
         public Builder defaultTtl(Duration defaultTtl) {
             this.defaultTtlMillis = ttlMillis(defaultTtl, "defaultTtl");
@@ -158,7 +177,7 @@ public final class NativeCache implements AutoCloseable {
             if (maximumEntries == 0 && maximumBytes == 0) {
                 throw new IllegalStateException("set maximumEntries or maximumBytes (or both): a cache needs a bound");
             }
-            return new NativeCache(maximumEntries, maximumBytes, maxEntryBytes, defaultTtlMillis);
+            return new NativeCache(maximumEntries, maximumBytes, maxEntryBytes, defaultTtlMillis, strictLru);
         }
     }
 
@@ -172,7 +191,7 @@ public final class NativeCache implements AutoCloseable {
     /** A copy of the value for {@code key}, or null when absent or expired. */
     public byte[] get(byte[] key) {
         requireNonNull(key, "key");
-        return handle.call(h -> getBytes(h, key));
+        return handle.call(key, NativeCache::getBytes);
     }
 
     private static byte[] getBytes(long handle, byte[] key) {
@@ -209,7 +228,7 @@ public final class NativeCache implements AutoCloseable {
     public int get(byte[] key, ByteBuffer dst) {
         requireNonNull(key, "key");
         requireNonNull(dst, "dst");
-        return (int) handle.callLong(h -> getInto(h, key, dst));
+        return (int) handle.callLong(key, dst, NativeCache::getInto);
     }
 
     private static int getInto(long handle, byte[] key, ByteBuffer dst) {
@@ -373,7 +392,8 @@ public final class NativeCache implements AutoCloseable {
     }
 
     /** A bound of 0 means none; at least one of the first two is set. */
-    private static native long nativeNew(long maxEntries, long maxBytes, long maxEntryBytes, long defaultTtlMillis);
+    private static native long nativeNew(long maxEntries, long maxBytes, long maxEntryBytes, long defaultTtlMillis,
+                                         boolean strictLru);
 
     private static native byte[] nativeGet(long handle, byte[] key);
 

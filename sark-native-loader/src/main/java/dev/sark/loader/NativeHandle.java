@@ -88,6 +88,41 @@ public final class NativeHandle {
         }
     }
 
+    /**
+     * {@link #call} for a function of the address and one more argument. Hot paths pass a static method
+     * reference here, which allocates nothing per call; a lambda capturing the argument would allocate.
+     */
+    public <A, T> T call(A argument, AddressFunction<A, T> function) {
+        checkOpen();
+        try {
+            return function.apply(address, argument);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** {@link #call(Object, AddressFunction)} for a function of the address and two more arguments returning a long. */
+    public <A, B> long callLong(A first, B second, AddressToLongFunction<A, B> function) {
+        checkOpen();
+        try {
+            return function.applyAsLong(address, first, second);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** A function of a native object's address and one argument. */
+    @FunctionalInterface
+    public interface AddressFunction<A, T> {
+        T apply(long address, A argument);
+    }
+
+    /** A long-valued function of a native object's address and two arguments. */
+    @FunctionalInterface
+    public interface AddressToLongFunction<A, B> {
+        long applyAsLong(long address, A first, B second);
+    }
+
     /** {@link #call} for a native function returning a boolean. */
     public boolean test(LongPredicate function) {
         checkOpen();
