@@ -19,7 +19,6 @@
 //! an entry read since it last reached the old end survives the next eviction. [`Recency::Strict`]
 //! keeps exact per-segment LRU for callers who need it (`NativeCache.builder().strictLru(true)`).
 //!
-//! parking_lot's RwLock does not poison, so a panic caught by the JNI guard cannot wedge the cache.
 //!
 //! Expiry is lazy: an entry whose deadline has passed is dropped when a get finds it, or by
 //! [`Cache::cleanup_expired`]. Until then it still counts in [`Cache::size`].
@@ -42,10 +41,9 @@ use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crossbeam_utils::sync::{ShardedLock, ShardedLockReadGuard, ShardedLockWriteGuard};
 use foldhash::fast::RandomState;
-use parking_lot::RwLock;
 use schnellru::{Limiter, LruMap};
-use smallvec::SmallVec;
 
 use crate::clock::{Millis, Now};
 
@@ -57,21 +55,21 @@ pub const SEGMENTS: usize = 16;
 pub const SEGMENTED_FROM: usize = SEGMENTS * 1024;
 
 /// The native bookkeeping of one entry besides its key and value bytes, in bytes: its slot in the
-/// hash table (key, [`Entry`], the two recency links) and the slot's control byte: 64 + 1 = 65 on
-/// 64-bit targets. Not included, because they depend on the allocator or on history rather than on
-/// the entry: malloc's own rounding and headers, and the table's empty slots (it grows by doubling,
-/// so between 1/8 and 9/16 of its slots are empty).
+/// hash table ([`Block`] pointer, [`Entry`], the two recency links), the slot's control byte and the
+/// key length at the head of the block: 32 + 1 + 4 = 37 on 64-bit targets. Not included, because they
+/// depend on the allocator or on history rather than on the entry: malloc's own rounding and headers,
+/// and the table's empty slots (it grows by doubling, so between 1/8 and 9/16 of its slots are empty).
 pub const ENTRY_OVERHEAD: usize = {
     // Mirrors schnellru 0.2's private `Entry<K, V, LinkType>` (key, value, older, newer): the
     // table's slot type.
     #[allow(dead_code)]
     struct Slot {
-        key: Key,
+        key: Block,
         entry: Entry,
         older: u32,
         newer: u32,
     }
-    std::mem::size_of::<Slot>() + 1
+    std::mem::size_of::<Slot>() + 1 + KEY_LENGTH_BYTES
 };
 
 /// What an entry counts against the byte bound.
@@ -146,11 +144,83 @@ pub enum Read<R> {
     Declined,
 }
 
+/// One entry's key and value in one allocation: the key's length (4 bytes, little-endian), the key,
+/// the value. The table's slot holds only the pointer to it, next to the entry's deadline and the
+/// recency links (32 bytes a slot), so the tables of a large cache stay small enough for the CPU's
+/// caches, and a lookup reads the key and then the value from one place. (With the key inside the slot
+/// and the value in an allocation of its own, a read of a cold entry cost two cache misses, the slot and
+/// the value, and that was half the time of a read.)
+pub struct Block(Box<[u8]>);
+
+const KEY_LENGTH_BYTES: usize = 4;
+
+impl Block {
+    /// A block of `key` and `value`, or `OutOfMemory` when the allocator refuses it.
+    pub fn new(key: &[u8], value: &[u8]) -> Result<Block, CacheError> {
+        Self::build(key, value.len(), |bytes| bytes.extend_from_slice(value))
+    }
+
+    /// A block of `key` and `value_len` zero bytes, for a caller to fill through [`Block::value_mut`].
+    pub fn zeroed(key: &[u8], value_len: usize) -> Result<Block, CacheError> {
+        Self::build(key, value_len, |bytes| bytes.resize(bytes.len() + value_len, 0))
+    }
+
+    fn build(key: &[u8], value_len: usize, append_value: impl FnOnce(&mut Vec<u8>)) -> Result<Block, CacheError> {
+        let size = key.len().checked_add(value_len).and_then(|n| n.checked_add(KEY_LENGTH_BYTES));
+        let key_len = u32::try_from(key.len()).ok();
+        let (Some(size), Some(key_len)) = (size, key_len) else {
+            return Err(CacheError::OutOfMemory { what: "the key and value", bytes: usize::MAX });
+        };
+        let mut bytes = Vec::new();
+        bytes.try_reserve_exact(size).map_err(|_| CacheError::OutOfMemory { what: "the key and value", bytes: size })?;
+        bytes.extend_from_slice(&key_len.to_le_bytes());
+        bytes.extend_from_slice(key);
+        append_value(&mut bytes);
+        debug_assert_eq!(bytes.len(), size);
+        Ok(Block(bytes.into_boxed_slice())) // exact capacity: no reallocation
+    }
+
+    fn key_end(&self) -> usize {
+        let (length, _) = self.0.split_at(KEY_LENGTH_BYTES);
+        KEY_LENGTH_BYTES + u32::from_le_bytes(length.try_into().expect("4 bytes")) as usize
+    }
+
+    pub fn key(&self) -> &[u8] {
+        &self.0[KEY_LENGTH_BYTES..self.key_end()]
+    }
+
+    pub fn value(&self) -> &[u8] {
+        &self.0[self.key_end()..]
+    }
+
+    pub fn value_mut(&mut self) -> &mut [u8] {
+        let start = self.key_end();
+        &mut self.0[start..]
+    }
+
+    fn charge(&self) -> usize {
+        charge(self.key().len(), self.value().len())
+    }
+}
+
+/// Hashes as its key does, so a [`KeyRef`] finds it.
+impl Hash for Block {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+impl PartialEq for Block {
+    fn eq(&self, other: &Block) -> bool {
+        self.key() == other.key()
+    }
+}
+
+/// A table slot's own part of an entry.
 struct Entry {
-    value: Box<[u8]>,
     /// The deadline on the [`crate::clock`] scale in the low 63 bits ([`NEVER`] never comes), and the
     /// [`Recency::SecondChance`] "referenced" mark in the top bit. One word for both keeps a table
-    /// slot at 64 bytes (a separate flag would pad it to 72), and the mark is atomic because readers
+    /// slot at 32 bytes (a separate flag would pad it to 40), and the mark is atomic because readers
     /// set it under a shared lock.
     deadline_and_mark: AtomicU64,
 }
@@ -161,8 +231,8 @@ const REFERENCED: u64 = 1 << 63;
 const NEVER: Millis = REFERENCED - 1;
 
 impl Entry {
-    fn new(value: Box<[u8]>, expires_at: Millis) -> Entry {
-        Entry { value, deadline_and_mark: AtomicU64::new(expires_at.min(NEVER)) }
+    fn new(expires_at: Millis) -> Entry {
+        Entry { deadline_and_mark: AtomicU64::new(expires_at.min(NEVER)) }
     }
 
     fn is_expired(&self, now: &mut Now) -> bool {
@@ -229,11 +299,8 @@ impl ReadCounters {
     }
 }
 
-/// Keys of up to 24 bytes (the usual ids and hashes) are stored inline in the table's slot.
-type Key = SmallVec<[u8; 24]>;
-
-/// A key as a caller passes it: looks up and inserts without building a [`Key`] first. Hashes as
-/// `[u8]` does, which is also how a `SmallVec<[u8; _]>` hashes, so both find the same slot.
+/// A key as a caller passes it: looks up without building a [`Block`]. Hashes as `[u8]` does, as a
+/// block does, so both find the same slot.
 #[derive(Clone, Copy)]
 struct KeyRef<'a>(&'a [u8]);
 
@@ -243,9 +310,9 @@ impl Hash for KeyRef<'_> {
     }
 }
 
-impl PartialEq<Key> for KeyRef<'_> {
-    fn eq(&self, key: &Key) -> bool {
-        self.0 == key.as_slice()
+impl PartialEq<Block> for KeyRef<'_> {
+    fn eq(&self, block: &Block) -> bool {
+        self.0 == block.key()
     }
 }
 
@@ -259,18 +326,17 @@ fn copy_fallibly(bytes: &[u8], what: &'static str) -> Result<Vec<u8>, CacheError
 
 /// A segment map's limiter. The map itself is unbounded (the cache's admission enforces the bounds
 /// across segments); the ledger notes the charges of the entries the map drops, for
-/// [`Cache::settle`], and makes the key's copy fallible.
+/// [`Cache::settle`].
 #[derive(Default)]
 struct Ledger {
     /// Charges and count of the entries dropped since the last settle.
     released_bytes: usize,
     released_entries: usize,
-    /// The last insert failed because the key could not be copied.
-    key_allocation_failed: bool,
 }
 
-impl Limiter<Key, Entry> for Ledger {
-    type KeyToInsert<'a> = KeyRef<'a>;
+impl Limiter<Block, Entry> for Ledger {
+    /// Puts build the block (fallibly) before they take the lock; the map only moves it in.
+    type KeyToInsert<'a> = Block;
     /// At most 2^32 - 1 slots per segment: a table that would need more is refused like a failed
     /// allocation (and would take well over 100 GiB).
     type LinkType = u32;
@@ -279,22 +345,19 @@ impl Limiter<Key, Entry> for Ledger {
         false
     }
 
-    fn on_insert(&mut self, _length: usize, key: KeyRef<'_>, entry: Entry) -> Option<(Key, Entry)> {
-        let mut owned = Key::new();
-        if owned.try_reserve_exact(key.0.len()).is_err() {
-            self.key_allocation_failed = true;
-            return None;
-        }
-        owned.extend_from_slice(key.0);
-        Some((owned, entry))
+    fn on_insert(&mut self, _length: usize, block: Block, entry: Entry) -> Option<(Block, Entry)> {
+        Some((block, entry))
     }
 
-    fn on_replace(&mut self, _: usize, _: &mut Key, _: KeyRef<'_>, _: &mut Entry, _: &mut Entry) -> bool {
-        true // not reached: a put replaces a value in place through `peek_mut`
+    /// A put of a key already held: its new block (same key, new value) takes the old one's place.
+    /// `Cache::put_at` has accounted for the difference in charge.
+    fn on_replace(&mut self, _: usize, old: &mut Block, new: Block, _: &mut Entry, _: &mut Entry) -> bool {
+        *old = new;
+        true
     }
 
-    fn on_removed(&mut self, key: &mut Key, entry: &mut Entry) {
-        self.released_bytes += charge(key.len(), entry.value.len());
+    fn on_removed(&mut self, block: &mut Block, _: &mut Entry) {
+        self.released_bytes += block.charge();
         self.released_entries += 1;
     }
 
@@ -308,7 +371,35 @@ impl Limiter<Key, Entry> for Ledger {
     }
 }
 
-type Map = LruMap<Key, Entry, Ledger, RandomState>;
+type Map = LruMap<Block, Entry, Ledger, RandomState>;
+
+/// Looks `key` up by its `hash` and hands its block and entry to `visit`. The visit runs inside the
+/// table's probe, when the key has matched: schnellru returns the slot's value part ([`Entry`]) but not
+/// its key part, which here holds the entry's bytes.
+fn peek_with<R>(map: &Map, hash: u64, key: &[u8], visit: impl FnOnce(&Block, &Entry) -> R) -> Option<R> {
+    let (mut visit, mut result) = (Some(visit), None);
+    map.peek_by_hash(hash, |block, entry| {
+        let found = KeyRef(key) == *block;
+        if found {
+            result = visit.take().map(|visit| visit(block, entry));
+        }
+        found
+    });
+    result
+}
+
+/// [`peek_with`] that also moves the entry it finds to the front.
+fn get_with<R>(map: &mut Map, hash: u64, key: &[u8], visit: impl FnOnce(&Block, &Entry) -> R) -> Option<R> {
+    let (mut visit, mut result) = (Some(visit), None);
+    map.get_by_hash(hash, |block, entry| {
+        let found = KeyRef(key) == *block;
+        if found {
+            result = visit.take().map(|visit| visit(block, entry));
+        }
+        found
+    });
+    result
+}
 
 /// After `clear` or `close` has freed many entries: glibc keeps freed memory in its heaps and gives the
 /// system only what lies at a heap's top, so without this the resident size stays near its peak
@@ -343,13 +434,35 @@ impl Segment {
     }
 }
 
+/// A segment's lock: a reader-writer lock whose readers each take one of eight shards (picked by
+/// thread), so a read writes only its own thread's shard and two threads reading one segment do not
+/// pass its lock's cache line back and forth (with one shared lock word that cost 2-thread reads
+/// 20-100 ns each, measured). A writer takes all eight shards; puts are rarer than gets in a cache.
+/// Poisoning is ignored: a panic is caught at the JNI boundary, and every operation leaves a segment
+/// consistent at each point where it could panic.
+struct SegmentLock(ShardedLock<Segment>);
+
+impl SegmentLock {
+    fn new(segment: Segment) -> Self {
+        SegmentLock(ShardedLock::new(segment))
+    }
+
+    fn read(&self) -> ShardedLockReadGuard<'_, Segment> {
+        self.0.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn write(&self) -> ShardedLockWriteGuard<'_, Segment> {
+        self.0.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 pub struct Cache {
     capacity: usize,
     max_bytes: usize,
     max_entry_bytes: usize,
     default_ttl: Duration,
     recency: Recency,
-    segments: Box<[RwLock<Segment>]>,
+    segments: Box<[SegmentLock]>,
     /// Hits and misses; the other counters are per segment, under its exclusive lock.
     reads: ReadCounters,
     /// Entries held, over all segments. Admission of a new key increments it only below capacity.
@@ -358,11 +471,9 @@ pub struct Cache {
     /// segment's own total (under its lock) is in its `stats.bytes`.
     bytes: AtomicUsize,
     closed: AtomicBool,
-    /// The maps' hasher, one seed for all of them.
+    /// The maps' hasher, one seed for all of them. The same hash of a key also picks its segment
+    /// ([`Cache::segment_index`]), so a lookup hashes once.
     map_hasher: RandomState,
-    /// Picks the segment; seeded apart from the maps' own hasher so a segment's keys do not share
-    /// the hash bits its map uses.
-    segment_hasher: RandomState,
 }
 
 impl Cache {
@@ -393,14 +504,13 @@ impl Cache {
             // The maps start empty and grow with their contents: a caller asking for Long.MAX_VALUE
             // entries gets no table of that size up front.
             segments: (0..segments)
-                .map(|_| RwLock::new(Segment { entries: Some(empty_map()), stats: Stats::default() }))
+                .map(|_| SegmentLock::new(Segment { entries: Some(empty_map()), stats: Stats::default() }))
                 .collect(),
             reads: ReadCounters::new(),
             len: AtomicUsize::new(0),
             bytes: AtomicUsize::new(0),
             closed: AtomicBool::new(false),
             map_hasher,
-            segment_hasher: RandomState::default(),
         }
     }
 
@@ -437,14 +547,19 @@ impl Cache {
     pub fn put(&self, key: &[u8], value: &[u8], ttl: Option<Duration>) -> Result<(), CacheError> {
         // Checked before the copy, so an oversized value is refused without allocating it first.
         self.check_size(key.len(), value.len())?;
-        let value = copy_fallibly(value, "the value")?;
-        self.put_at(key, value, ttl, Now::read())
+        self.put_at(Block::new(key, value)?, ttl, Now::read())
     }
 
-    /// A put of a value the caller already copied (from a Java array): it becomes the entry's own
-    /// allocation, with no second copy.
-    pub fn put_vec(&self, key: &[u8], value: Vec<u8>, ttl: Option<Duration>) -> Result<(), CacheError> {
-        self.put_at(key, value, ttl, Now::read())
+    /// A block for a put whose value the caller writes into it (from a Java array, with no copy in
+    /// between), or `TooLarge` before allocating anything when the entry could never be held.
+    pub fn block_for_put(&self, key: &[u8], value_len: usize) -> Result<Block, CacheError> {
+        self.check_size(key.len(), value_len)?;
+        Block::zeroed(key, value_len)
+    }
+
+    /// A put of a block from [`Cache::block_for_put`].
+    pub fn put_block(&self, block: Block, ttl: Option<Duration>) -> Result<(), CacheError> {
+        self.put_at(block, ttl, Now::read())
     }
 
     pub fn cleanup_expired(&self) -> Result<u64, CacheError> {
@@ -453,7 +568,7 @@ impl Cache {
 
     /// Removes `key`; true when an entry (expired or not) was there.
     pub fn remove(&self, key: &[u8]) -> Result<bool, CacheError> {
-        let mut segment = self.segment(key).write();
+        let mut segment = self.segments[self.segment_index(self.hash(key))].write();
         let (map, stats) = segment.entries()?;
         let removed = map.remove(&KeyRef(key)).is_some();
         self.settle(map, stats);
@@ -517,17 +632,16 @@ impl Cache {
         }
     }
 
-    fn segment(&self, key: &[u8]) -> &RwLock<Segment> {
-        &self.segments[self.segment_index(key)]
+    /// The hash the maps use for `key`.
+    fn hash(&self, key: &[u8]) -> u64 {
+        self.map_hasher.hash_one(KeyRef(key))
     }
 
-    fn segment_index(&self, key: &[u8]) -> usize {
-        if self.segments.len() == 1 {
-            return 0;
-        }
-        // The top bits: foldhash mixes them best, and SEGMENTS is a power of two.
-        let hash = self.segment_hasher.hash_one(key);
-        (hash >> (64 - SEGMENTS.trailing_zeros())) as usize
+    /// The segment of a key with this [`Cache::hash`]: bits 32 to 35. The maps take a slot's position
+    /// from the low bits and its control byte from the top 7, so within a segment, where these four
+    /// bits are all alike, both keep their full spread (a map never has 2^32 slots: its links are u32).
+    fn segment_index(&self, hash: u64) -> usize {
+        (hash >> 32) as usize & (self.segments.len() - 1)
     }
 
     /// Gives back the charges of the entries `map` dropped since the last call (the caller holds
@@ -566,34 +680,36 @@ impl Cache {
         now: Now,
         reader: impl FnOnce(&[u8]) -> Result<Option<R>, CacheError>,
     ) -> Result<Read<R>, CacheError> {
+        let hash = self.hash(key);
         let read = match self.recency {
-            Recency::Strict => self.read_exclusive(key, now, reader)?,
-            Recency::SecondChance => self.read_shared(key, now, reader)?,
+            Recency::Strict => self.read_exclusive(hash, key, now, reader)?,
+            Recency::SecondChance => self.read_shared(hash, key, now, reader)?,
         };
         self.reads.count(&read);
         Ok(read)
     }
 
-    /// [`Recency::Strict`]: `get` moves the entry to the front (harmless if it then turns out
+    /// [`Recency::Strict`]: the lookup moves the entry to the front (harmless if it turns out
     /// expired, as it is dropped at once), and `reader` decides whether it takes the value.
     fn read_exclusive<R>(
         &self,
+        hash: u64,
         key: &[u8],
         mut now: Now,
         reader: impl FnOnce(&[u8]) -> Result<Option<R>, CacheError>,
     ) -> Result<Read<R>, CacheError> {
-        let mut segment = self.segment(key).write();
+        let mut segment = self.segments[self.segment_index(hash)].write();
         let (map, stats) = segment.entries()?;
-        let key = KeyRef(key);
-        Ok(match map.get(&key) {
+        let found = get_with(map, hash, key, |block, entry| (!entry.is_expired(&mut now)).then(|| reader(block.value())));
+        Ok(match found {
             None => Read::Miss,
-            Some(entry) if entry.is_expired(&mut now) => {
-                map.remove(&key);
+            Some(None) => {
+                map.remove(&KeyRef(key));
                 self.settle(map, stats);
                 stats.expirations += 1;
                 Read::Miss
             }
-            Some(entry) => reader(&entry.value)?.map_or(Read::Declined, Read::Hit),
+            Some(Some(read)) => read?.map_or(Read::Declined, Read::Hit),
         })
     }
 
@@ -601,24 +717,30 @@ impl Cache {
     /// needs the exclusive lock to be removed, so that rare case is read again exclusively.
     fn read_shared<R>(
         &self,
+        hash: u64,
         key: &[u8],
         mut now: Now,
         reader: impl FnOnce(&[u8]) -> Result<Option<R>, CacheError>,
     ) -> Result<Read<R>, CacheError> {
-        let segment = self.segment(key).read();
-        Ok(match segment.map()?.peek(&KeyRef(key)) {
-            None => Read::Miss,
-            Some(entry) if entry.is_expired(&mut now) => {
-                drop(segment);
-                return self.read_exclusive(key, now, reader);
+        let segment = self.segments[self.segment_index(hash)].read();
+        let mut reader = Some(reader);
+        let found = peek_with(segment.map()?, hash, key, |block, entry| {
+            if entry.is_expired(&mut now) {
+                return None;
             }
-            Some(entry) => match reader(&entry.value)? {
-                Some(value) => {
-                    entry.mark_referenced();
-                    Read::Hit(value)
-                }
-                None => Read::Declined,
-            },
+            let read = reader.take().expect("one visit")(block.value());
+            if matches!(read, Ok(Some(_))) {
+                entry.mark_referenced();
+            }
+            Some(read)
+        });
+        Ok(match found {
+            None => Read::Miss,
+            Some(None) => {
+                drop(segment);
+                return self.read_exclusive(hash, key, now, reader.take().expect("not taken when expired"));
+            }
+            Some(Some(read)) => read?.map_or(Read::Declined, Read::Hit),
         })
     }
 
@@ -641,47 +763,44 @@ impl Cache {
                 return false;
             }
             // To the front, found by hash and by address (no copy of the key).
-            let (hash, slot): (u64, *const Key) = (self.map_hasher.hash_one(KeyRef(key)), key);
+            let (hash, slot): (u64, *const Block) = (self.hash(key.key()), key);
             map.get_by_hash(hash, |candidate, _| std::ptr::eq(candidate, slot));
         }
         false
     }
 
-    fn put_at(&self, key: &[u8], value: Vec<u8>, ttl: Option<Duration>, mut now: Now) -> Result<(), CacheError> {
+    fn put_at(&self, block: Block, ttl: Option<Duration>, mut now: Now) -> Result<(), CacheError> {
         // Checked before anything is touched, so a rejected put leaves the cache as it was.
-        let new_charge = self.check_size(key.len(), value.len())?;
+        let new_charge = self.check_size(block.key().len(), block.value().len())?;
         let ttl = Millis::try_from(ttl.unwrap_or(self.default_ttl).as_millis()).unwrap_or(Millis::MAX);
-        // Exact capacity (copy_fallibly and Java copies reserve exactly), so this does not reallocate.
-        let value = value.into_boxed_slice();
-        let mut entry = Some(Entry::new(value, now.precise().saturating_add(ttl)));
-        let index = self.segment_index(key);
-        let key = KeyRef(key);
+        let entry = Entry::new(now.precise().saturating_add(ttl));
+        let hash = self.hash(block.key());
+        let index = self.segment_index(hash);
         loop {
             let mut guard = self.segments[index].write();
             let (map, stats) = guard.entries()?;
-            // An existing key is replaced in place and becomes the most recently used (`get` is the
-            // lookup that also marks it used); only a growth in bytes needs admitting.
-            let old_charge = map.get(&key).map(|old| charge(key.0.len(), old.value.len()));
+            // A key already held is replaced in its slot and becomes the most recently used; only a
+            // growth in bytes needs admitting.
+            let old_charge = peek_with(map, hash, block.key(), |old, _| old.charge());
             loop {
                 let admitted = match old_charge {
                     Some(old) => self.admit(false, new_charge.saturating_sub(old)),
                     None => self.admit(true, new_charge),
                 };
                 if admitted {
-                    let entry = entry.take().expect("entry is placed once");
                     return match old_charge {
                         Some(old) => {
-                            *map.peek_mut(&key).expect("held under the lock") = entry;
+                            map.insert(block, entry); // in place, through Ledger::on_replace
                             // A shrink gives bytes back (a growth was admitted above).
                             self.bytes.fetch_sub(old.saturating_sub(new_charge), Ordering::Relaxed);
                             stats.bytes = stats.bytes - old as u64 + new_charge as u64;
                             Ok(())
                         }
-                        None => self.insert(map, stats, key, entry, new_charge),
+                        None => self.insert(map, stats, block, entry, new_charge),
                     };
                 }
                 // Over a bound: evict one of this segment's entries, never the key being replaced.
-                let keep = old_charge.map(|_| key);
+                let keep = old_charge.map(|_| KeyRef(block.key()));
                 if !self.evict_one(map, keep) {
                     break;
                 }
@@ -696,18 +815,11 @@ impl Cache {
     }
 
     /// Places an admitted new entry. The map may evict old entries to make room when its table
-    /// cannot grow; it fails (and the admission is given back) only when the key cannot be copied
-    /// or even an emptied table has no room.
-    fn insert(
-        &self,
-        map: &mut Map,
-        stats: &mut Stats,
-        key: KeyRef,
-        entry: Entry,
-        charge: usize,
-    ) -> Result<(), CacheError> {
-        let value_len = entry.value.len();
-        let placed = map.insert(key, entry);
+    /// cannot grow; it fails (and the admission is given back) only when even an emptied table has
+    /// no room.
+    fn insert(&self, map: &mut Map, stats: &mut Stats, block: Block, entry: Entry, charge: usize) -> Result<(), CacheError> {
+        let block_size = block.0.len();
+        let placed = map.insert(block, entry);
         stats.evictions += self.settle(map, stats) as u64;
         if placed {
             stats.bytes += charge as u64;
@@ -715,12 +827,7 @@ impl Cache {
         }
         self.bytes.fetch_sub(charge, Ordering::Relaxed);
         self.len.fetch_sub(1, Ordering::Relaxed);
-        let ledger = map.limiter_mut();
-        Err(if std::mem::take(&mut ledger.key_allocation_failed) {
-            CacheError::OutOfMemory { what: "the key", bytes: key.0.len() }
-        } else {
-            CacheError::OutOfMemory { what: "the cache's table", bytes: ENTRY_OVERHEAD + value_len }
-        })
+        Err(CacheError::OutOfMemory { what: "the cache's table", bytes: ENTRY_OVERHEAD + block_size })
     }
 
     /// Takes room for a put: one more entry when `new_entry`, and `bytes` more bytes. False, taking
@@ -772,8 +879,8 @@ impl Cache {
             let mut segment = segment.write();
             let (map, stats) = segment.entries()?;
             // Per-entry TTLs mean expiry order is not recency order, so this is a full scan.
-            let expired: Vec<Key> =
-                map.iter().filter(|(_, entry)| entry.is_expired(&mut now)).map(|(key, _)| key.clone()).collect();
+            let expired: Vec<Vec<u8>> =
+                map.iter().filter(|(_, entry)| entry.is_expired(&mut now)).map(|(block, _)| block.key().to_vec()).collect();
             for key in &expired {
                 map.remove(&KeyRef(key));
             }
@@ -858,9 +965,9 @@ mod tests {
     fn default_and_per_entry_ttl() {
         let c = Cache::new(NonZeroUsize::new(10).unwrap(), Duration::from_millis(100));
         let t0 = Now::read().precise();
-        c.put_at(b"default", b"1".to_vec(), None, Now::at(t0)).unwrap();
-        c.put_at(b"long", b"2".to_vec(), Some(HOUR), Now::at(t0)).unwrap();
-        c.put_at(b"short", b"3".to_vec(), Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
+        c.put_at(Block::new(b"default", &b"1".to_vec()).unwrap(), None, Now::at(t0)).unwrap();
+        c.put_at(Block::new(b"long", &b"2".to_vec()).unwrap(), Some(HOUR), Now::at(t0)).unwrap();
+        c.put_at(Block::new(b"short", &b"3".to_vec()).unwrap(), Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
 
         let t1 = Now::at(t0 + 50);
         assert!(c.get_at(b"short", t1).unwrap().is_none());
@@ -886,9 +993,9 @@ mod tests {
         let c = cache(10);
         let t0 = Now::read().precise();
         for i in 0..5u8 {
-            c.put_at(&[i], vec![i], Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
+            c.put_at(Block::new(&[i], &vec![i]).unwrap(), Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
         }
-        c.put_at(b"keep", b"v".to_vec(), None, Now::at(t0)).unwrap();
+        c.put_at(Block::new(b"keep", &b"v".to_vec()).unwrap(), None, Now::at(t0)).unwrap();
         assert_eq!(c.cleanup_expired_at(Now::at(t0 + 5)).unwrap(), 0);
         assert_eq!(c.cleanup_expired_at(Now::at(t0 + 20)).unwrap(), 5);
         assert_eq!(c.size().unwrap(), 1);
@@ -975,8 +1082,7 @@ mod tests {
     }
 
     fn segment_index(c: &Cache, key: &[u8]) -> usize {
-        let segment = c.segment(key) as *const RwLock<Segment>;
-        c.segments.iter().position(|s| std::ptr::eq(s, segment)).unwrap()
+        c.segment_index(c.hash(key))
     }
 
     #[test]
@@ -1187,7 +1293,7 @@ mod tests {
         for segment in c.segments.iter() {
             let mut segment = segment.write();
             let (map, stats) = segment.entries().unwrap();
-            let segment_held: u64 = map.iter().map(|(k, e)| charge(k.len(), e.value.len()) as u64).sum();
+            let segment_held: u64 = map.iter().map(|(block, _)| block.charge() as u64).sum();
             assert_eq!(stats.bytes, segment_held, "a segment's count matches its entries");
             held += segment_held;
             counted += map.len();
@@ -1205,12 +1311,14 @@ mod tests {
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn entry_overhead_is_the_table_slot_and_its_control_byte() {
-        // Slot: key 32 (SmallVec with `union`: length, 24 inline bytes) + Entry 24 (Box<[u8]> 16,
-        // deadline 8) + two u32 links 8 = 64; control byte 1. The Java docs quote the total.
-        assert_eq!(std::mem::size_of::<Key>(), 32);
-        assert_eq!(std::mem::size_of::<Entry>(), 24);
-        assert_eq!(ENTRY_OVERHEAD, 64 + 1);
-        assert_eq!(ENTRY_OVERHEAD, 65);
+        // Slot: Block 16 (Box<[u8]>: pointer, length) + Entry 8 (deadline and mark) + two u32 links 8
+        // = 32; control byte 1; the key's length at the head of the block 4. The Java docs quote the total.
+        assert_eq!(std::mem::size_of::<Block>(), 16);
+        assert_eq!(std::mem::size_of::<Entry>(), 8);
+        assert_eq!(ENTRY_OVERHEAD, 32 + 1 + 4);
+        assert_eq!(ENTRY_OVERHEAD, 37);
+        let block = Block::new(b"key", b"value").unwrap();
+        assert_eq!((block.key(), block.value(), block.0.len()), (&b"key"[..], &b"value"[..], 3 + 5 + KEY_LENGTH_BYTES));
     }
 
     #[test]
@@ -1321,9 +1429,9 @@ mod tests {
         c.clear().unwrap();
         assert_eq!(audited_bytes(&c), 0);
 
-        c.put_at(b"get", value(5), Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
-        c.put_at(b"scan", value(6), Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
-        c.put_at(b"live", value(7), None, Now::at(t0)).unwrap();
+        c.put_at(Block::new(b"get", &value(5)).unwrap(), Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
+        c.put_at(Block::new(b"scan", &value(6)).unwrap(), Some(Duration::from_millis(10)), Now::at(t0)).unwrap();
+        c.put_at(Block::new(b"live", &value(7)).unwrap(), None, Now::at(t0)).unwrap();
         assert!(c.get_at(b"get", Now::at(t0 + 10)).unwrap().is_none()); // expired on get
         assert_eq!(audited_bytes(&c), (charge(4, 6) + charge(4, 7)) as u64);
         assert_eq!(c.cleanup_expired_at(Now::at(t0 + 10)).unwrap(), 1);

@@ -20,7 +20,9 @@ use std::time::Duration;
 use jni::objects::{JByteArray, JByteBuffer, JClass};
 use jni::sys::{jboolean, jbyteArray, jint, jlong, jlongArray, JNI_FALSE, JNI_TRUE};
 use jni::JNIEnv;
-use sark_jni_support::{bytes_from_java, bytes_to_java, guard, JavaError, JavaResult, OUT_OF_MEMORY};
+use sark_jni_support::{
+    bytes_from_java, bytes_to_java, copy_from_java, guard, java_array_length, JavaError, JavaResult, OUT_OF_MEMORY,
+};
 
 pub use cache::{Bounds, Cache, CacheError, Read, Recency, Stats};
 
@@ -203,8 +205,10 @@ pub extern "system" fn Java_dev_sark_cache_NativeCache_nativePut<'l>(
     guard(&mut env, (), |env| {
         let cache = cache_ref(handle)?;
         let key = bytes_from_java(env, &key, "key")?;
-        let value = bytes_from_java(env, &value, "value")?;
-        cache.put_vec(&key, value, ttl_from_java(ttl_millis)?)?;
+        // The value is copied from Java straight into the entry's allocation.
+        let mut block = cache.block_for_put(&key, java_array_length(env, &value, "value")?)?;
+        copy_from_java(env, &value, block.value_mut())?;
+        cache.put_block(block, ttl_from_java(ttl_millis)?)?;
         Ok(())
     })
 }

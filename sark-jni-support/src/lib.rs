@@ -122,17 +122,29 @@ fn panic_message(panic: &Box<dyn Any + Send>) -> String {
 /// The copy's allocation is fallible: when native memory runs out the caller gets an
 /// OutOfMemoryError instead of the process aborting (as `JNIEnv::convert_byte_array` would).
 pub fn bytes_from_java(env: &JNIEnv, array: &JByteArray, what: &str) -> JavaResult<Vec<u8>> {
-    if array.is_null() {
-        return Err(JavaError::illegal_argument(format!("{what} must not be null")));
-    }
-    let len = env.get_array_length(array)? as usize; // a Java length: never negative
+    let len = java_array_length(env, array, what)?;
     let mut bytes = Vec::new();
     bytes.try_reserve_exact(len).map_err(|_| {
         JavaError::new(OUT_OF_MEMORY, format!("cannot allocate {len} bytes of native memory for a copy of the {what}"))
     })?;
     bytes.resize(len, 0);
-    env.get_byte_array_region(array, 0, as_jbytes(&mut bytes))?;
+    copy_from_java(env, array, &mut bytes)?;
     Ok(bytes)
+}
+
+/// The length of a Java byte array, or IllegalArgumentException naming `what` when it is null.
+pub fn java_array_length(env: &JNIEnv, array: &JByteArray, what: &str) -> JavaResult<usize> {
+    if array.is_null() {
+        return Err(JavaError::illegal_argument(format!("{what} must not be null")));
+    }
+    Ok(env.get_array_length(array)? as usize) // a Java length: never negative
+}
+
+/// Copies the start of a Java byte array into `dst` (all of it when `dst` has the array's length), for
+/// callers that own the destination already.
+pub fn copy_from_java(env: &JNIEnv, array: &JByteArray, dst: &mut [u8]) -> JavaResult<()> {
+    env.get_byte_array_region(array, 0, as_jbytes(dst))?;
+    Ok(())
 }
 
 /// `u8`s seen as the `i8`s (`jbyte`) JNI copies into: same size, alignment and validity.

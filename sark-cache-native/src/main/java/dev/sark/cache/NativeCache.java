@@ -29,7 +29,7 @@ import java.time.Duration;
  * 16 segments by key hash, each with its own recency order and lock, so threads using different keys do
  * not wait for each other; the entry evicted is then one of the segment the new key falls in (smaller
  * caches are one segment: strict LRU). A cache bounded by bytes counts as that large when
- * {@code maximumBytes / ENTRY_OVERHEAD_BYTES} reaches 16,384 (about 1.1 MB). In a segmented cache, gets
+ * {@code maximumBytes / ENTRY_OVERHEAD_BYTES} reaches 16,384 (about 600 KB). In a segmented cache, gets
  * share their segment's lock and write nothing another reader reads: a get marks its entry instead of
  * moving it to the front, and eviction passes over marked entries once, clearing the mark and moving them
  * to the front, before it evicts the oldest unmarked one (the CLOCK approximation of LRU: an entry read
@@ -72,11 +72,12 @@ public final class NativeCache implements AutoCloseable {
 
     /**
      * The bytes charged for each entry on top of its key and value (see "Byte bound" above): its native
-     * hash table slot (64 bytes: key slot, value pointer and length, deadline, two recency links) and the
-     * slot's control byte (1). For 64-bit platforms, which are all that SARK ships; the native side
-     * computes the same sum from its type sizes and a test checks the two agree.
+     * hash table slot (32 bytes: pointer to the entry's key-and-value allocation and its length, deadline,
+     * two recency links), the slot's control byte (1) and the key's length stored with the key (4). For
+     * 64-bit platforms, which are all that SARK ships; the native side computes the same sum from its type
+     * sizes and a test checks the two agree.
      */
-    public static final long ENTRY_OVERHEAD_BYTES = 65;
+    public static final long ENTRY_OVERHEAD_BYTES = 37;
 
     /** The native cache; see NativeHandle for why close() does not free it. */
     private final NativeHandle handle;
