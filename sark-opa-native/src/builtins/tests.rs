@@ -499,10 +499,14 @@ fn http_send_fails_loudly_unless_mocked() {
 fn only_calls_of_sark_builtins_count_as_calls() {
     use super::out_params::calls_any_builtin;
     // `all` is a deprecated builtin of SARK's; `allow` merely contains its name.
-    for not_a_call in ["data.authz.allow", "allow := true", "x := input.all", "data.all.rules", "numbers.range_x(1)"] {
+    for not_a_call in
+        ["data.authz.allow", "allow := true", "x := input.all", "data.all.rules", "numbers.range_x(1)", "xall(1)", "ns.all(1)", "f(x)", "((1))"]
+    {
         assert!(!calls_any_builtin(not_a_call), "{not_a_call}");
     }
-    for call in ["all([true])", "x := all ([1])", "uri.parse(u, x)", "y := io.jwt.decode(t)", "numbers.range(1, 2)"] {
+    for call in
+        ["all([true])", "x := all ([1])", "uri.parse(u, x)", "y := io.jwt.decode(t)", "numbers.range(1, 2)", "f(all([1]))", "y := io.jwt.decode\n\t(t)", "é := all(x)"]
+    {
         assert!(calls_any_builtin(call), "{call}");
     }
 }
