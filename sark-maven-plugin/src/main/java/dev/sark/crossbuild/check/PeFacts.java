@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -16,8 +15,24 @@ import java.util.Set;
  * points at the {@code PE\0\0} signature, the 20-byte COFF file header, the optional header (PE32 or PE32+)
  * ending in data directories, then the section table. Data directories hold RVAs (addresses relative to the
  * image base once loaded); they are turned into file offsets through the section table.
+ *
+ * @param machine          COFF Machine, e.g. {@link #IMAGE_FILE_MACHINE_AMD64}
+ * @param characteristics  COFF Characteristics
+ * @param pe32Plus         whether the optional header is PE32+ (64-bit images) rather than PE32
+ * @param hasExportTable   whether the image has an export directory at all
+ * @param exportedDllName  the DLL name recorded in the export directory ({@code sark_opa.dll}), or null without
+ *                         exports
+ * @param exportedNames    the exported names (exports by ordinal only have none), in table order
+ * @param importedDlls     the DLLs named by the import directory, in order ({@code KERNEL32.dll}, ...)
+ * @param subsystemVersion MajorSubsystemVersion.MinorSubsystemVersion: the oldest Windows whose loader accepts
+ *                         the image (it refuses a DLL that asks for a newer subsystem than its own); null when
+ *                         the optional header is too short
+ * @param osVersion        MajorOperatingSystemVersion.MinorOperatingSystemVersion (informational for the
+ *                         loader), or null
  */
-public final class PeFacts implements BinaryFacts {
+public record PeFacts(int machine, int characteristics, boolean pe32Plus, boolean hasExportTable,
+                      String exportedDllName, Set<String> exportedNames, List<String> importedDlls,
+                      WindowsVersion subsystemVersion, WindowsVersion osVersion) implements BinaryFacts {
 
     static final byte[] MZ = {'M', 'Z'};
 
@@ -35,80 +50,13 @@ public final class PeFacts implements BinaryFacts {
     private static final int EXPORT_DIRECTORY_SIZE = 40;
     private static final int IMPORT_DESCRIPTOR_SIZE = 20;
 
-    private final int machine;
-    private final int characteristics;
-    private final boolean pe32Plus;
-    private final boolean hasExportTable;
-    private final String exportedDllName;
-    private final Set<String> exportedNames;
-    private final List<String> importedDlls;
-    private final WindowsVersion subsystemVersion;
-    private final WindowsVersion osVersion;
-
-    PeFacts(int machine, int characteristics, boolean pe32Plus, boolean hasExportTable, String exportedDllName,
-            Set<String> exportedNames, List<String> importedDlls, WindowsVersion subsystemVersion,
-            WindowsVersion osVersion) {
-        this.subsystemVersion = subsystemVersion;
-        this.osVersion = osVersion;
-        this.machine = machine;
-        this.characteristics = characteristics;
-        this.pe32Plus = pe32Plus;
-        this.hasExportTable = hasExportTable;
-        this.exportedDllName = exportedDllName;
-        this.exportedNames = Collections.unmodifiableSet(new LinkedHashSet<>(exportedNames));
-        this.importedDlls = List.copyOf(importedDlls);
-    }
-
-    /** COFF Machine, e.g. {@link #IMAGE_FILE_MACHINE_AMD64}. */
-    public int machine() {
-        return machine;
-    }
-
-    /** COFF Characteristics. */
-    public int characteristics() {
-        return characteristics;
+    public PeFacts {
+        exportedNames = Collections.unmodifiableSet(new LinkedHashSet<>(exportedNames));
+        importedDlls = List.copyOf(importedDlls);
     }
 
     public boolean isDll() {
         return (characteristics & IMAGE_FILE_DLL) != 0;
-    }
-
-    /** Whether the optional header is PE32+ (64-bit images) rather than PE32. */
-    public boolean pe32Plus() {
-        return pe32Plus;
-    }
-
-    /** Whether the image has an export directory at all. */
-    public boolean hasExportTable() {
-        return hasExportTable;
-    }
-
-    /** The DLL name recorded in the export directory ({@code sark_opa.dll}), or null without exports. */
-    public String exportedDllName() {
-        return exportedDllName;
-    }
-
-    /** The exported names (exports by ordinal only have none). */
-    public Set<String> exportedNames() {
-        return exportedNames;
-    }
-
-    /** The DLLs named by the import directory, in order ({@code KERNEL32.dll}, ...). */
-    public List<String> importedDlls() {
-        return importedDlls;
-    }
-
-    /**
-     * MajorSubsystemVersion.MinorSubsystemVersion: the oldest Windows whose loader accepts the image (it
-     * refuses a DLL that asks for a newer subsystem than its own); null when the optional header is too short.
-     */
-    public WindowsVersion subsystemVersion() {
-        return subsystemVersion;
-    }
-
-    /** MajorOperatingSystemVersion.MinorOperatingSystemVersion (informational for the loader), or null. */
-    public WindowsVersion osVersion() {
-        return osVersion;
     }
 
     @Override
@@ -137,27 +85,6 @@ public final class PeFacts implements BinaryFacts {
     @Override
     public String toString() {
         return summary();
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof PeFacts)) {
-            return false;
-        }
-        PeFacts o = (PeFacts) other;
-        return machine == o.machine && characteristics == o.characteristics && pe32Plus == o.pe32Plus
-                && hasExportTable == o.hasExportTable && Objects.equals(exportedDllName, o.exportedDllName)
-                && Objects.equals(exportedNames, o.exportedNames) && Objects.equals(importedDlls, o.importedDlls)
-                && Objects.equals(subsystemVersion, o.subsystemVersion) && Objects.equals(osVersion, o.osVersion);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(machine, characteristics, pe32Plus, hasExportTable, exportedDllName, exportedNames,
-                importedDlls, subsystemVersion, osVersion);
     }
 
     /** {@code IMAGE_FILE_MACHINE_AMD64} for 0x8664, and so on. */
