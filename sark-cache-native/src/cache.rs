@@ -380,28 +380,32 @@ type Map = LruMap<Block, Entry, Ledger, RandomState>;
 /// table's probe, when the key has matched: schnellru returns the slot's value part ([`Entry`]) but not
 /// its key part, which here holds the entry's bytes.
 fn peek_with<R>(map: &Map, hash: u64, key: &[u8], visit: impl FnOnce(&Block, &Entry) -> R) -> Option<R> {
-    let (mut visit, mut result) = (Some(visit), None);
-    map.peek_by_hash(hash, |block, entry| {
-        let found = KeyRef(key) == *block;
-        if found {
-            result = visit.take().map(|visit| visit(block, entry));
-        }
-        found
-    });
+    let mut result = None;
+    map.peek_by_hash(hash, visiting_match(key, visit, &mut result));
     result
 }
 
 /// [`peek_with`] that also moves the entry it finds to the front.
 fn get_with<R>(map: &mut Map, hash: u64, key: &[u8], visit: impl FnOnce(&Block, &Entry) -> R) -> Option<R> {
-    let (mut visit, mut result) = (Some(visit), None);
-    map.get_by_hash(hash, |block, entry| {
+    let mut result = None;
+    map.get_by_hash(hash, visiting_match(key, visit, &mut result));
+    result
+}
+
+/// The probe's test for `key`, which also runs `visit` on the match, into `result`.
+fn visiting_match<'a, R>(
+    key: &'a [u8],
+    visit: impl FnOnce(&Block, &Entry) -> R + 'a,
+    result: &'a mut Option<R>,
+) -> impl FnMut(&Block, &Entry) -> bool + 'a {
+    let mut visit = Some(visit);
+    move |block, entry| {
         let found = KeyRef(key) == *block;
         if found {
-            result = visit.take().map(|visit| visit(block, entry));
+            *result = visit.take().map(|visit| visit(block, entry));
         }
         found
-    });
-    result
+    }
 }
 
 /// After `clear` or `close` has freed many entries: glibc keeps freed memory in its heaps and gives the
