@@ -81,6 +81,6 @@ public final class BuildStdStrategy implements ToolchainStrategy {
         if (target.linker() != null) {
             return tools.onPath(target.linker()) ? target.linker() : null;
         }
-        return Suggestions.crossLinker(target.platform()).map(l -> l.program).filter(tools::onPath).orElse(null);
+        return Suggestions.crossLinker(target.platform()).map(l -> l.program()).filter(tools::onPath).orElse(null);
     }
 }

@@ -35,33 +35,14 @@ public class CommandRunner {
     }
 
     /** The outcome of one command. */
-    public static final class Result {
-        private final int exitCode;
-        private final List<String> output;
-        private final List<String> tail;
-
-        Result(int exitCode, List<String> output, List<String> tail) {
-            this.exitCode = exitCode;
-            this.output = output;
-            this.tail = tail;
-        }
-
-        public int exitCode() {
-            return exitCode;
-        }
-
+    /**
+     * @param exitCode the command's exit code
+     * @param output   everything the command printed (only kept for {@link #capture})
+     * @param tail     the last lines of output, stdout and stderr interleaved as they came
+     */
+    public record Result(int exitCode, List<String> output, List<String> tail) {
         public boolean succeeded() {
             return exitCode == 0;
-        }
-
-        /** Everything the command printed (only kept for {@link #capture}). */
-        public List<String> output() {
-            return output;
-        }
-
-        /** The last lines of output, stdout and stderr interleaved as they came. */
-        public List<String> tail() {
-            return tail;
         }
 
         public String firstLine() {

@@ -113,7 +113,7 @@ public final class Doctor {
             return "host cc";
         }
         String linker = target.linker() != null ? target.linker()
-                : Suggestions.crossLinker(target.platform()).map(l -> l.program).orElse(null);
+                : Suggestions.crossLinker(target.platform()).map(l -> l.program()).orElse(null);
         if (linker == null) {
             return "none known";
         }

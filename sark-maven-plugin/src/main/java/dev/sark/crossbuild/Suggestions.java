@@ -19,14 +19,7 @@ public final class Suggestions {
     }
 
     /** A cross linker for a platform: the program, and the Debian package that installs it. */
-    public static final class Linker {
-        public final String program;
-        public final String debianPackage;
-
-        Linker(String program, String debianPackage) {
-            this.program = program;
-            this.debianPackage = debianPackage;
-        }
+    public record Linker(String program, String debianPackage) {
     }
 
     /** The usual GCC cross linker for a target on Debian/Ubuntu, when there is one. */
@@ -88,11 +81,11 @@ public final class Suggestions {
         Optional<Linker> known = crossLinker(platform);
         if (configured != null) {
             return "linker '" + configured + "' is not on the PATH"
-                    + known.filter(l -> l.program.equals(configured))
-                    .map(l -> ": run `apt-get install " + l.debianPackage + "`").orElse("");
+                    + known.filter(l -> l.program().equals(configured))
+                    .map(l -> ": run `apt-get install " + l.debianPackage() + "`").orElse("");
         }
         return "no linker is set for " + platform.triple() + known
-                .map(l -> ": set <linker>" + l.program + "</linker> (from `apt-get install " + l.debianPackage + "`)")
+                .map(l -> ": set <linker>" + l.program() + "</linker> (from `apt-get install " + l.debianPackage() + "`)")
                 .orElse(": set <linker>")
                 + ", or set <strategy>zigbuild</strategy> (`pip install ziglang cargo-zigbuild`)";
     }
@@ -148,7 +141,7 @@ public final class Suggestions {
     /** The fixes that apply to a failed build's output, most specific first, without repeats. */
     public static List<String> forOutput(List<String> output, Platform platform) {
         String text = String.join("\n", output).toLowerCase(Locale.ROOT);
-        String linker = crossLinker(platform).map(l -> l.program + " from " + l.debianPackage).orElse("a cross linker");
+        String linker = crossLinker(platform).map(l -> l.program() + " from " + l.debianPackage()).orElse("a cross linker");
         List<String> fixes = new ArrayList<>();
         OUTPUT_PATTERNS.forEach((pattern, fix) -> {
             if (text.contains(pattern.toLowerCase(Locale.ROOT))) {

@@ -2,23 +2,16 @@ package dev.sark.crossbuild;
 
 import java.nio.file.Path;
 
-/** Where one target's outputs go: its classifier JAR, and a staging directory laid out as class path resources. */
-public final class TargetOutputs {
+/**
+ * Where one target's outputs go: its classifier JAR, and a staging directory laid out as class path resources.
+ *
+ * @param jar        the classifier JAR
+ * @param stagingDir the target's staging directory (its resources and its build stamp)
+ */
+public record TargetOutputs(Path jar, Path stagingDir) {
     /** Decides the outputs of each target; the Mojos name them after the project's finalName. */
     public interface Layout {
         TargetOutputs outputsFor(TargetSpec target);
-    }
-
-    final Path jar;
-    final Path stagingDir;
-
-    public TargetOutputs(Path jar, Path stagingDir) {
-        this.jar = jar;
-        this.stagingDir = stagingDir;
-    }
-
-    public Path jar() {
-        return jar;
     }
 
     /** A directory that, put on a class path, holds the library where the runtime loader looks. */

@@ -190,7 +190,7 @@ class CrossBuilderTest {
         TargetResult r = buildOne(t);
 
         assertEquals(TargetResult.Status.BUILT, r.status(), r.detail());
-        assertEquals(layout.outputsFor(t).jar, r.jar());
+        assertEquals(layout.outputsFor(t).jar(), r.jar());
         assertTrue(Files.isRegularFile(r.jar()));
         assertEquals(stagedLibrary(t), r.library());
         assertEquals(tmp.resolve("out/sark/staging/linux-x86_64/resources/dev/sark/native/linux-x86_64/libsark_demo.so"),
@@ -325,7 +325,7 @@ class CrossBuilderTest {
         assertEquals(TargetResult.Status.FAILED, r.status());
         assertTrue(r.detail().contains(context.libraryPath(t).toString()), r.detail());
         assertTrue(r.detail().contains("does not exist"), r.detail());
-        assertFalse(Files.exists(layout.outputsFor(t).jar));
+        assertFalse(Files.exists(layout.outputsFor(t).jar()));
         assertFalse(Files.exists(stagedLibrary(t)));
     }
 
@@ -457,7 +457,7 @@ class CrossBuilderTest {
         }
         assertFalse(d.contains("exit code"), "no cargo run, no cargo error: " + d);
         assertEquals(0, runs(HOST), "cargo must not run");
-        assertFalse(Files.exists(layout.outputsFor(t).jar));
+        assertFalse(Files.exists(layout.outputsFor(t).jar()));
         assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("WARN") && l.contains("older than rust-version")),
                 log.lines.toString());
     }

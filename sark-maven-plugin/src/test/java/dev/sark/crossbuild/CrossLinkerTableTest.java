@@ -32,7 +32,7 @@ class CrossLinkerTableTest {
     void theInstallerInstallsEveryLinkerPackageOfTheTable() throws IOException {
         String installer = Files.readString(ROOT.resolve("scripts/install-toolchains.sh"));
         for (String triple : LINKED_BY_GCC) {
-            String pkg = linker(triple).debianPackage;
+            String pkg = linker(triple).debianPackage();
             assertTrue(Pattern.compile("apt_install[^\\n]*\\s" + Pattern.quote(pkg) + "(\\s|$)", Pattern.MULTILINE)
                     .matcher(installer).find(), "install-toolchains.sh installs no " + pkg + " for " + triple);
         }
@@ -45,7 +45,7 @@ class CrossLinkerTableTest {
         int rows = 0;
         while (row.find()) {
             rows++;
-            assertEquals(linker(row.group(1)).debianPackage, row.group(2), "natives.yml, " + row.group(1));
+            assertEquals(linker(row.group(1)).debianPackage(), row.group(2), "natives.yml, " + row.group(1));
         }
         assertTrue(rows > 0, "natives.yml installs no cross linker at all: the pattern no longer matches its rows");
     }
@@ -54,7 +54,7 @@ class CrossLinkerTableTest {
     void theGuideNamesEveryLinkerProgramOfTheTable() throws IOException {
         String guide = Files.readString(ROOT.resolve("docs/cross-compilation.md"));
         for (String triple : LINKED_BY_GCC) {
-            String program = linker(triple).program;
+            String program = linker(triple).program();
             assertTrue(guide.contains(program), "docs/cross-compilation.md does not name " + program + " for " + triple);
         }
     }

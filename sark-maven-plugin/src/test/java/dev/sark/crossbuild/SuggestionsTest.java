@@ -117,15 +117,15 @@ class SuggestionsTest {
     })
     void crossLinkerForKnownTargets(String triple, String program, String debianPackage) {
         Suggestions.Linker linker = Suggestions.crossLinker(Platform.fromTriple(triple)).orElseThrow();
-        assertEquals(program, linker.program);
-        assertEquals(debianPackage, linker.debianPackage);
+        assertEquals(program, linker.program());
+        assertEquals(debianPackage, linker.debianPackage());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"aarch64-unknown-linux-musl", "x86_64-pc-windows-msvc", "aarch64-apple-darwin",
         "x86_64-unknown-freebsd"})
     void noCrossLinkerWhereDebianHasNone(String triple) {
-        assertEquals(Optional.empty(), Suggestions.crossLinker(Platform.fromTriple(triple)).map(l -> l.program));
+        assertEquals(Optional.empty(), Suggestions.crossLinker(Platform.fromTriple(triple)).map(l -> l.program()));
     }
 
     @Test
