@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -28,8 +27,28 @@ import java.util.regex.Pattern;
  * directly; a file without section headers (sstrip) has its symbol count taken from {@code DT_HASH} or
  * {@code DT_GNU_HASH} instead. References: the System V gABI, chapter 4 and 5, and the LSB's
  * "Symbol Versioning" for {@code .gnu.version_r}.
+ *
+ * @param elfClass          EI_CLASS: {@link #ELFCLASS32} or {@link #ELFCLASS64}
+ * @param byteOrder         the byte order of EI_DATA
+ * @param type              e_type: {@link #ET_DYN} for shared libraries and PIE executables
+ * @param machine           e_machine, e.g. {@link #EM_X86_64}
+ * @param flags             e_flags, unsigned
+ * @param osAbi             EI_OSABI: 0 (System V, used by Linux and often by FreeBSD shared libraries), 3 (GNU),
+ *                          9 (FreeBSD)
+ * @param interpreter       the program interpreter of PT_INTERP ({@code /lib/ld-musl-x86_64.so.1}), or null when
+ *                          there is none
+ * @param soname            DT_SONAME, or null
+ * @param needed            DT_NEEDED entries in file order
+ * @param versionsByLibrary needed symbol versions per library that provides them (vn_file -> vernaux names)
+ * @param exportedSymbols   names of the dynamic symbols this file exports: defined (st_shndx != SHN_UNDEF), with
+ *                          global, weak or GNU-unique binding and default or protected visibility, i.e. what
+ *                          {@code dlsym} can find
+ * @param freebsdAbiTag     the FreeBSD ABI tag note's value (__FreeBSD_version of the build system), when present
  */
-public final class ElfFacts implements BinaryFacts {
+public record ElfFacts(int elfClass, ByteOrder byteOrder, int type, int machine, long flags, int osAbi,
+                       String interpreter, String soname, List<String> needed,
+                       Map<String, Set<String>> versionsByLibrary, Set<String> exportedSymbols,
+                       OptionalLong freebsdAbiTag) implements BinaryFacts {
 
     static final byte[] MAGIC = {0x7f, 'E', 'L', 'F'};
 
@@ -92,49 +111,20 @@ public final class ElfFacts implements BinaryFacts {
     /** {@code GLIBC_2.17}: a numbered glibc version; GLIBC_PRIVATE and GLIBC_ABI_DT_RELR do not match. */
     private static final Pattern GLIBC_VERSION = Pattern.compile("GLIBC_([0-9]+(?:\\.[0-9]+)*)");
 
-    private final int elfClass;
-    private final ByteOrder byteOrder;
-    private final int type;
-    private final int machine;
-    private final long flags;
-    private final int osAbi;
-    private final String interpreter;
-    private final String soname;
-    private final List<String> needed;
-    private final Map<String, Set<String>> versionsByLibrary;
-    private final Set<String> neededVersions;
-    private final Set<String> exportedSymbols;
-    private final long freebsdAbiTag;
-
     ElfFacts(int elfClass, ByteOrder byteOrder, int type, int machine, long flags, int osAbi, String interpreter,
              String soname, List<String> needed, Map<String, Set<String>> versionsByLibrary,
              Set<String> exportedSymbols) {
         this(elfClass, byteOrder, type, machine, flags, osAbi, interpreter, soname, needed, versionsByLibrary,
-                exportedSymbols, -1);
+                exportedSymbols, OptionalLong.empty());
     }
 
-    ElfFacts(int elfClass, ByteOrder byteOrder, int type, int machine, long flags, int osAbi, String interpreter,
-             String soname, List<String> needed, Map<String, Set<String>> versionsByLibrary,
-             Set<String> exportedSymbols, long freebsdAbiTag) {
-        this.freebsdAbiTag = freebsdAbiTag;
-        this.elfClass = elfClass;
-        this.byteOrder = byteOrder;
-        this.type = type;
-        this.machine = machine;
-        this.flags = flags;
-        this.osAbi = osAbi;
-        this.interpreter = interpreter;
-        this.soname = soname;
-        this.needed = List.copyOf(needed);
+    public ElfFacts {
+        needed = List.copyOf(needed);
         Map<String, Set<String>> byLibrary = new LinkedHashMap<>();
-        Set<String> all = new LinkedHashSet<>();
-        versionsByLibrary.forEach((library, versions) -> {
-            byLibrary.put(library, Collections.unmodifiableSet(new LinkedHashSet<>(versions)));
-            all.addAll(versions);
-        });
-        this.versionsByLibrary = Collections.unmodifiableMap(byLibrary);
-        this.neededVersions = Collections.unmodifiableSet(all);
-        this.exportedSymbols = Collections.unmodifiableSet(new LinkedHashSet<>(exportedSymbols));
+        versionsByLibrary.forEach((library, versions) ->
+                byLibrary.put(library, Collections.unmodifiableSet(new LinkedHashSet<>(versions))));
+        versionsByLibrary = Collections.unmodifiableMap(byLibrary);
+        exportedSymbols = Collections.unmodifiableSet(new LinkedHashSet<>(exportedSymbols));
     }
 
     /** 32 or 64. */
@@ -142,66 +132,15 @@ public final class ElfFacts implements BinaryFacts {
         return elfClass == ELFCLASS64 ? 64 : 32;
     }
 
-    /** The byte order of EI_DATA. */
-    public ByteOrder byteOrder() {
-        return byteOrder;
-    }
-
     public boolean littleEndian() {
         return byteOrder == ByteOrder.LITTLE_ENDIAN;
     }
 
-    /** e_type: {@link #ET_DYN} for shared libraries and PIE executables. */
-    public int type() {
-        return type;
-    }
-
-    /** e_machine, e.g. {@link #EM_X86_64}. */
-    public int machine() {
-        return machine;
-    }
-
-    /** e_flags, unsigned. */
-    public long flags() {
-        return flags;
-    }
-
-    /** EI_OSABI: 0 (System V, used by Linux and often by FreeBSD shared libraries), 3 (GNU), 9 (FreeBSD). */
-    public int osAbi() {
-        return osAbi;
-    }
-
-    /** The program interpreter of PT_INTERP ({@code /lib/ld-musl-x86_64.so.1}), or null when there is none. */
-    public String interpreter() {
-        return interpreter;
-    }
-
-    /** DT_SONAME, or null. */
-    public String soname() {
-        return soname;
-    }
-
-    /** DT_NEEDED entries in file order. */
-    public List<String> needed() {
-        return needed;
-    }
-
     /** Needed symbol versions (vernaux names, e.g. {@code GLIBC_2.17}) in file order, over all libraries. */
     public Set<String> neededVersions() {
-        return neededVersions;
-    }
-
-    /** Needed symbol versions per library that provides them (vn_file -> vernaux names). */
-    public Map<String, Set<String>> versionsByLibrary() {
-        return versionsByLibrary;
-    }
-
-    /**
-     * Names of the dynamic symbols this file exports: defined (st_shndx != SHN_UNDEF), with global, weak or
-     * GNU-unique binding and default or protected visibility, i.e. what {@code dlsym} can find.
-     */
-    public Set<String> exportedSymbols() {
-        return exportedSymbols;
+        Set<String> all = new LinkedHashSet<>();
+        versionsByLibrary.values().forEach(all::addAll);
+        return Collections.unmodifiableSet(all);
     }
 
     /**
@@ -210,7 +149,7 @@ public final class ElfFacts implements BinaryFacts {
      */
     public Optional<String> highestGlibcVersion() {
         String best = null;
-        for (String version : neededVersions) {
+        for (String version : neededVersions()) {
             Matcher m = GLIBC_VERSION.matcher(version);
             if (m.matches() && (best == null || compareVersions(m.group(1), best.substring(6)) > 0)) {
                 best = version;
@@ -220,20 +159,12 @@ public final class ElfFacts implements BinaryFacts {
     }
 
     /**
-     * The {@code __FreeBSD_version} of the FreeBSD ABI tag note (1203000 for 12.3), when the file has one; see
-     * {@link ElfNotes}.
-     */
-    public OptionalLong freebsdAbiTag() {
-        return freebsdAbiTag < 0 ? OptionalLong.empty() : OptionalLong.of(freebsdAbiTag);
-    }
-
-    /**
      * The newest FreeBSD major release the file asks for: the larger of its ABI tag's and the one that
      * introduced its highest {@code FBSD_1.n} libc symbol version (the run-time linker refuses a library whose
      * symbol versions the system's libc lacks). Empty when it states neither.
      */
     public OptionalInt freebsdRelease() {
-        int release = freebsdAbiTag < 0 ? -1 : FreeBsdRelease.ofAbiTag(freebsdAbiTag);
+        int release = freebsdAbiTag.isPresent() ? FreeBsdRelease.ofAbiTag(freebsdAbiTag.getAsLong()) : -1;
         for (Map.Entry<String, Set<String>> library : versionsByLibrary.entrySet()) {
             for (String version : library.getValue()) {
                 release = Math.max(release, FreeBsdRelease.ofSymbolVersion(library.getKey(), version).orElse(-1));
@@ -255,7 +186,7 @@ public final class ElfFacts implements BinaryFacts {
 
     /** Whether the file links FreeBSD's C library: DT_NEEDED libc.so.7 or an FBSD_ symbol version. */
     public boolean needsFreeBsdLibc() {
-        return needed.contains("libc.so.7") || neededVersions.stream().anyMatch(v -> v.startsWith("FBSD_"));
+        return needed.contains("libc.so.7") || neededVersions().stream().anyMatch(v -> v.startsWith("FBSD_"));
     }
 
     /**
@@ -335,28 +266,6 @@ public final class ElfFacts implements BinaryFacts {
     @Override
     public String toString() {
         return summary();
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof ElfFacts)) {
-            return false;
-        }
-        ElfFacts o = (ElfFacts) other;
-        return elfClass == o.elfClass && Objects.equals(byteOrder, o.byteOrder) && type == o.type
-                && machine == o.machine && flags == o.flags && osAbi == o.osAbi
-                && Objects.equals(interpreter, o.interpreter) && Objects.equals(soname, o.soname)
-                && Objects.equals(needed, o.needed) && Objects.equals(versionsByLibrary, o.versionsByLibrary)
-                && Objects.equals(exportedSymbols, o.exportedSymbols) && freebsdAbiTag == o.freebsdAbiTag;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(elfClass, byteOrder, type, machine, flags, osAbi, interpreter, soname, needed,
-                versionsByLibrary, exportedSymbols, freebsdAbiTag);
     }
 
     /** {@code EM_X86_64} for 62, and so on; {@code EM_<n>} for machines SARK does not know. */
@@ -591,7 +500,11 @@ public final class ElfFacts implements BinaryFacts {
             }
         }
         return new ElfFacts(elfClass, in.order(), type, machine, flags, osAbi, interpreter, soname, needed,
-                versions, exports, ElfNotes.freebsdAbiTag(in, noteAreas(segments, sections)));
+                versions, exports, optionalTag(ElfNotes.freebsdAbiTag(in, noteAreas(segments, sections))));
+    }
+
+    private static OptionalLong optionalTag(long tagOrMinusOne) {
+        return tagOrMinusOne < 0 ? OptionalLong.empty() : OptionalLong.of(tagOrMinusOne);
     }
 
     /** The PT_NOTE segments, as the loader sees notes; the SHT_NOTE sections of a file without program headers. */
