@@ -36,6 +36,13 @@ class NativeHandleTest {
     }
 
     @Test
+    void callsWithArgumentsGetTheAddressAndTheArguments() {
+        NativeHandle handle = handle();
+        assertEquals(ADDRESS + ":key", handle.call("key", (a, key) -> a + ":" + key));
+        assertEquals(ADDRESS + 5 + 7, handle.callLong(5, 7L, (a, first, second) -> a + first + second));
+    }
+
+    @Test
     void afterCloseEveryCallThrowsNamingTheOwnerAndNoNativeFunctionRuns() {
         NativeHandle handle = handle();
         handle.close();
@@ -46,6 +53,8 @@ class NativeHandleTest {
         assertThrows(IllegalStateException.class, () -> handle.call(a -> nativeCalls.incrementAndGet()));
         assertThrows(IllegalStateException.class, () -> handle.test(a -> nativeCalls.incrementAndGet() > 0));
         assertThrows(IllegalStateException.class, () -> handle.callLong(a -> nativeCalls.incrementAndGet()));
+        assertThrows(IllegalStateException.class, () -> handle.call("x", (a, x) -> nativeCalls.incrementAndGet()));
+        assertThrows(IllegalStateException.class, () -> handle.callLong("x", "y", (a, x, y) -> nativeCalls.incrementAndGet()));
         assertThrows(IllegalStateException.class, handle::checkOpen);
         assertEquals(0, nativeCalls.get());
         assertTrue(handle.isClosed());
