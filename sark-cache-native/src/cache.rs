@@ -41,11 +41,14 @@
 
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::num::NonZeroUsize;
+use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::PoisonError;
 use std::time::Duration;
 
 use crossbeam_utils::sync::{ShardedLock, ShardedLockReadGuard, ShardedLockWriteGuard};
 use foldhash::fast::RandomState;
+use parking_lot::{Mutex, MutexGuard};
 use schnellru::{Limiter, LruMap};
 
 use crate::clock::{Millis, Now};
@@ -441,25 +444,81 @@ impl Segment {
     }
 }
 
-/// A segment's lock: a reader-writer lock whose readers each take one of eight shards (picked by
-/// thread), so a read writes only its own thread's shard and two threads reading one segment do not
-/// pass its lock's cache line back and forth (with one shared lock word that cost 2-thread reads
-/// 20-100 ns each, measured). A writer takes all eight shards; puts are rarer than gets in a cache.
-/// Poisoning is ignored: a panic is caught at the JNI boundary, and every operation leaves a segment
-/// consistent at each point where it could panic.
-struct SegmentLock(ShardedLock<Segment>);
+/// A segment's lock, by recency mode. [`Recency::SecondChance`]: a reader-writer lock whose readers each
+/// take one of eight shards (picked by thread), so a read writes only its own thread's shard and two
+/// threads reading one segment do not pass its lock's cache line back and forth (with one shared lock
+/// word that cost 2-thread reads 20-100 ns each, measured); a writer takes all eight shards, which costs a
+/// put about 60 ns. [`Recency::Strict`]: every access needs the segment exclusively anyway (a get moves
+/// its entry), so a plain mutex, one atomic operation per access.
+enum SegmentLock {
+    Exclusive(Mutex<Segment>),
+    Sharded(ShardedLock<Segment>),
+}
 
 impl SegmentLock {
-    fn new(segment: Segment) -> Self {
-        SegmentLock(ShardedLock::new(segment))
+    fn new(segment: Segment, recency: Recency) -> Self {
+        match recency {
+            Recency::Strict => SegmentLock::Exclusive(Mutex::new(segment)),
+            Recency::SecondChance => SegmentLock::Sharded(ShardedLock::new(segment)),
+        }
     }
 
-    fn read(&self) -> ShardedLockReadGuard<'_, Segment> {
-        self.0.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// Shared access (exclusive for a [`Recency::Strict`] segment, which never reads shared).
+    fn read(&self) -> SegmentRead<'_> {
+        match self {
+            SegmentLock::Exclusive(lock) => SegmentRead::Exclusive(lock.lock()),
+            SegmentLock::Sharded(lock) => SegmentRead::Shared(lock.read().unwrap_or_else(PoisonError::into_inner)),
+        }
     }
 
-    fn write(&self) -> ShardedLockWriteGuard<'_, Segment> {
-        self.0.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// Exclusive access. A poisoned lock is used as it is: a panic is caught at the JNI boundary, and every
+    /// operation leaves a segment consistent wherever it could panic (parking_lot's Mutex does not poison).
+    fn write(&self) -> SegmentWrite<'_> {
+        match self {
+            SegmentLock::Exclusive(lock) => SegmentWrite::Exclusive(lock.lock()),
+            SegmentLock::Sharded(lock) => SegmentWrite::Sharded(lock.write().unwrap_or_else(PoisonError::into_inner)),
+        }
+    }
+}
+
+enum SegmentRead<'a> {
+    Exclusive(MutexGuard<'a, Segment>),
+    Shared(ShardedLockReadGuard<'a, Segment>),
+}
+
+impl Deref for SegmentRead<'_> {
+    type Target = Segment;
+
+    fn deref(&self) -> &Segment {
+        match self {
+            SegmentRead::Exclusive(guard) => guard,
+            SegmentRead::Shared(guard) => guard,
+        }
+    }
+}
+
+enum SegmentWrite<'a> {
+    Exclusive(MutexGuard<'a, Segment>),
+    Sharded(ShardedLockWriteGuard<'a, Segment>),
+}
+
+impl Deref for SegmentWrite<'_> {
+    type Target = Segment;
+
+    fn deref(&self) -> &Segment {
+        match self {
+            SegmentWrite::Exclusive(guard) => guard,
+            SegmentWrite::Sharded(guard) => guard,
+        }
+    }
+}
+
+impl DerefMut for SegmentWrite<'_> {
+    fn deref_mut(&mut self) -> &mut Segment {
+        match self {
+            SegmentWrite::Exclusive(guard) => guard,
+            SegmentWrite::Sharded(guard) => guard,
+        }
     }
 }
 
@@ -511,7 +570,7 @@ impl Cache {
             // The maps start empty and grow with their contents: a caller asking for Long.MAX_VALUE
             // entries gets no table of that size up front.
             segments: (0..segments)
-                .map(|_| SegmentLock::new(Segment { entries: Some(empty_map()), stats: Stats::default() }))
+                .map(|_| SegmentLock::new(Segment { entries: Some(empty_map()), stats: Stats::default() }, recency))
                 .collect(),
             reads: ReadCounters::new(),
             len: AtomicUsize::new(0),
