@@ -125,19 +125,4 @@ public final class BuildContext {
         }
         return pinned ? List.of("--locked") : List.of();
     }
-
-    /**
-     * The directory cargo writes the profile's artifacts to: its built-in profiles keep their historical
-     * directories ({@code dev} and {@code test} write to {@code debug}, {@code bench} to {@code release}).
-     */
-    public Path outputDir(TargetSpec target) {
-        String dir = profile.equals("dev") || profile.equals("test") ? "debug"
-                : profile.equals("bench") ? "release" : profile;
-        return cargoTargetDir.resolve(target.triple()).resolve(dir);
-    }
-
-    /** The library cargo produces for the target. */
-    public Path libraryPath(TargetSpec target) {
-        return outputDir(target).resolve(target.platform().libraryFileName(crate.libName()));
-    }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * One cargo command as values, turned into the program's arguments in one place ({@link #arguments()}):
  * {@code PROGRAM [+TOOLCHAIN] SUBCOMMAND --manifest-path M [--target T[.GLIBC]] --target-dir D [--profile P]
- * [--lib] [lock and network flags] [the strategy's flags] [the pom's features and arguments]}.
+ * [--lib --message-format=json-render-diagnostics] [lock and network flags] [the strategy's flags] [the pom's features and arguments]}.
  *
  * <p>The pom's arguments come last, as it wrote them, so that a trailing {@code -- ...} still reaches the
  * test binaries or rustc.
@@ -18,7 +18,8 @@ import java.util.List;
  * @param triple          the target, or null for the host (cargo test)
  * @param glibcFloor      cargo-zigbuild's glibc suffix ({@code 2.17} makes {@code --target T.2.17}), or null
  * @param profile         cargo's {@code --profile}, or null for the subcommand's default
- * @param libOnly         {@code --lib}: only the library target
+ * @param libOnly         {@code --lib}: only the library target, reported in cargo's JSON messages
+ *                        ({@link CargoMessages}), which name the library file the build produced
  * @param strategyFlags   flags the strategy adds, such as {@code -Zbuild-std=std,panic_unwind}
  * @param context         the crate, the target directory, the lock and network mode, the pom's cargo options
  * @param pomOptions      the pom's features and arguments for this command
@@ -84,6 +85,7 @@ public record CargoCommand(String program, String rustupToolchain, String subcom
         }
         if (libOnly) {
             args.add("--lib");
+            args.add(CargoMessages.FORMAT_FLAG);
         }
         args.addAll(context.lockAndNetworkFlags());
         args.addAll(strategyFlags);

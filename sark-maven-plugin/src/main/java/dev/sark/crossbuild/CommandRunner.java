@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteException;
@@ -56,13 +57,22 @@ public class CommandRunner {
      * @throws BuildException when the program cannot be started at all (not on PATH, not executable)
      */
     public Result stream(List<String> command, Map<String, String> extraEnv, Path workDir, Consumer<String> lines) {
-        return run(command, extraEnv, workDir, lines, false, null);
+        return stream(command, extraEnv, workDir, line -> false, lines);
+    }
+
+    /**
+     * Like {@link #stream(List, Map, Path, Consumer)}, but lines that {@code messages} takes (a tool's
+     * machine-readable messages, such as cargo's JSON) go neither to {@code lines} nor into the tail.
+     */
+    public Result stream(List<String> command, Map<String, String> extraEnv, Path workDir, Predicate<String> messages,
+                         Consumer<String> lines) {
+        return run(command, extraEnv, workDir, messages, lines, false, null);
     }
 
     /** Runs a short probe such as {@code rustc -vV} and keeps all its output; null when it cannot start. */
     public Result capture(List<String> command, Map<String, String> extraEnv, Path workDir) {
         try {
-            Result r = run(command, extraEnv, workDir, line -> { }, true, Duration.ofMinutes(2));
+            Result r = run(command, extraEnv, workDir, line -> false, line -> { }, true, Duration.ofMinutes(2));
             debug.accept("probe: " + String.join(" ", command) + " -> exit " + r.exitCode()
                     + (r.output().isEmpty() ? "" : ", " + r.firstLine()));
             return r;
@@ -72,12 +82,15 @@ public class CommandRunner {
         }
     }
 
-    private Result run(List<String> command, Map<String, String> extraEnv, Path workDir, Consumer<String> lines,
-                       boolean keepAll, Duration timeout) {
+    private Result run(List<String> command, Map<String, String> extraEnv, Path workDir, Predicate<String> messages,
+                       Consumer<String> lines, boolean keepAll, Duration timeout) {
         List<String> all = new ArrayList<>();
         Deque<String> tail = new ArrayDeque<>();
         Consumer<String> sink = line -> {
             synchronized (tail) {
+                if (messages.test(line)) {
+                    return;
+                }
                 if (keepAll) {
                     all.add(line);
                 }

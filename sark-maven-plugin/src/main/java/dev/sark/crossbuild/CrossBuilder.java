@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Builds every target of the matrix in turn, checks and stages each library, and writes its classifier JAR.
@@ -100,14 +101,14 @@ public final class CrossBuilder {
 
         // Cargo runs every time: it alone knows every input of the library, and has nothing to do in milliseconds
         // when nothing changed. A check of our own would miss some (environment variables, path dependencies).
-        Path library = context.libraryPath(target);
         log.info(progress + ": cargo via " + tool);
         log.info("  " + invocation.display());
         long started = System.currentTimeMillis();
+        CargoMessages messages = new CargoMessages(libName);
         CommandRunner.Result result;
         try {
-            result = runner.stream(invocation.command(), invocation.environment(),
-                    context.crate().directory(), line -> log.info("[" + target.triple() + "] " + line));
+            result = runner.stream(invocation.command(), invocation.environment(), context.crate().directory(),
+                    messages::take, line -> log.info("[" + target.triple() + "] " + line));
         } catch (BuildException cannotStart) {
             out.forget();
             return TargetResult.failed(target, tool, 0, "target " + target.triple() + ": " + cannotStart.getMessage()
@@ -118,10 +119,21 @@ public final class CrossBuilder {
             out.forget();
             return TargetResult.failed(target, tool, seconds, failureMessage(target, invocation, result), result.tail());
         }
+        String fileName = target.platform().libraryFileName(libName);
+        Optional<Path> reported = messages.library(fileName);
+        if (reported.isEmpty()) {
+            out.forget();
+            return TargetResult.failed(target, tool, seconds, tool + " succeeded but reported no library " + fileName
+                    + " in its JSON messages (" + CargoMessages.FORMAT_FLAG + "). Check that the crate's [lib] builds"
+                    + " a cdylib named " + libName + ", and that a wrapper around cargo passes cargo's standard output"
+                    + " through.", result.tail());
+        }
+        Path library = strategy.hostPath(reported.get(), context);
         if (!Files.isRegularFile(library)) {
             out.forget();
-            return TargetResult.failed(target, tool, seconds, tool + " succeeded but " + library + " does not exist."
-                    + " Check that the crate's [lib] builds a cdylib named " + libName + ".", result.tail());
+            String where = library.equals(reported.get()) ? "" : " (on this machine " + library + ")";
+            return TargetResult.failed(target, tool, seconds, tool + " reported the library " + reported.get() + where
+                    + ", which does not exist.", result.tail());
         }
         String sha = Digests.sha256(library);
         String settings = packagingSettings(target, rustc);

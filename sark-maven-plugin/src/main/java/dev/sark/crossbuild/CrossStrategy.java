@@ -1,5 +1,7 @@
 package dev.sark.crossbuild;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +13,8 @@ import java.util.Optional;
  * (list extra ones under {@code [build.env] passthrough} in Cross.toml).
  */
 public final class CrossStrategy implements ToolchainStrategy {
+    static final String CONTAINER_TARGET_DIR = "/target";
+
     private final HostTools tools;
 
     public CrossStrategy(HostTools tools) {
@@ -40,5 +44,19 @@ public final class CrossStrategy implements ToolchainStrategy {
         Map<String, String> env = CargoStrategy.environment(target, tools.environment());
         env.remove(CargoStrategy.cargoTargetVariable(target.triple(), "LINKER"));
         return new CargoInvocation(cmd, env, target.rustupToolchain(), "cross");
+    }
+
+    /**
+     * cross mounts the target directory at {@value #CONTAINER_TARGET_DIR} in its container, so cargo's messages
+     * name the library there; a path that already exists here (cross run inside a container sharing the host's
+     * paths) is kept.
+     */
+    @Override
+    public Path hostPath(Path reported, BuildContext context) {
+        Path mount = Path.of(CONTAINER_TARGET_DIR);
+        if (Files.exists(reported) || !reported.startsWith(mount)) {
+            return reported;
+        }
+        return context.cargoTargetDir().resolve(mount.relativize(reported).toString());
     }
 }

@@ -1,5 +1,7 @@
 package dev.sark.crossbuild;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,9 @@ import java.util.Map;
 public final class ResultFile {
     /** Bumped when a field changes meaning or goes away; new fields do not bump it. */
     static final int FORMAT = 1;
+
+    /** Indented, nulls written out (a script can tell "no library" from a missing field), no HTML escapes. */
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
 
     private ResultFile() {
     }
@@ -64,9 +69,7 @@ public final class ResultFile {
         root.put("format", FORMAT);
         root.put("goal", goal);
         root.put("targets", targets);
-        StringBuilder json = new StringBuilder();
-        Json.append(json, root, "");
-        json.append('\n');
+        String json = GSON.toJson(root) + "\n";
         try {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
@@ -82,66 +85,6 @@ public final class ResultFile {
             return Files.size(file);
         } catch (IOException e) {
             return null;
-        }
-    }
-
-    /** The little JSON this file needs: maps, lists, strings, numbers, booleans and null, indented. */
-    static final class Json {
-        private Json() {
-        }
-
-        static void append(StringBuilder out, Object value, String indent) {
-            if (value == null) {
-                out.append("null");
-            } else if (value instanceof String s) {
-                string(out, s);
-            } else if (value instanceof Number || value instanceof Boolean) {
-                out.append(value);
-            } else if (value instanceof Map<?, ?> map) {
-                out.append('{');
-                String inner = indent + "  ";
-                boolean first = true;
-                for (Map.Entry<?, ?> e : map.entrySet()) {
-                    out.append(first ? "\n" : ",\n").append(inner);
-                    string(out, String.valueOf(e.getKey()));
-                    out.append(": ");
-                    append(out, e.getValue(), inner);
-                    first = false;
-                }
-                out.append(first ? "}" : "\n" + indent + "}");
-            } else if (value instanceof List<?> list) {
-                out.append('[');
-                String inner = indent + "  ";
-                for (int i = 0; i < list.size(); i++) {
-                    out.append(i == 0 ? "\n" : ",\n").append(inner);
-                    append(out, list.get(i), inner);
-                }
-                out.append(list.isEmpty() ? "]" : "\n" + indent + "]");
-            } else {
-                throw new IllegalArgumentException("not a JSON value: " + value.getClass());
-            }
-        }
-
-        private static void string(StringBuilder out, String s) {
-            out.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> out.append("\\\"");
-                    case '\\' -> out.append("\\\\");
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    case '\t' -> out.append("\\t");
-                    default -> {
-                        if (c < 0x20) {
-                            out.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            out.append(c);
-                        }
-                    }
-                }
-            }
-            out.append('"');
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sark.crossbuild;
 
+import java.nio.file.Path;
 import java.util.Optional;
 
 /** One way of building a Rust target (plain cargo, cross, cargo-zigbuild, build-std): one class each. */
@@ -32,4 +33,12 @@ public interface ToolchainStrategy {
 
     /** The command that builds the target. */
     CargoInvocation invocation(TargetSpec target, BuildContext context);
+
+    /**
+     * Where a file cargo reported in its messages lies on this machine: where cargo said for strategies that
+     * run cargo here; cross's cargo runs in a container and names paths inside it.
+     */
+    default Path hostPath(Path reported, BuildContext context) {
+        return reported;
+    }
 }

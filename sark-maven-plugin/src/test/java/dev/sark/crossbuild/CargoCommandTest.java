@@ -32,7 +32,7 @@ class CargoCommandTest {
 
         assertEquals(List.of("cargo", "+sark-debian", "zigbuild", "--manifest-path", context.crate().manifest().toString(),
                 "--target", GNU + ".2.17", "--target-dir", context.cargoTargetDir().toString(), "--profile", "release",
-                "--lib", "--locked", "-Zbuild-std=std,panic_unwind", "--features", "fast,neon", "--config", "x=1"), args);
+                "--lib", "--message-format=json-render-diagnostics", "--locked", "-Zbuild-std=std,panic_unwind", "--features", "fast,neon", "--config", "x=1"), args);
     }
 
     @Test

@@ -68,7 +68,7 @@ class CargoStrategyTest {
                 "--target", AARCH64,
                 "--target-dir", ctx.cargoTargetDir().toString(),
                 "--profile", "release",
-                "--lib"), inv.command());
+                "--lib", CargoMessages.FORMAT_FLAG), inv.command());
         assertTrue(Path.of(inv.command().get(inv.command().indexOf("--manifest-path") + 1)).isAbsolute());
         assertEquals("debian", inv.rustupToolchain());
         assertEquals("cargo +debian", inv.label());

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Drives {@link CrossBuilder} with a stand-in strategy whose "cargo" is a shell script: it records each run,
- * prints a few lines, and then, as the per-target mode file says, writes the library and its dep-info
- * ({@code ok}), exits 0 without a library ({@code nolib}), or prints linker errors and exits 101 ({@code fail}).
+ * prints a few lines, and then, as the per-target mode file says, writes the library and its dep-info and names
+ * it in a cargo JSON message ({@code ok}), exits 0 naming no library ({@code nolib}), names a library it did not
+ * write ({@code gone}), or prints linker errors and exits 101 ({@code fail}).
  */
 class CrossBuilderTest {
     private static final String HOST = "x86_64-unknown-linux-gnu";
@@ -40,6 +41,7 @@ class CrossBuilderTest {
             "echo \"$triple\" >> \"$runs\"",
             "echo \"${RUSTC_WRAPPER:-none}\" > \"$runs.wrapper\"",
             "mode=ok",
+            "artifact() { printf '{\"reason\":\"compiler-artifact\",\"target\":{\"name\":\"sark_demo\",\"kind\":[\"cdylib\"]},\"filenames\":[\"%s\"]}\\n' \"$lib\"; }",
             "[ -f \"$modefile\" ] && mode=$(cat \"$modefile\")",
             "echo '   Compiling sark-demo v0.1.0'",
             "echo 'warning: from stderr' >&2",
@@ -49,7 +51,7 @@ class CrossBuilderTest {
             // dependency's manifest, the flags, a variable a build script watches)
             "    key=$( (cat \"$src\"; cat \"$src.other-input\" 2>/dev/null; echo \"$RUSTFLAGS|$SARK_DEMO_WATCHED\") | cksum)",
             "    if [ -f \"$lib\" ] && [ \"$(cat \"$lib.inputs\" 2>/dev/null)\" = \"$key\" ]; then",
-            "      echo '    Finished release profile'; exit 0",
+            "      artifact; echo '    Finished release profile'; exit 0",
             "    fi",
             "    mkdir -p \"$(dirname \"$lib\")\"",
             "    echo \"$key\" > \"$lib.inputs\"",
@@ -58,11 +60,16 @@ class CrossBuilderTest {
             "    case \"$triple\" in aarch64-*) cc=aarch64-linux-gnu-gcc ;; *) cc=cc ;; esac",
             "    \"$cc\" -shared -fPIC -o \"$lib\" \"$lib.c\" && rm -f \"$lib.c\"",
             "    printf '%s: %s\\n' \"$lib\" \"$src\" > \"$dep\"",
+            "    artifact",
             "    echo '    Finished release profile'",
             "    exit 0;;",
             "  nolib)",
             "    rm -f \"$lib\"",
             "    echo '    Finished release profile'",
+            "    exit 0;;",
+            "  gone)",
+            "    rm -f \"$lib\"",
+            "    artifact",
             "    exit 0;;",
             "  *)",
             "    echo 'error: linking with `cc` failed: exit status: 1'",
@@ -103,7 +110,7 @@ class CrossBuilderTest {
 
         @Override
         public CargoInvocation invocation(TargetSpec target, BuildContext ctx) {
-            Path lib = ctx.libraryPath(target);
+            Path lib = libraryPath(target);
             return new CargoInvocation(List.of(program != null ? program : script.toString(), lib.toString(),
                     lib + ".d", source.toString(), runsFile.toString(),
                     modeFile(target.triple()).toString(), target.triple()), CargoStrategy.environment(target, Map.of()),
@@ -123,6 +130,11 @@ class CrossBuilderTest {
         HostTools tools = new FakeHostTools(Map.of("PATH", ""), "rustc 1.95.0 (test)", List.of(HOST));
         log = new RecordingLog();
         builder = new CrossBuilder(context, new StrategySelector(List.of(strategy)), tools, new CommandRunner(), log);
+    }
+
+    /** Where the stand-in writes a target's library: anywhere will do, cargo's messages tell the builder. */
+    private Path libraryPath(TargetSpec target) {
+        return tmp.resolve("cargo-target/" + target.triple() + "/custom-profile/" + target.platform().libraryFileName("sark_demo"));
     }
 
     private Path modeFile(String triple) {
@@ -195,7 +207,7 @@ class CrossBuilderTest {
         assertEquals(stagedLibrary(t), r.library());
         assertEquals(tmp.resolve("out/sark/staging/linux-x86_64/resources/dev/sark/native/linux-x86_64/libsark_demo.so"),
                 r.library());
-        byte[] built = Files.readAllBytes(context.libraryPath(t));
+        byte[] built = Files.readAllBytes(libraryPath(t));
         assertArrayEquals(built, Files.readAllBytes(r.library()));
         assertTrue(Files.size(r.library()) > 0);
         assertTrue(BuildSummary.size(r).endsWith("KiB"), BuildSummary.size(r));
@@ -305,7 +317,7 @@ class CrossBuilderTest {
         assertTrue(failed.tail().contains("error: linking with `cc` failed: exit status: 1"), failed.tail().toString());
 
         // cargo's own output dir still has the old library, but nothing stale is taken as up to date
-        assertTrue(Files.exists(context.libraryPath(t)));
+        assertTrue(Files.exists(libraryPath(t)));
         TargetResult again = buildOne(t);
         assertEquals(TargetResult.Status.FAILED, again.status());
         assertEquals(3, runs(HOST));
@@ -323,10 +335,31 @@ class CrossBuilderTest {
         TargetResult r = buildOne(t);
 
         assertEquals(TargetResult.Status.FAILED, r.status());
-        assertTrue(r.detail().contains(context.libraryPath(t).toString()), r.detail());
-        assertTrue(r.detail().contains("does not exist"), r.detail());
+        assertTrue(r.detail().contains("reported no library libsark_demo.so"), r.detail());
+        assertTrue(r.detail().contains("a cdylib named sark_demo"), r.detail());
         assertFalse(Files.exists(layout.outputsFor(t).jar()));
         assertFalse(Files.exists(stagedLibrary(t)));
+    }
+
+    @Test
+    void aReportedLibraryThatIsNotThereFails() throws IOException {
+        TargetSpec t = target(HOST);
+        mode(HOST, "gone");
+
+        TargetResult r = buildOne(t);
+
+        assertEquals(TargetResult.Status.FAILED, r.status());
+        assertTrue(r.detail().contains(libraryPath(t) + ", which does not exist"), r.detail());
+        assertFalse(Files.exists(layout.outputsFor(t).jar()));
+    }
+
+    @Test
+    void cargosMessagesStayOutOfTheLog() throws IOException {
+        TargetResult r = buildOne(target(HOST));
+
+        assertEquals(TargetResult.Status.BUILT, r.status(), r.detail());
+        assertTrue(log.lines.stream().anyMatch(l -> l.contains("Compiling sark-demo")), log.lines.toString());
+        assertTrue(log.lines.stream().noneMatch(l -> l.contains("compiler-artifact")), log.lines.toString());
     }
 
     @Test

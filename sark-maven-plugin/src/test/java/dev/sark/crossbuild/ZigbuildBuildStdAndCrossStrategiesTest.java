@@ -123,7 +123,7 @@ class ZigbuildBuildStdAndCrossStrategiesTest {
         List<String> args = new ArrayList<>();
         recorded.stream().filter(l -> l.startsWith("arg=")).forEach(l -> args.add(l.substring(4)));
         assertEquals(List.of("build", "--manifest-path", context.crate().manifest().toString(), "--target", AARCH64,
-                "--target-dir", context.cargoTargetDir().toString(), "--profile", "release", "--lib"), args);
+                "--target-dir", context.cargoTargetDir().toString(), "--profile", "release", "--lib", CargoMessages.FORMAT_FLAG), args);
         assertTrue(recorded.get(recorded.size() - 3).startsWith("RUSTFLAGS=")
                 && recorded.get(recorded.size() - 3).contains("-C target-cpu=neoverse-n1"), recorded.toString());
         assertTrue(recorded.contains("SARK_EXTRA=yes"), recorded.toString());
@@ -154,7 +154,7 @@ class ZigbuildBuildStdAndCrossStrategiesTest {
         CargoInvocation invocation = new ZigbuildStrategy(new Tools(AARCH64)).invocation(target, context);
         assertEquals(List.of("cargo", "zigbuild", "--manifest-path", context.crate().manifest().toString(),
                 "--target", AARCH64 + ".2.17", "--target-dir", context.cargoTargetDir().toString(),
-                "--profile", "release", "--lib"), invocation.command());
+                "--profile", "release", "--lib", CargoMessages.FORMAT_FLAG), invocation.command());
         assertEquals("zigbuild", invocation.label());
     }
 
