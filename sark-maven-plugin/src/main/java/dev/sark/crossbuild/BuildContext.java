@@ -17,19 +17,12 @@ public final class BuildContext {
     private final CargoOptions cargoOptions;
     private final CompilerCache compilerCache;
 
-    public BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline) {
-        this(crate, cargoTargetDir, profile, offline, false);
-    }
-
-    /** {@code requireJniExports}: a library that exports no {@code Java_*} symbol fails its check. */
-    public BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline,
-                        boolean requireJniExports) {
-        this(crate, cargoTargetDir, profile, offline, requireJniExports, true);
-    }
-
     /**
-     * {@code locked}: when the workspace has a Cargo.lock, cargo must build exactly what it pins
-     * ({@code --locked}, or {@code --frozen} offline) instead of rewriting it silently.
+     * @param profile           cargo's profile; blank means {@code release}
+     * @param offline           Maven runs offline, so cargo must not reach the network
+     * @param requireJniExports a library that exports no {@code Java_*} symbol fails its check
+     * @param locked            when the workspace has a Cargo.lock, cargo must build exactly what it pins
+     *                          ({@code --locked}, or {@code --frozen} offline) instead of rewriting it silently
      */
     public BuildContext(CrateInfo crate, Path cargoTargetDir, String profile, boolean offline,
                         boolean requireJniExports, boolean locked) {

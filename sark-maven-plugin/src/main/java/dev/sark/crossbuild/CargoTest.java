@@ -31,23 +31,49 @@ public final class CargoTest {
     }
 
     /**
-     * @throws BuildException when a test fails or cargo cannot run, naming the command and the fix
+     * What one {@code cargo test} run came to.
+     *
+     * @param command the command as it ran, variables first
+     * @param seconds how long it ran
+     * @param failure null when every test passed, else the exit code, the last lines and the fix
      */
-    public void run() {
+    public record Outcome(String command, double seconds, String failure) {
+        public boolean passed() {
+            return failure == null;
+        }
+
+        /** @throws BuildException with the failure's message when a test failed or cargo could not run them */
+        public void throwIfFailed() {
+            if (failure != null) {
+                throw new BuildException(failure);
+            }
+        }
+    }
+
+    /**
+     * Runs the tests; a failing test is an outcome (see {@link Outcome#throwIfFailed}), so that the goal can
+     * record it before it fails the build.
+     *
+     * @throws BuildException when cargo cannot be started at all
+     */
+    public Outcome run() {
         CargoInvocation invocation = new CargoInvocation(command(), Map.of("CARGO_TERM_COLOR", "never"), null, "cargo")
                 .withDefaults(context.compilerCache().variables(ToolchainKind.CARGO));
         String display = invocation.display();
         log.info("Rust tests of " + context.crate().packageName() + ": " + display);
+        long started = System.currentTimeMillis();
         CommandRunner.Result result = runner.stream(invocation.command(), invocation.environment(), context.crate().directory(),
                 line -> log.info("[cargo test] " + line));
-        if (!result.succeeded()) {
-            StringBuilder m = new StringBuilder("cargo test failed (exit code ").append(result.exitCode())
-                    .append(Suggestions.exitCodeMeaning(result.exitCode()).map(s -> ": " + s).orElse("")).append(")\n")
-                    .append("  command: ").append(display).append('\n').append("  last lines of output:\n");
-            result.tail().forEach(l -> m.append("    ").append(l).append('\n'));
-            m.append("  fix: run the command above in ").append(context.crate().directory())
-                    .append(" to see every failure; -DskipTests skips the Rust tests with the Java ones");
-            throw new BuildException(m.toString());
+        double seconds = (System.currentTimeMillis() - started) / 1000.0;
+        if (result.succeeded()) {
+            return new Outcome(display, seconds, null);
         }
+        StringBuilder m = new StringBuilder("cargo test failed (exit code ").append(result.exitCode())
+                .append(Suggestions.exitCodeMeaning(result.exitCode()).map(s -> ": " + s).orElse("")).append(")\n")
+                .append("  command: ").append(display).append('\n').append("  last lines of output:\n");
+        result.tail().forEach(l -> m.append("    ").append(l).append('\n'));
+        m.append("  fix: run the command above in ").append(context.crate().directory())
+                .append(" to see every failure; -DskipTests skips the Rust tests with the Java ones");
+        return new Outcome(display, seconds, m.toString());
     }
 }

@@ -66,7 +66,7 @@ public final class LibraryPackager {
             BinaryFacts binary = BinaryFacts.read(library);
             facts = binary.summary();
             requirement = binary.platformRequirement();
-            problems = LibraryVerifier.problemsAgainst(target.platform(), binary, floors, libName,
+            problems = LibraryVerifier.problems(target.platform(), binary, floors, libName,
                     requireJniExports);
             if (problems.isEmpty()) {
                 GlibcAdvice.warning(target, binary).ifPresent(w -> log.warn(progress + ": " + w));

@@ -64,6 +64,18 @@ public final class ResultFile {
         write(file, "doctor", targets);
     }
 
+    /** {@code sark:test}: one entry, the host's test run. */
+    public static void writeTest(Path file, String hostTriple, CargoTest.Outcome outcome) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("triple", hostTriple);
+        t.put("status", outcome.passed() ? "passed" : "failed");
+        t.put("tool", "cargo");
+        t.put("command", outcome.command());
+        t.put("seconds", Math.round(outcome.seconds() * 1000) / 1000.0);
+        t.put("detail", outcome.failure());
+        write(file, "test", List.of(t));
+    }
+
     private static void write(Path file, String goal, List<Object> targets) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", FORMAT);

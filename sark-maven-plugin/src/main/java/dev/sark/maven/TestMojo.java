@@ -6,6 +6,8 @@ import dev.sark.crossbuild.ConfigurationException;
 import dev.sark.crossbuild.CargoOptions;
 import dev.sark.crossbuild.CargoTest;
 import dev.sark.crossbuild.CrateInfo;
+import dev.sark.crossbuild.HostTools;
+import dev.sark.crossbuild.ResultFile;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -83,8 +85,12 @@ public class TestMojo extends AbstractCargoMojo {
             BuildContext context = new BuildContext(crate, dir, "test", session.isOffline(), false, locked)
                     .withCargoOptions(new CargoOptions(Collections.singletonList(features), noDefaultFeatures, allFeatures,
                             cargoTestArgs));
-            context = context.withCompilerCache(compilerCache(hostTools()));
-            new CargoTest(context, runner, new MavenBuildLog(getLog()), cargo()).run();
+            HostTools tools = hostTools();
+            context = context.withCompilerCache(compilerCache(tools));
+            CargoTest.Outcome outcome = new CargoTest(context, runner, new MavenBuildLog(getLog()), cargo()).run();
+            ResultFile.writeTest(Path.of(project.getBuild().getDirectory(), "sark", "test.json"),
+                    tools.hostTriple().orElse(null), outcome);
+            outcome.throwIfFailed();
         } catch (ConfigurationException | IllegalArgumentException e) {
             // the pom (or a -D property) asks for something that cannot be: nothing was built
             throw new MojoExecutionException("Configuration error: " + e.getMessage(), e);

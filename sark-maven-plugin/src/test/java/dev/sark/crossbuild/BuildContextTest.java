@@ -21,14 +21,14 @@ class BuildContextTest {
 
     @Test
     void blankProfileIsRelease() {
-        assertEquals("release", new BuildContext(crate, tmp, null, false).profile());
-        assertEquals("release", new BuildContext(crate, tmp, " ", false).profile());
-        assertEquals("dev", new BuildContext(crate, tmp, " dev ", false).profile());
+        assertEquals("release", new BuildContext(crate, tmp, null, false, false, true).profile());
+        assertEquals("release", new BuildContext(crate, tmp, " ", false, false, true).profile());
+        assertEquals("dev", new BuildContext(crate, tmp, " dev ", false, false, true).profile());
     }
 
     @Test
     void cargoTargetDirIsMadeAbsolute() {
         assertEquals(Path.of("rel/t").toAbsolutePath().normalize(),
-                new BuildContext(crate, Path.of("rel/./t"), "release", false).cargoTargetDir());
+                new BuildContext(crate, Path.of("rel/./t"), "release", false, false, true).cargoTargetDir());
     }
 }

@@ -37,7 +37,7 @@ class CargoStrategyTest {
     }
 
     private BuildContext context(boolean offline) {
-        return new BuildContext(crate, tmp.resolve("cargo-target"), "release", offline);
+        return new BuildContext(crate, tmp.resolve("cargo-target"), "release", offline, false, true);
     }
 
     /** Host tools with a stand-in cargo on the PATH and the default toolchain holding these standard libraries. */
@@ -94,7 +94,7 @@ class CargoStrategyTest {
 
     @Test
     void profileIsPassedThrough() throws IOException {
-        BuildContext dev = new BuildContext(crate, tmp.resolve("t"), "dev", false);
+        BuildContext dev = new BuildContext(crate, tmp.resolve("t"), "dev", false, false, true);
         List<String> cmd = new CargoStrategy(toolsWithStd(HOST), HOST).invocation(TargetSpec.builder(HOST).build(), dev)
                 .command();
         assertEquals("dev", cmd.get(cmd.indexOf("--profile") + 1));

@@ -35,7 +35,7 @@ class CargoTestTest {
         BuildContext context = new BuildContext(CrateInfo.read(manifest), tmp.resolve("t"), "test", true, false, true);
         RecordingLog log = new RecordingLog();
 
-        BuildException e = assertThrows(BuildException.class, () -> new CargoTest(context, new CommandRunner(), log).run());
+        BuildException e = assertThrows(BuildException.class, () -> new CargoTest(context, new CommandRunner(), log).run().throwIfFailed());
 
         assertTrue(e.getMessage().startsWith("cargo test failed (exit code 101)"), e.getMessage());
         assertTrue(e.getMessage().contains("command: CARGO_TERM_COLOR=never cargo test --manifest-path"), e.getMessage());

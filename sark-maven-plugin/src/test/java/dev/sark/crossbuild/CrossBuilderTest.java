@@ -125,7 +125,7 @@ class CrossBuilderTest {
         source = crateDir.resolve("src/lib.rs");
         runsFile = tmp.resolve("runs.txt");
         script = TestSupport.writeExecutable(tmp.resolve("bin/fake-cargo.sh"), SCRIPT);
-        context = new BuildContext(crate, tmp.resolve("cargo-target"), "release", false);
+        context = new BuildContext(crate, tmp.resolve("cargo-target"), "release", false, false, true);
         strategy = new ScriptStrategy();
         HostTools tools = new FakeHostTools(Map.of("PATH", ""), "rustc 1.95.0 (test)", List.of(HOST));
         log = new RecordingLog();
@@ -465,7 +465,7 @@ class CrossBuilderTest {
     /** Rewrites the crate with {@code packageLines} in its [package] and builds it with {@code tools}. */
     private void crateAndToolchains(String packageLines, FakeHostTools tools) throws IOException {
         CrateInfo crate = CrateInfo.read(TestSupport.writeCdylibCrate(tmp.resolve("crate"), "sark-demo", packageLines));
-        context = new BuildContext(crate, tmp.resolve("cargo-target"), "release", false);
+        context = new BuildContext(crate, tmp.resolve("cargo-target"), "release", false, false, true);
         builder = new CrossBuilder(context, new StrategySelector(List.of(strategy)), tools, new CommandRunner(), log);
     }
 

@@ -38,4 +38,24 @@ class ResultFileTest {
                 "quotes and newlines escaped: " + json);
         assertTrue(json.contains("\"jar\": null"), json);
     }
+
+    @Test
+    void theTestGoalRecordsItsRunPassedOrFailed(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("target/sark/test.json");
+
+        ResultFile.writeTest(file, "x86_64-unknown-linux-gnu",
+                new CargoTest.Outcome("cargo test --manifest-path C", 4.25, "cargo test failed (exit code 101)"));
+
+        String json = Files.readString(file);
+        assertTrue(json.contains("\"goal\": \"test\""), json);
+        assertTrue(json.contains("\"triple\": \"x86_64-unknown-linux-gnu\""), json);
+        assertTrue(json.contains("\"status\": \"failed\""), json);
+        assertTrue(json.contains("\"command\": \"cargo test --manifest-path C\""), json);
+        assertTrue(json.contains("\"seconds\": 4.25"), json);
+        assertTrue(json.contains("\"detail\": \"cargo test failed (exit code 101)\""), json);
+
+        ResultFile.writeTest(file, "x86_64-unknown-linux-gnu", new CargoTest.Outcome("cargo test", 1, null));
+        assertTrue(Files.readString(file).contains("\"status\": \"passed\""));
+        assertTrue(Files.readString(file).contains("\"detail\": null"));
+    }
 }

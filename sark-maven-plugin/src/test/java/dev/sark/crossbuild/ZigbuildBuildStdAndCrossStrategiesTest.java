@@ -34,7 +34,7 @@ class ZigbuildBuildStdAndCrossStrategiesTest {
     void setUp() throws IOException {
         bin = Files.createDirectories(tmp.resolve("bin"));
         context = new BuildContext(CrateInfo.read(TestSupport.writeCdylibCrate(tmp.resolve("crate"), "sark-demo")),
-                tmp.resolve("cargo-target"), "release", false);
+                tmp.resolve("cargo-target"), "release", false, false, true);
     }
 
     /** Host tools whose PATH is only {@code bin}, with a switchable container engine and std source. */

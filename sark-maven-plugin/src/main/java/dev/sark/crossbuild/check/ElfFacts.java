@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * {@code DT_GNU_HASH} instead. References: the System V gABI, chapter 4 and 5, and the LSB's
  * "Symbol Versioning" for {@code .gnu.version_r}.
  *
- * @param elfClass          EI_CLASS: {@link #ELFCLASS32} or {@link #ELFCLASS64}
+ * @param bits              32 or 64, from EI_CLASS ({@link #ELFCLASS32} or {@link #ELFCLASS64})
  * @param byteOrder         the byte order of EI_DATA
  * @param type              e_type: {@link #ET_DYN} for shared libraries and PIE executables
  * @param machine           e_machine, e.g. {@link #EM_X86_64}
@@ -45,7 +45,7 @@ import java.util.regex.Pattern;
  *                          {@code dlsym} can find
  * @param freebsdAbiTag     the FreeBSD ABI tag note's value (__FreeBSD_version of the build system), when present
  */
-public record ElfFacts(int elfClass, ByteOrder byteOrder, int type, int machine, long flags, int osAbi,
+public record ElfFacts(int bits, ByteOrder byteOrder, int type, int machine, long flags, int osAbi,
                        String interpreter, String soname, List<String> needed,
                        Map<String, Set<String>> versionsByLibrary, Set<String> exportedSymbols,
                        OptionalLong freebsdAbiTag) implements BinaryFacts {
@@ -111,13 +111,6 @@ public record ElfFacts(int elfClass, ByteOrder byteOrder, int type, int machine,
     /** {@code GLIBC_2.17}: a numbered glibc version; GLIBC_PRIVATE and GLIBC_ABI_DT_RELR do not match. */
     private static final Pattern GLIBC_VERSION = Pattern.compile("GLIBC_([0-9]+(?:\\.[0-9]+)*)");
 
-    ElfFacts(int elfClass, ByteOrder byteOrder, int type, int machine, long flags, int osAbi, String interpreter,
-             String soname, List<String> needed, Map<String, Set<String>> versionsByLibrary,
-             Set<String> exportedSymbols) {
-        this(elfClass, byteOrder, type, machine, flags, osAbi, interpreter, soname, needed, versionsByLibrary,
-                exportedSymbols, OptionalLong.empty());
-    }
-
     public ElfFacts {
         needed = List.copyOf(needed);
         Map<String, Set<String>> byLibrary = new LinkedHashMap<>();
@@ -125,11 +118,6 @@ public record ElfFacts(int elfClass, ByteOrder byteOrder, int type, int machine,
                 byLibrary.put(library, Collections.unmodifiableSet(new LinkedHashSet<>(versions))));
         versionsByLibrary = Collections.unmodifiableMap(byLibrary);
         exportedSymbols = Collections.unmodifiableSet(new LinkedHashSet<>(exportedSymbols));
-    }
-
-    /** 32 or 64. */
-    public int bits() {
-        return elfClass == ELFCLASS64 ? 64 : 32;
     }
 
     public boolean littleEndian() {
@@ -499,7 +487,7 @@ public record ElfFacts(int elfClass, ByteOrder byteOrder, int type, int machine,
                 }
             }
         }
-        return new ElfFacts(elfClass, in.order(), type, machine, flags, osAbi, interpreter, soname, needed,
+        return new ElfFacts(is64 ? 64 : 32, in.order(), type, machine, flags, osAbi, interpreter, soname, needed,
                 versions, exports, optionalTag(ElfNotes.freebsdAbiTag(in, noteAreas(segments, sections))));
     }
 

@@ -30,22 +30,7 @@ import java.util.stream.Collectors;
  */
 public final class LibraryVerifier {
 
-
     private LibraryVerifier() {
-    }
-
-    /** Reads {@code library} and checks it; see {@link #problems(Platform, BinaryFacts, String, String, boolean)}. */
-    public static List<String> problems(Platform expected, Path library, String glibcFloor, String libName,
-                                        boolean requireJniExports) throws IOException {
-        return problems(expected, BinaryFacts.read(library), glibcFloor, libName, requireJniExports);
-    }
-
-    /**
-     * The problems of a library for a target, without requiring JNI exports in ELF and Mach-O files (a DLL
-     * with an export table is still checked for them when {@code libName} is given).
-     */
-    public static List<String> problems(Platform expected, BinaryFacts facts, String glibcFloor, String libName) {
-        return problems(expected, facts, glibcFloor, libName, false);
     }
 
     /**
@@ -53,27 +38,17 @@ public final class LibraryVerifier {
      *
      * @param expected          the target the library is packaged for
      * @param facts             what the library says about itself
-     * @param glibcFloor        for glibc targets, the oldest glibc the library must load on ({@code 2.17}); null
-     *                          for no limit
+     * @param floors            the oldest glibc a glibc target's library must load on (null for no limit), and
+     *                          the macOS minimum of each architecture (a universal library's slices each against
+     *                          their own)
      * @param libName           the Rust library name ({@code sark_opa}), or null when the library is not known to
      *                          be a JNI library
      * @param requireJniExports whether, with {@code libName} given, a {@code Java_*} export is required in any
-     *                          format (test fixtures and non-JNI libraries pass false)
-     * @throws IllegalArgumentException when {@code glibcFloor} is not a version number
+     *                          format (test fixtures and non-JNI libraries pass false; a DLL with an export table
+     *                          is checked for them whenever {@code libName} is given)
      */
-    public static List<String> problems(Platform expected, BinaryFacts facts, String glibcFloor, String libName,
+    public static List<String> problems(Platform expected, BinaryFacts facts, PlatformFloors floors, String libName,
                                         boolean requireJniExports) {
-        return problemsAgainst(expected, facts, PlatformFloors.glibc(glibcFloor), libName, requireJniExports);
-    }
-
-    /**
-     * The problems of a library for a target against explicit floors; empty when it fits. As
-     * {@link #problems(Platform, BinaryFacts, String, String, boolean)}, with the macOS minimum of each
-     * architecture taken from {@code floors} (a universal library's slices each against their own).
-     *
-     */
-    public static List<String> problemsAgainst(Platform expected, BinaryFacts facts, PlatformFloors floors,
-                                               String libName, boolean requireJniExports) {
         GlibcFloor floor = floors.glibc();
         List<String> problems = new ArrayList<>();
         String triple = expected.triple();

@@ -32,11 +32,6 @@ public record PlatformFloors(GlibcFloor glibc, Map<Platform.Arch, String> macosM
         return new PlatformFloors(glibcFloor, Map.of());
     }
 
-    /** {@link #glibc(GlibcFloor)} from its text, e.g. {@code 2.17} (null or blank for none). */
-    public static PlatformFloors glibc(String glibcFloor) {
-        return glibc(glibcFloor == null || glibcFloor.isBlank() ? null : GlibcFloor.parse(glibcFloor));
-    }
-
     /**
      * Rust's own default deployment target for a macOS architecture: 10.12 for x86_64 and 11.0 for arm64 (the
      * first macOS on Apple silicon); null for architectures macOS does not run.

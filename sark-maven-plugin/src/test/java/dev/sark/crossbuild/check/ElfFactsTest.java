@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -138,9 +139,9 @@ class ElfFactsTest {
 
     @Test
     void glibcVersionsCompareNumericallyAndIgnorePrivateOnes() {
-        ElfFacts facts = new ElfFacts(ElfFacts.ELFCLASS64, ByteOrder.LITTLE_ENDIAN, ElfFacts.ET_DYN, 62, 0, 0, null,
+        ElfFacts facts = new ElfFacts(64, ByteOrder.LITTLE_ENDIAN, ElfFacts.ET_DYN, 62, 0, 0, null,
                 null, List.of("libc.so.6"), Map.of("libc.so.6", Set.of("GLIBC_2.9", "GLIBC_2.17", "GLIBC_2.3.4",
-                "GLIBC_PRIVATE", "GLIBC_ABI_DT_RELR", "GLIBC_2.28")), Set.of());
+                "GLIBC_PRIVATE", "GLIBC_ABI_DT_RELR", "GLIBC_2.28")), Set.of(), OptionalLong.empty());
         assertEquals("GLIBC_2.28", facts.highestGlibcVersion().orElseThrow());
         assertTrue(ElfFacts.compareVersions("2.17", "2.28") < 0);
         assertTrue(ElfFacts.compareVersions("2.28", "2.34") < 0);
@@ -149,8 +150,8 @@ class ElfFactsTest {
         assertEquals(0, ElfFacts.compareVersions("2.17", "2.17.0"));
         assertEquals(0, ElfFacts.compareVersions("2.017", "2.17"));
         assertTrue(ElfFacts.compareVersions("2.99999999999999999999", "2.3") > 0);
-        ElfFacts none = new ElfFacts(ElfFacts.ELFCLASS64, ByteOrder.LITTLE_ENDIAN, ElfFacts.ET_DYN, 62, 0, 0, null,
-                null, List.of(), Map.of("libc.so.6", Set.of("GLIBC_PRIVATE")), Set.of());
+        ElfFacts none = new ElfFacts(64, ByteOrder.LITTLE_ENDIAN, ElfFacts.ET_DYN, 62, 0, 0, null,
+                null, List.of(), Map.of("libc.so.6", Set.of("GLIBC_PRIVATE")), Set.of(), OptionalLong.empty());
         assertTrue(none.highestGlibcVersion().isEmpty());
     }
 

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class LibraryVerifierTest {
 
     private static List<String> check(String triple, Fixtures.Elf spec, String floor) throws IOException {
-        return LibraryVerifier.problems(Platform.fromTriple(triple), BinaryFacts.parse(spec.build(), "lib.so"), floor,
+        return Verify.problems(Platform.fromTriple(triple), BinaryFacts.parse(spec.build(), "lib.so"),
+                floor == null ? null : GlibcFloor.parse(floor),
                 "sark_test", true);
     }
 
@@ -127,9 +128,9 @@ class LibraryVerifierTest {
         Fixtures.Elf plain = new Fixtures.Elf().exports("helper");
         BinaryFacts facts = BinaryFacts.parse(plain.build(), "libplain.so");
         Platform linux = Platform.fromTriple("x86_64-unknown-linux-gnu");
-        assertEquals(List.of(), LibraryVerifier.problems(linux, facts, null, "sark_test"));
-        assertEquals(List.of(), LibraryVerifier.problems(linux, facts, null, null, true));
-        List<String> problems = LibraryVerifier.problems(linux, facts, null, "sark_test", true);
+        assertEquals(List.of(), Verify.problems(linux, facts, null, "sark_test"));
+        assertEquals(List.of(), Verify.problems(linux, facts, null, null, true));
+        List<String> problems = Verify.problems(linux, facts, null, "sark_test", true);
         assertEquals(List.of("library exports no Java_* symbol in its dynamic symbol table but libsark_test.so for"
                 + " x86_64-unknown-linux-gnu must export its JNI native methods (Java_<class>_<method>); are they"
                 + " #[no_mangle] pub extern \"system\" fn?"), problems);

@@ -48,22 +48,22 @@ class MachOTest {
         assertEquals("Mach-O 64-bit arm64 MH_DYLIB (6), minimum OS 11.0", thin.summary());
 
         Platform arm = Platform.fromTriple("aarch64-apple-darwin");
-        assertEquals(List.of(), LibraryVerifier.problems(arm, thin, null, "sark_test", true));
+        assertEquals(List.of(), Verify.problems(arm, thin, null, "sark_test", true));
         assertEquals(List.of("library is Mach-O cputype arm64 (0x100000c) but x86_64-apple-darwin needs x86_64"
                         + " (0x1000007)"),
-                LibraryVerifier.problems(Platform.fromTriple("x86_64-apple-darwin"), thin, null, null));
+                Verify.problems(Platform.fromTriple("x86_64-apple-darwin"), thin, null, null));
         assertEquals(List.of("library is a thin arm64 Mach-O but universal2-apple-darwin needs a universal file with"
                         + " x86_64 and arm64 slices"),
-                LibraryVerifier.problems(Platform.fromTriple("universal2-apple-darwin"), thin, null, null));
+                Verify.problems(Platform.fromTriple("universal2-apple-darwin"), thin, null, null));
         assertEquals(List.of("library is a Mach-O file (macOS) but aarch64-unknown-linux-gnu needs an ELF shared"
-                + " library"), LibraryVerifier.problems(Platform.fromTriple("aarch64-unknown-linux-gnu"), thin, null, null));
+                + " library"), Verify.problems(Platform.fromTriple("aarch64-unknown-linux-gnu"), thin, null, null));
     }
 
     @Test
     void machOWithoutJniExportsAndNotADylib() throws IOException {
         byte[] image = Fixtures.machO(MachOFacts.CPU_TYPE_X86_64, 3, MachOFacts.MH_EXECUTE, "x", List.of("main"), 0);
         BinaryFacts facts = BinaryFacts.parse(image, "prog");
-        List<String> problems = LibraryVerifier.problems(Platform.fromTriple("x86_64-apple-darwin"), facts, null,
+        List<String> problems = Verify.problems(Platform.fromTriple("x86_64-apple-darwin"), facts, null,
                 "sark_test", true);
         assertEquals(2, problems.size(), problems.toString());
         assertEquals("library is Mach-O MH_EXECUTE (2) but x86_64-apple-darwin needs a dynamic library"
@@ -108,9 +108,9 @@ class MachOTest {
         assertEquals(16384 + Files.size(arm), bytes.length);
 
         Platform universal = Platform.fromTriple("universal2-apple-darwin");
-        assertEquals(List.of(), LibraryVerifier.problems(universal, fat, null, "sark_test", true));
+        assertEquals(List.of(), Verify.problems(universal, fat, null, "sark_test", true));
         assertEquals(List.of("library is a universal Mach-O with slices x86_64, arm64 but aarch64-apple-darwin needs"
-                + " a thin arm64 Mach-O"), LibraryVerifier.problems(Platform.fromTriple("aarch64-apple-darwin"), fat,
+                + " a thin arm64 Mach-O"), Verify.problems(Platform.fromTriple("aarch64-apple-darwin"), fat,
                 null, null));
 
         // The same inputs in the other order give the same file.
@@ -125,7 +125,7 @@ class MachOTest {
         MachOFacts.Fat fat = FatMachOWriter.write(tmp.resolve("one.dylib"), List.of(x86));
         assertEquals(List.of("library is a universal Mach-O with slices x86_64 but universal2-apple-darwin needs x86_64"
                         + " and arm64 slices (missing arm64)"),
-                LibraryVerifier.problems(Platform.fromTriple("universal2-apple-darwin"), fat, null, null));
+                Verify.problems(Platform.fromTriple("universal2-apple-darwin"), fat, null, null));
     }
 
     @Test
@@ -208,7 +208,7 @@ class MachOTest {
 
         Path out = tmp.resolve("universal.o");
         MachOFacts.Fat fat = FatMachOWriter.write(out, List.of(tmp.resolve("arm64.o"), tmp.resolve("x86_64.o")));
-        List<String> problems = LibraryVerifier.problems(Platform.fromTriple("universal2-apple-darwin"), fat, null,
+        List<String> problems = Verify.problems(Platform.fromTriple("universal2-apple-darwin"), fat, null,
                 "sark_test", true);
         assertEquals(List.of("library's x86_64 slice is Mach-O MH_OBJECT (1) but universal2-apple-darwin needs a"
                         + " dynamic library (MH_DYLIB (6))", "library's arm64 slice is Mach-O MH_OBJECT (1) but"

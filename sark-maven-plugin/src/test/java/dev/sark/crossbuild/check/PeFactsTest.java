@@ -32,11 +32,11 @@ class PeFactsTest {
         assertEquals(List.of(), pe.importedDlls());
         assertEquals("PE/COFF PE32+ IMAGE_FILE_MACHINE_ARM64 (0xaa64) DLL, 2 exports, subsystem 6.0", pe.summary());
 
-        assertEquals(List.of(), LibraryVerifier.problems(Platform.fromTriple("aarch64-pc-windows-msvc"), pe, null,
+        assertEquals(List.of(), Verify.problems(Platform.fromTriple("aarch64-pc-windows-msvc"), pe, null,
                 "sark_test", true));
         assertEquals(List.of("library is PE machine IMAGE_FILE_MACHINE_ARM64 (0xaa64) but x86_64-pc-windows-msvc needs"
                         + " IMAGE_FILE_MACHINE_AMD64 (0x8664)"),
-                LibraryVerifier.problems(Platform.fromTriple("x86_64-pc-windows-msvc"), pe, null, "sark_test"));
+                Verify.problems(Platform.fromTriple("x86_64-pc-windows-msvc"), pe, null, "sark_test"));
     }
 
     @Test
@@ -45,7 +45,7 @@ class PeFactsTest {
                 List.of("_Java_dev_sark_Test_ping@8"));
         PeFacts pe = assertInstanceOf(PeFacts.class, BinaryFacts.parse(image, "sark_test.dll"));
         assertFalse(pe.pe32Plus());
-        assertEquals(List.of(), LibraryVerifier.problems(Platform.fromTriple("i686-pc-windows-msvc"), pe, null,
+        assertEquals(List.of(), Verify.problems(Platform.fromTriple("i686-pc-windows-msvc"), pe, null,
                 "sark_test", true));
     }
 
@@ -57,8 +57,8 @@ class PeFactsTest {
         assertNull(pe.exportedDllName());
         Platform windows = Platform.fromTriple("x86_64-pc-windows-msvc");
         // No export table: only checked when JNI exports are required.
-        assertEquals(List.of(), LibraryVerifier.problems(windows, pe, null, "sark_test"));
-        List<String> required = LibraryVerifier.problems(windows, pe, null, "sark_test", true);
+        assertEquals(List.of(), Verify.problems(windows, pe, null, "sark_test"));
+        List<String> required = Verify.problems(windows, pe, null, "sark_test", true);
         assertEquals(1, required.size(), required.toString());
         assertTrue(required.get(0).startsWith("library exports no Java_* symbol in an export table (it has none)"),
                 required.get(0));

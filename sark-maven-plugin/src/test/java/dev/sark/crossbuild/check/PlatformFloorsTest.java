@@ -60,26 +60,26 @@ class PlatformFloorsTest {
 
     @Test
     void macosLibraryAtItsMinimumPassesAndANewerOneFailsNamingBothAndTheFix() throws IOException {
-        assertEquals(List.of(), LibraryVerifier.problems(X86_MAC, mac(MachOFacts.CPU_TYPE_X86_64, 0x000a0c00), null,
+        assertEquals(List.of(), Verify.problems(X86_MAC, mac(MachOFacts.CPU_TYPE_X86_64, 0x000a0c00), null,
                 null));
-        assertEquals(List.of(), LibraryVerifier.problems(ARM_MAC, mac(MachOFacts.CPU_TYPE_ARM64, 0x000b0000), null,
+        assertEquals(List.of(), Verify.problems(ARM_MAC, mac(MachOFacts.CPU_TYPE_ARM64, 0x000b0000), null,
                 null));
         // Older than the minimum is fine: it loads on every macOS the target supports.
-        assertEquals(List.of(), LibraryVerifier.problems(X86_MAC, mac(MachOFacts.CPU_TYPE_X86_64, 0x000a0900), null,
+        assertEquals(List.of(), Verify.problems(X86_MAC, mac(MachOFacts.CPU_TYPE_X86_64, 0x000a0900), null,
                 null));
         MachOFacts.Thin zigDefault = mac(MachOFacts.CPU_TYPE_X86_64, 0x000d0000);
         assertEquals("macOS 13.0", zigDefault.platformRequirement());
         assertEquals(List.of("library needs macOS 13.0 but the minimum for x86_64-apple-darwin is 10.12; link with"
                         + " MACOSX_DEPLOYMENT_TARGET=10.12 (the plugin sets it from <macosMinimum>), or raise"
                         + " <macosMinimum> to 13.0"),
-                LibraryVerifier.problems(X86_MAC, zigDefault, null, null));
+                Verify.problems(X86_MAC, zigDefault, null, null));
         // A configured minimum moves the bar.
-        assertEquals(List.of(), LibraryVerifier.problemsAgainst(X86_MAC, zigDefault,
+        assertEquals(List.of(), LibraryVerifier.problems(X86_MAC, zigDefault,
                 PlatformFloors.glibc((GlibcFloor) null).withMacosMinimum(Platform.Arch.X86_64, "13.0"), null, false));
         assertEquals(List.of("library needs macOS 11.2 but the minimum for aarch64-apple-darwin is 11.0; link with"
                         + " MACOSX_DEPLOYMENT_TARGET=11.0 (the plugin sets it from <macosMinimum>), or raise"
                         + " <macosMinimum> to 11.2"),
-                LibraryVerifier.problems(ARM_MAC, mac(MachOFacts.CPU_TYPE_ARM64, 0x000b0200), null, null));
+                Verify.problems(ARM_MAC, mac(MachOFacts.CPU_TYPE_ARM64, 0x000b0200), null, null));
     }
 
     @Test
@@ -90,7 +90,7 @@ class PlatformFloorsTest {
         assertEquals(List.of("library declares no minimum macOS (neither LC_BUILD_VERSION nor LC_VERSION_MIN_MACOSX)"
                         + " but x86_64-apple-darwin must state one, at most 10.12; link with"
                         + " MACOSX_DEPLOYMENT_TARGET=10.12 (the plugin sets it from <macosMinimum>)"),
-                LibraryVerifier.problems(X86_MAC, none, null, null));
+                Verify.problems(X86_MAC, none, null, null));
     }
 
     @Test
@@ -107,8 +107,8 @@ class PlatformFloorsTest {
         assertEquals(List.of("library's arm64 slice needs macOS 12.0 but the minimum for universal2-apple-darwin is"
                         + " 11.0; link with MACOSX_DEPLOYMENT_TARGET=11.0 (the plugin sets it from <macosMinimum>), or"
                         + " raise <macosMinimum> to 12.0"),
-                LibraryVerifier.problems(UNIVERSAL, facts, null, null));
-        assertEquals(List.of(), LibraryVerifier.problemsAgainst(UNIVERSAL, facts,
+                Verify.problems(UNIVERSAL, facts, null, null));
+        assertEquals(List.of(), LibraryVerifier.problems(UNIVERSAL, facts,
                 PlatformFloors.glibc((GlibcFloor) null).withMacosMinimum(Platform.Arch.AARCH_64, "12.0"), null, false));
     }
 
@@ -128,15 +128,15 @@ class PlatformFloorsTest {
         assertEquals(new WindowsVersion(6, 0), old.subsystemVersion());
         assertEquals(new WindowsVersion(6, 0), old.osVersion());
         assertEquals("Windows subsystem 6.0", old.platformRequirement());
-        assertEquals(List.of(), LibraryVerifier.problems(WINDOWS, old, null, "sark_test", true));
+        assertEquals(List.of(), Verify.problems(WINDOWS, old, null, "sark_test", true));
 
         PeFacts ten = pe(10, 10);
         assertEquals("Windows 10", ten.platformRequirement());
-        assertEquals(List.of(), LibraryVerifier.problems(WINDOWS, ten, null, "sark_test", true));
+        assertEquals(List.of(), Verify.problems(WINDOWS, ten, null, "sark_test", true));
 
         PeFacts newer = pe(11, 11);
         assertEquals("Windows subsystem 11.0", newer.platformRequirement());
-        List<String> problems = LibraryVerifier.problems(WINDOWS, newer, null, "sark_test", true);
+        List<String> problems = Verify.problems(WINDOWS, newer, null, "sark_test", true);
         assertEquals(2, problems.size(), problems.toString());
         assertTrue(problems.get(0).startsWith("library's subsystem version is 11.0 (MajorSubsystemVersion."
                 + "MinorSubsystemVersion) but x86_64-pc-windows-gnu must load on Windows 10 (10.0)"), problems.get(0));
@@ -187,7 +187,7 @@ class PlatformFloorsTest {
         assertEquals(OptionalInt.of(12), elf.freebsdRelease());
         assertEquals("FreeBSD 12", elf.platformRequirement());
         assertTrue(elf.summary().endsWith(", FreeBSD ABI tag 1203000"), elf.summary());
-        assertEquals(List.of(), LibraryVerifier.problems(FREEBSD, elf, null, null));
+        assertEquals(List.of(), Verify.problems(FREEBSD, elf, null, null));
 
         spec.note = freebsdNote(1400097);
         ElfFacts fourteen = assertInstanceOf(ElfFacts.class, BinaryFacts.parse(spec.build(), "libsark.so"));
@@ -195,7 +195,7 @@ class PlatformFloorsTest {
         assertEquals(List.of("library's FreeBSD ABI tag (NT_FREEBSD_ABI_TAG note) is 1400097 (FreeBSD 14) but"
                         + " x86_64-unknown-freebsd must load on FreeBSD 12; link against FreeBSD 12's base system (crt"
                         + " files and libc)"),
-                LibraryVerifier.problems(FREEBSD, fourteen, null, null));
+                Verify.problems(FREEBSD, fourteen, null, null));
     }
 
     @Test
@@ -203,14 +203,14 @@ class PlatformFloorsTest {
         ElfFacts twelve = assertInstanceOf(ElfFacts.class, BinaryFacts.parse(freebsdLibrary().build(), "l.so"));
         assertEquals(OptionalLong.empty(), twelve.freebsdAbiTag());
         assertEquals("FreeBSD 12", twelve.platformRequirement());
-        assertEquals(List.of(), LibraryVerifier.problems(FREEBSD, twelve, null, null));
+        assertEquals(List.of(), Verify.problems(FREEBSD, twelve, null, null));
 
         Fixtures.Elf spec = new Fixtures.Elf().needs("libc.so.7", "FBSD_1.5", "FBSD_1.7", "FBSDprivate_1.0");
         ElfFacts fourteen = assertInstanceOf(ElfFacts.class, BinaryFacts.parse(spec.build(), "l.so"));
         assertEquals(OptionalInt.of(14), fourteen.freebsdRelease());
         assertEquals(List.of("library needs libc.so.7 symbol version FBSD_1.7 (FreeBSD 14) but x86_64-unknown-freebsd"
                         + " must load on FreeBSD 12; link against FreeBSD 12's libraries (FBSD_1.5 at most)"),
-                LibraryVerifier.problems(FREEBSD, fourteen, null, null));
+                Verify.problems(FREEBSD, fourteen, null, null));
         assertEquals(OptionalInt.of(7), FreeBsdRelease.ofSymbolVersion("FBSD_1.0"));
         assertEquals(OptionalInt.empty(), FreeBsdRelease.ofSymbolVersion("FBSDprivate_1.0"));
         assertEquals(13, FreeBsdRelease.ofAbiTag(1302001));
@@ -223,12 +223,12 @@ class PlatformFloorsTest {
                 .needs("libc.so.7", "FBSD_1.0", "FBSD_1.5");
         ElfFacts threads = assertInstanceOf(ElfFacts.class, BinaryFacts.parse(spec.build(), "l.so"));
         assertEquals("FreeBSD 12", threads.platformRequirement());
-        assertEquals(List.of(), LibraryVerifier.problems(FREEBSD, threads, null, null));
+        assertEquals(List.of(), Verify.problems(FREEBSD, threads, null, null));
 
         Fixtures.Elf libc16 = new Fixtures.Elf().needs("libc.so.7", "FBSD_1.6");
         ElfFacts thirteen = assertInstanceOf(ElfFacts.class, BinaryFacts.parse(libc16.build(), "l.so"));
         assertEquals("FreeBSD 13", thirteen.platformRequirement());
-        assertEquals(1, LibraryVerifier.problems(FREEBSD, thirteen, null, null).size());
+        assertEquals(1, Verify.problems(FREEBSD, thirteen, null, null).size());
     }
 
     @Test

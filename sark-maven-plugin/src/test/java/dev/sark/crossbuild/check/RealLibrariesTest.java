@@ -37,7 +37,8 @@ class RealLibrariesTest {
     }
 
     private static List<String> problems(String triple, Path library, String floor) throws IOException {
-        return LibraryVerifier.problems(Platform.fromTriple(triple), library, floor, LIB, true);
+        return Verify.problems(Platform.fromTriple(triple), library,
+                floor == null ? null : GlibcFloor.parse(floor), LIB, true);
     }
 
     @Test
@@ -81,8 +82,8 @@ class RealLibrariesTest {
         Path lib = tmp.resolve("libplain.so");
         BinaryFacts facts = BinaryFacts.read(lib);
         Platform host = Platform.fromTriple("x86_64-unknown-linux-gnu");
-        assertEquals(List.of(), LibraryVerifier.problems(host, facts, null, LIB));
-        List<String> problems = LibraryVerifier.problems(host, facts, null, LIB, true);
+        assertEquals(List.of(), Verify.problems(host, facts, null, LIB));
+        List<String> problems = Verify.problems(host, facts, null, LIB, true);
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.get(0).startsWith("library exports no Java_* symbol in its dynamic symbol table but"
                 + " libsark_test.so for x86_64-unknown-linux-gnu must export"), problems.get(0));
@@ -172,7 +173,7 @@ class RealLibrariesTest {
         Path exe = tmp.resolve("prog.exe");
         PeFacts program = assertInstanceOf(PeFacts.class, BinaryFacts.read(exe));
         assertTrue(!program.isDll());
-        List<String> exeProblems = LibraryVerifier.problems(Platform.fromTriple("x86_64-pc-windows-gnu"), program,
+        List<String> exeProblems = Verify.problems(Platform.fromTriple("x86_64-pc-windows-gnu"), program,
                 null, null);
         assertEquals(1, exeProblems.size(), exeProblems.toString());
         assertTrue(exeProblems.get(0).startsWith("library is a PE executable (IMAGE_FILE_DLL 0x2000 not set"),
@@ -189,8 +190,8 @@ class RealLibrariesTest {
         PeFacts facts = assertInstanceOf(PeFacts.class, BinaryFacts.read(tmp.resolve("plain.dll")));
         assertTrue(facts.hasExportTable());
         Platform windows = Platform.fromTriple("x86_64-pc-windows-gnu");
-        assertEquals(List.of(), LibraryVerifier.problems(windows, facts, null, null));
-        List<String> problems = LibraryVerifier.problems(windows, facts, null, LIB);
+        assertEquals(List.of(), Verify.problems(windows, facts, null, null));
+        List<String> problems = Verify.problems(windows, facts, null, LIB);
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.get(0).startsWith("library exports no Java_* symbol in its export table but"
                 + " sark_test.dll for x86_64-pc-windows-gnu"), problems.get(0));
@@ -222,7 +223,7 @@ class RealLibrariesTest {
             ElfFacts facts = assertInstanceOf(ElfFacts.class, BinaryFacts.read(obj));
             assertEquals(t.getValue(), facts.machine(), triple);
             assertEquals(triple.startsWith("s390x") ? false : true, facts.littleEndian(), triple);
-            List<String> problems = LibraryVerifier.problems(Platform.fromTriple(triple), facts, null, null);
+            List<String> problems = Verify.problems(Platform.fromTriple(triple), facts, null, null);
             assertEquals(List.of("library is an ELF relocatable object (ET_REL, e_type 1) but " + triple
                     + " needs a shared library (ET_DYN, e_type 3); is the crate-type \"cdylib\"?"), problems, triple);
         }
