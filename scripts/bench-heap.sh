@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6 item 2, heap story: HEAP_ENTRIES entries of HEAP_VALUE bytes in NativeCache and in Caffeine, each
+# Heap use: HEAP_ENTRIES entries of HEAP_VALUE bytes in NativeCache and in Caffeine, each
 # in its own JVM with the same heap limit and -Xlog:gc; prints the program's numbers plus the stop-the-world
 # pause count, total and maximum from the GC log.
 # Usage: scripts/bench-heap.sh [OUT_FILE]   env: HEAP_ENTRIES (1000000), HEAP_VALUE (1024), HEAP_XMX (3g), BENCH_JAR

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6 item 3: loading sark_cache in fresh JVMs. Per run: a new empty cache dir (first load: extraction),
+# Loading sark_cache in fresh JVMs. Per run: a new empty cache dir (first load: extraction),
 # the same dir again (second JVM: the extracted file is reused), and System.load of that very file (floor).
 # Prints the medians of the in-process load time (nanoTime around the load call) and of the JVM wall time.
 # Usage: scripts/bench-loader.sh [OUT_FILE]     env: LOADER_RUNS (default 7), BENCH_JAR

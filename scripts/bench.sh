@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command for the benchmarks. Builds what it needs, runs the JMH benchmarks (policy evaluation
-# against regorus/opa-java-wasm/OPA over HTTP, cache mixes at 1 and 2 threads, JNI floors), the heap story, the
+# against regorus/opa-java-wasm/OPA over HTTP, cache mixes at 1 and 2 threads, JNI floors), the heap use, the
 # loader and plugin timings, and prints the ratio tables.
 #
 #   scripts/bench.sh [PART...]      (default: BENCH_PARTS)
@@ -71,7 +71,7 @@ if has floor; then
   jmh 'dev.sark.bench.FloorBenchmark' $JMH_OPTS -t 1 -rf json -rff "$OUT/floor.json" > "$OUT/floor.log"
 fi
 if has policy; then
-  # Issue 6 item 1: PolicyEngine against (a) regorus in Rust, (b) opa-java-wasm, (c) OPA over localhost HTTP, on
+  # PolicyEngine against (a) regorus in Rust, (b) opa-java-wasm, (c) OPA over localhost HTTP, on
   # the same policies, data and inputs (src/main/resources/dev/sark/bench/policy) and query data.authz.allow.
   POLICY_DIR="$BENCH/src/main/resources/dev/sark/bench/policy"
   POLICY_MODES=${POLICY_MODES:-avgt,sample}
@@ -135,7 +135,7 @@ if has cache; then
   done
 fi
 if has heap; then
-  say "heap story"
+  say "heap use"
   BENCH_JAR="$JAR" "$ROOT/scripts/bench-heap.sh" "$OUT/heap.txt"
 fi
 if has loader; then

@@ -59,7 +59,7 @@ if floor:
         print(f"| {e['benchmark'].rsplit('.', 1)[1]} | {e.get('params', {}).get('size', '-')} | {fmt(s)} | {fmt(err)} |")
     print()
 
-# Policy evaluation (issue 6 item 1): PolicyEngine (JNI) against regorus in Rust, opa-java-wasm and OPA over HTTP.
+# Policy evaluation: PolicyEngine (JNI) against regorus in Rust, opa-java-wasm and OPA over HTTP.
 POLICY_IMPLS = {"PolicyBenchmark.isAllowed": "sark", "OpaWasmBenchmark.evaluate": "wasm", "OpaHttpBenchmark.decide": "http"}
 pol = {}  # (policy, size, threads, impl) -> {"ns": avgt ns/op, "err": error, "p99": sample p99}
 for name in sorted(os.listdir(out)) if os.path.isdir(out) else []:
@@ -134,7 +134,7 @@ if pol:
     if ("jniNoop", 0) in floor_ns:
         print(f"\nJNI no-op call (FloorBenchmark.jniNoop, same run): {fmt(floor_ns[('jniNoop', 0)])} ns.")
     print()
-print_targets("Issue 6 policy targets", policy_checks)
+print_targets("Policy targets", policy_checks)
 
 checks = []
 for t in (1, 2):
@@ -173,9 +173,9 @@ for t in (1, 2):
                                f"{row['native-buffer'] / row['ohc']:.2f}x OHC"))
     print()
 
-print_targets("Cache targets (issues 6 and 17)", checks)
+print_targets("Cache targets", checks)
 
-for name, title in (("heap.txt", "Heap story"), ("loader.txt", "Loader"), ("plugin.txt", "Plugin no-op"),
+for name, title in (("heap.txt", "Heap use"), ("loader.txt", "Loader"), ("plugin.txt", "Plugin no-op"),
                     ("sizes.txt", "Library sizes, stripped, per target")):
     t = text(name)
     if t:

@@ -1,5 +1,5 @@
 /*
- * The JNI floor for issue 6 item 1(d): a call that does nothing, and byte[]/String round trips that do
+ * The JNI floor: a call that does nothing, and byte[]/String round trips that do
  * only what any JNI binding must (copy the argument in, make a new Java object of the same content).
  * Built by scripts/bench.sh with the system C compiler; not part of the product.
  */

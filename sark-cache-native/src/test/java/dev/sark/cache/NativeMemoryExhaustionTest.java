@@ -10,7 +10,7 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 /**
- * Native memory running out must reach Java as an OutOfMemoryError, not abort the process (issue 17: 1 MiB
+ * Native memory running out must reach Java as an OutOfMemoryError, not abort the process (1 MiB
  * puts under a virtual-memory limit ended in "memory allocation of 1048592 bytes failed" and SIGABRT). The
  * load runs in a child JVM whose address space is capped with {@code ulimit -v}, so running out is real and
  * cannot touch this JVM; the child then checks the cache is consistent and still usable.

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Run by {@link HostileInputChildJvmTest} in a JVM of its own whose address space is capped: the issue 11 cases
+ * Run by {@link HostileInputChildJvmTest} in a JVM of its own whose address space is capped: the hostile cases
  * that used to kill the process (allocation aborts, stack overflows, runaway loops). Each case prints
  * "case NAME: ..." before it runs and "ok NAME: OUTCOME" after, so when the JVM dies the log names the case
  * that killed it. A case passes when it ends in a PolicyException or IllegalArgumentException, or in the

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 /**
- * The issue 11 cases that used to abort the JVM (allocations of terabytes, an 8,000-deep value, a 10^10-step
+ * The hostile cases that used to abort the JVM (allocations of terabytes, an 8,000-deep value, a 10^10-step
  * loop...) run in a child JVM with its address space capped at 4 GiB and thread stacks of 512 KiB, so an abort
  * or a stack overflow kills only the child, and an allocation the guards let through fails for real instead of
  * swapping. See {@link HostileCasesMain} for the cases.
