@@ -5,23 +5,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A command that builds one target: the program and its arguments, plus environment variables on top of ours. */
-public final class CargoInvocation {
-    private final List<String> command;
-    private final Map<String, String> environment;
-    private final String rustupToolchain;
-    private final String label;
-
-    /**
-     * @param rustupToolchain the rustup toolchain the command runs (null: the default), whose rustc
-     *                        version is recorded in the classifier JAR
-     * @param label           a short name for logs and the summary, e.g. {@code cargo +sark-debian}
-     */
-    public CargoInvocation(List<String> command, Map<String, String> environment, String rustupToolchain, String label) {
-        this.command = List.copyOf(command);
-        this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
-        this.rustupToolchain = rustupToolchain;
-        this.label = label;
+/**
+ * A command that builds one target: the program and its arguments, plus environment variables on top of ours.
+ *
+ * @param command         the program and its arguments ({@link CargoCommand#arguments()})
+ * @param environment     variables set for the command, in the order they are shown
+ * @param rustupToolchain the rustup toolchain the command runs (null: the default), whose rustc version is
+ *                        recorded in the classifier JAR
+ * @param label           a short name for logs and the summary, e.g. {@code cargo +sark-debian}
+ */
+public record CargoInvocation(List<String> command, Map<String, String> environment, String rustupToolchain,
+                              String label) {
+    public CargoInvocation {
+        command = List.copyOf(command);
+        environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
     }
 
     /** The same command with {@code variables} added; a variable the command already sets keeps its value. */
@@ -29,22 +26,6 @@ public final class CargoInvocation {
         Map<String, String> merged = new LinkedHashMap<>(variables);
         merged.putAll(environment);
         return new CargoInvocation(command, merged, rustupToolchain, label);
-    }
-
-    public String rustupToolchain() {
-        return rustupToolchain;
-    }
-
-    public String label() {
-        return label;
-    }
-
-    public List<String> command() {
-        return command;
-    }
-
-    public Map<String, String> environment() {
-        return environment;
     }
 
     /** The command as a user would type it, with the variables this build sets in front. */

@@ -42,9 +42,9 @@ public final class CrossBuilder {
                 continue; // merged from its slices, which are checked themselves
             }
             StrategySelector.Selection selection = selector.select(target);
-            if (selection.strategy == null) {
+            if (selection.strategy() == null) {
                 missing.add(TargetResult.unavailable(target, "no toolchain strategy can build it here: "
-                        + String.join("; ", selection.reasons)));
+                        + String.join("; ", selection.reasons())));
             }
         }
         return missing;
@@ -68,14 +68,14 @@ public final class CrossBuilder {
         StrategySelector.Selection selection = selector.select(target);
         // A target that cannot be built leaves its earlier JAR on disk (never attached): only a replacement that
         // passed its checks may take a good JAR's place.
-        if (selection.strategy == null) {
+        if (selection.strategy() == null) {
             out.forget();
-            String why = String.join("; ", selection.reasons);
+            String why = String.join("; ", selection.reasons());
             log.warn(progress + ": cannot be built here: " + why);
             return TargetResult.unavailable(target, "no toolchain strategy can build it here: " + why);
         }
-        CargoInvocation invocation = selection.strategy.invocation(target, context)
-                .withDefaults(context.compilerCache().variables(selection.strategy.kind()));
+        CargoInvocation invocation = selection.strategy().invocation(target, context)
+                .withDefaults(context.compilerCache().variables(selection.strategy().kind()));
         return run(target, out, progress, selection, invocation).withCommand(invocation.display());
     }
 
@@ -83,10 +83,10 @@ public final class CrossBuilder {
     private TargetResult run(TargetSpec target, TargetOutputs out, String progress, StrategySelector.Selection selection,
                              CargoInvocation invocation) {
         String libName = context.crate().libName();
-        ToolchainStrategy strategy = selection.strategy;
+        ToolchainStrategy strategy = selection.strategy();
         String tool = invocation.label();
-        if (!selection.reasons.isEmpty()) {
-            log.info(progress + ": auto picked " + strategy.kind().pomName() + " (" + String.join("; ", selection.reasons) + ")");
+        if (!selection.reasons().isEmpty()) {
+            log.info(progress + ": auto picked " + strategy.kind().pomName() + " (" + String.join("; ", selection.reasons()) + ")");
         }
         String rustc = tools.rustcVersion(invocation.rustupToolchain()).orElse("unknown");
         String rustVersion = context.crate().rustVersion();

@@ -35,19 +35,21 @@ public final class Doctor {
         this.crate = crate;
     }
 
-    /** The report, and whether every target has a strategy that can build it. */
     /** One target's verdict: the strategy that would build it, whether it can be built here, and the fixes. */
     public record TargetCheck(String triple, String strategy, boolean buildable, List<String> fixes) {
     }
 
-    public static final class Report {
-        public final List<String> lines;
-        public final boolean allBuildable;
-        public final List<TargetCheck> targets = new ArrayList<>();
-
-        Report(List<String> lines, boolean allBuildable) {
-            this.lines = List.copyOf(lines);
-            this.allBuildable = allBuildable;
+    /**
+     * The report, and whether every target has a strategy that can build it.
+     *
+     * @param lines        the table and the fixes, as printed
+     * @param allBuildable whether every target can be built here
+     * @param targets      per target, for the result file
+     */
+    public record Report(List<String> lines, boolean allBuildable, List<TargetCheck> targets) {
+        public Report {
+            lines = List.copyOf(lines);
+            targets = List.copyOf(targets);
         }
     }
 
@@ -68,11 +70,11 @@ public final class Doctor {
             }
             StrategySelector.Selection selection = selector.select(target);
             int fixesBefore = fixes.size();
-            boolean buildable = selection.strategy != null;
-            String strategy = buildable ? selection.strategy.kind().pomName() : "NONE";
+            boolean buildable = selection.strategy() != null;
+            String strategy = buildable ? selection.strategy().kind().pomName() : "NONE";
             if (buildable) {
                 // the same check the build makes before it runs cargo
-                String used = selection.strategy.rustupToolchain(target);
+                String used = selection.strategy().rustupToolchain(target);
                 String rustc = tools.rustcVersion(used).orElse("unknown");
                 if (RustVersion.olderThan(rustc, rustVersion)) {
                     buildable = false;
@@ -85,8 +87,8 @@ public final class Doctor {
             boolean std = tools.hasStandardLibrary(toolchain, target.triple());
             rows.add(new String[] {target.triple(), strategy, tools.cargoAvailable() ? "yes" : "missing",
                 toolchain == null ? "default" : toolchain, std ? "yes" : "missing", linkerColumn(target), zig, docker});
-            if (selection.strategy == null) {
-                selection.reasons.forEach(r -> fixes.add(target.triple() + ": " + r));
+            if (selection.strategy() == null) {
+                selection.reasons().forEach(r -> fixes.add(target.triple() + ": " + r));
             } else if (buildable && !std) {
                 fixes.add(target.triple() + ": for plain cargo, "
                         + Suggestions.missingStandardLibrary(target.triple(), toolchain));
@@ -103,9 +105,7 @@ public final class Doctor {
             lines.add("To fix:");
             fixes.forEach(f -> lines.add("  - " + f));
         }
-        Report report = new Report(lines, allBuildable);
-        report.targets.addAll(checks);
-        return report;
+        return new Report(lines, allBuildable, checks);
     }
 
     private String linkerColumn(TargetSpec target) {

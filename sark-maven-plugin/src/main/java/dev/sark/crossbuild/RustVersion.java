@@ -9,18 +9,8 @@ import java.util.regex.Pattern;
  * {@code rustc -V} prints it ({@code rustc 1.96.0 (ac68faa20 2026-05-25)}, {@code rustc 1.97.0-nightly (...)}).
  * Missing parts count as 0 and a pre-release counts as its release, as cargo does when it checks rust-version.
  */
-public final class RustVersion implements Comparable<RustVersion> {
+public record RustVersion(int major, int minor, int patch) implements Comparable<RustVersion> {
     private static final Pattern VERSION = Pattern.compile("(?:^|\\s)(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
-
-    private final int major;
-    private final int minor;
-    private final int patch;
-
-    private RustVersion(int major, int minor, int patch) {
-        this.major = major;
-        this.minor = minor;
-        this.patch = patch;
-    }
 
     /** The first version in the text (a rust-version value or a {@code rustc -V} line), or empty. */
     public static Optional<RustVersion> parse(String text) {
@@ -56,16 +46,6 @@ public final class RustVersion implements Comparable<RustVersion> {
             c = Integer.compare(minor, o.minor);
         }
         return c != 0 ? c : Integer.compare(patch, o.patch);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof RustVersion && compareTo((RustVersion) o) == 0;
-    }
-
-    @Override
-    public int hashCode() {
-        return (major * 31 + minor) * 31 + patch;
     }
 
     @Override

@@ -18,14 +18,13 @@ public final class StrategySelector {
     }
 
     /** The outcome of a selection: a strategy, or why none fits. */
-    public static final class Selection {
-        public final ToolchainStrategy strategy;
-        /** Why strategies were passed over (for auto, those before the chosen one), or what is missing. */
-        public final List<String> reasons;
-
-        Selection(ToolchainStrategy strategy, List<String> reasons) {
-            this.strategy = strategy;
-            this.reasons = List.copyOf(reasons);
+    /**
+     * @param strategy the strategy that builds the target, or null when none can
+     * @param reasons  why strategies were passed over (for auto, those before the chosen one), or what is missing
+     */
+    public record Selection(ToolchainStrategy strategy, List<String> reasons) {
+        public Selection {
+            reasons = List.copyOf(reasons);
         }
     }
 

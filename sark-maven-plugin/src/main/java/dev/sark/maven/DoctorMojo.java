@@ -47,12 +47,12 @@ public class DoctorMojo extends AbstractSarkMojo {
                     rustVersion, manifestPath.toString()).examine(matrix(hostTriple));
             getLog().info("sark:doctor (host " + (hostTriple == null ? "unknown: rustc does not run" : hostTriple)
                     + (rustVersion == null ? "" : ", rust-version " + rustVersion + " from " + manifestPath) + ")");
-            report.lines.forEach(getLog()::info);
+            report.lines().forEach(getLog()::info);
             compilerCache(tools).state(runner, basedir.toPath()).forEach(getLog()::info);
             Path resultFile = Path.of(project.getBuild().getDirectory(), "sark", "doctor.json");
-            ResultFile.writeDoctor(resultFile, report.targets);
+            ResultFile.writeDoctor(resultFile, report.targets());
             getLog().debug("Wrote " + resultFile);
-            if (strict && !report.allBuildable) {
+            if (strict && !report.allBuildable()) {
                 throw new MojoFailureException("sark:doctor: some targets cannot be built here; see the fixes above"
                         + " (drop -Dsark.doctor.strict to only report)");
             }

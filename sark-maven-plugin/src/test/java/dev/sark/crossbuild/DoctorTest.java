@@ -48,11 +48,11 @@ class DoctorTest {
     void toolchainOlderThanTheRustVersionIsAFixAndMakesTheTargetUnbuildable() {
         Doctor.Report report = examine("1.95");
 
-        assertFalse(report.allBuildable);
-        String text = String.join("\n", report.lines);
-        assertTrue(report.lines.contains("  - " + AARCH64 + ": " + Suggestions.toolchainTooOld("debian-old", OLD_RUSTC,
+        assertFalse(report.allBuildable());
+        String text = String.join("\n", report.lines());
+        assertTrue(report.lines().contains("  - " + AARCH64 + ": " + Suggestions.toolchainTooOld("debian-old", OLD_RUSTC,
                 "1.95", "crate/Cargo.toml")), text);
-        assertTrue(report.lines.stream().anyMatch(l -> l.startsWith(AARCH64) && l.contains("cargo (rustc too old)")), text);
+        assertTrue(report.lines().stream().anyMatch(l -> l.startsWith(AARCH64) && l.contains("cargo (rustc too old)")), text);
         assertFalse(text.contains(HOST + ": toolchain"), "the default toolchain (1.95.0) is new enough: " + text);
     }
 
@@ -60,8 +60,8 @@ class DoctorTest {
     void toolchainsThatReachTheRustVersionOrNoRustVersionPass() {
         for (String rustVersion : new String[] {"1.85", null}) {
             Doctor.Report report = examine(rustVersion);
-            assertTrue(report.allBuildable, String.valueOf(rustVersion));
-            assertEquals("Every target can be built here.", report.lines.get(report.lines.size() - 1));
+            assertTrue(report.allBuildable(), String.valueOf(rustVersion));
+            assertEquals("Every target can be built here.", report.lines().get(report.lines().size() - 1));
         }
     }
 }

@@ -51,7 +51,7 @@ class UserFacingTextSnapshotTest {
         Doctor.Report report = new Doctor(tools, StrategySelector.standard(tools, HOST), HOST, "1.95", "crate/Cargo.toml")
                 .examine(targets);
 
-        Snapshot.assertMatches("doctor-bare-machine", report.lines);
+        Snapshot.assertMatches("doctor-bare-machine", report.lines());
     }
 
     @Test

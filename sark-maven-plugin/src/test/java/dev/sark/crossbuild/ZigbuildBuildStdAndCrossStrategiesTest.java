@@ -224,20 +224,20 @@ class ZigbuildBuildStdAndCrossStrategiesTest {
 
         TargetSpec aarch64 = TargetSpec.builder(AARCH64).build();
         StrategySelector.Selection lagging = selector.select(aarch64);
-        assertEquals(ToolchainKind.BUILD_STD, lagging.strategy.kind(), lagging.reasons.toString());
-        assertEquals("sark-debian", lagging.strategy.rustupToolchain(aarch64));
-        assertTrue(lagging.reasons.get(0).contains("the standard library for " + AARCH64 + " is not installed"),
-                lagging.reasons.toString());
-        CargoInvocation invocation = lagging.strategy.invocation(aarch64, context);
+        assertEquals(ToolchainKind.BUILD_STD, lagging.strategy().kind(), lagging.reasons().toString());
+        assertEquals("sark-debian", lagging.strategy().rustupToolchain(aarch64));
+        assertTrue(lagging.reasons().get(0).contains("the standard library for " + AARCH64 + " is not installed"),
+                lagging.reasons().toString());
+        CargoInvocation invocation = lagging.strategy().invocation(aarch64, context);
         assertEquals(List.of("cargo", "+sark-debian", "build"), invocation.command().subList(0, 3));
         assertTrue(invocation.command().contains("-Zbuild-std=std,panic_unwind"), invocation.command().toString());
 
         TargetSpec arm = TargetSpec.builder(armv7).build();
         StrategySelector.Selection packaged = selector.select(arm);
-        assertEquals(ToolchainKind.CARGO, packaged.strategy.kind(), packaged.reasons.toString());
-        assertEquals("sark-debian", packaged.strategy.rustupToolchain(arm));
+        assertEquals(ToolchainKind.CARGO, packaged.strategy().kind(), packaged.reasons().toString());
+        assertEquals("sark-debian", packaged.strategy().rustupToolchain(arm));
         assertEquals(List.of("cargo", "+sark-debian", "build"),
-                packaged.strategy.invocation(arm, context).command().subList(0, 3));
+                packaged.strategy().invocation(arm, context).command().subList(0, 3));
     }
 
     @Test
@@ -249,23 +249,23 @@ class ZigbuildBuildStdAndCrossStrategiesTest {
         StrategySelector selector = StrategySelector.standard(tools, host);
 
         // without a floor plain cargo can build it, and does
-        assertEquals(ToolchainKind.CARGO, selector.select(TargetSpec.builder(AARCH64).build()).strategy.kind());
+        assertEquals(ToolchainKind.CARGO, selector.select(TargetSpec.builder(AARCH64).build()).strategy().kind());
 
         // with one, plain cargo (this machine's glibc) is passed over, and says why
         TargetSpec floored = TargetSpec.builder(AARCH64).glibcFloor("2.17").build();
         StrategySelector.Selection noZig = selector.select(floored);
-        assertEquals(null, noZig.strategy, noZig.reasons.toString());
-        assertTrue(noZig.reasons.get(0).contains("cargo: links against this machine's glibc, not glibc 2.17"),
-                noZig.reasons.toString());
+        assertEquals(null, noZig.strategy(), noZig.reasons().toString());
+        assertTrue(noZig.reasons().get(0).contains("cargo: links against this machine's glibc, not glibc 2.17"),
+                noZig.reasons().toString());
 
         plant("cargo-zigbuild");
         plant("zig");
         StrategySelector.Selection zig = selector.select(floored);
-        assertEquals(ToolchainKind.ZIGBUILD, zig.strategy.kind(), zig.reasons.toString());
-        assertTrue(zig.strategy.invocation(floored, context).command().contains(AARCH64 + ".2.17"));
+        assertEquals(ToolchainKind.ZIGBUILD, zig.strategy().kind(), zig.reasons().toString());
+        assertTrue(zig.strategy().invocation(floored, context).command().contains(AARCH64 + ".2.17"));
 
         // a forced strategy is the pom's decision: the library check then holds it to the floor
         TargetSpec forced = TargetSpec.builder(AARCH64).glibcFloor("2.17").toolchain(ToolchainKind.CARGO).build();
-        assertEquals(ToolchainKind.CARGO, selector.select(forced).strategy.kind());
+        assertEquals(ToolchainKind.CARGO, selector.select(forced).strategy().kind());
     }
 }

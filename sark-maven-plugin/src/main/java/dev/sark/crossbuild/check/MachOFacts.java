@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -80,90 +79,31 @@ public sealed interface MachOFacts extends BinaryFacts permits MachOFacts.Thin, 
         }
     }
 
-    /** One Mach-O image: a thin file, or one slice of a universal file. */
-    final class Thin implements MachOFacts {
-        private final boolean is64;
-        private final boolean littleEndian;
-        private final int cpuType;
-        private final int cpuSubtype;
-        private final int fileType;
-        private final long flags;
-        private final String installName;
-        private final List<String> dependentLibraries;
-        private final String minOs;
-        private final Set<String> exportedSymbols;
-        private final boolean hasSymbolTable;
-
-        Thin(boolean is64, boolean littleEndian, int cpuType, int cpuSubtype, int fileType, long flags,
-             String installName, List<String> dependentLibraries, String minOs, boolean hasSymbolTable,
-             Set<String> exportedSymbols) {
-            this.is64 = is64;
-            this.littleEndian = littleEndian;
-            this.cpuType = cpuType;
-            this.cpuSubtype = cpuSubtype;
-            this.fileType = fileType;
-            this.flags = flags;
-            this.installName = installName;
-            this.dependentLibraries = List.copyOf(dependentLibraries);
-            this.minOs = minOs;
-            this.hasSymbolTable = hasSymbolTable;
-            this.exportedSymbols = Collections.unmodifiableSet(new LinkedHashSet<>(exportedSymbols));
-        }
-
-        /** Whether the header is a mach_header_64 (MH_MAGIC_64). */
-        public boolean is64() {
-            return is64;
-        }
-
-        public boolean littleEndian() {
-            return littleEndian;
-        }
-
-        /** cputype, e.g. {@link #CPU_TYPE_ARM64}. */
-        public int cpuType() {
-            return cpuType;
-        }
-
-        /** cpusubtype, with its capability bits. */
-        public int cpuSubtype() {
-            return cpuSubtype;
-        }
-
-        /** filetype, e.g. {@link #MH_DYLIB}. */
-        public int fileType() {
-            return fileType;
-        }
-
-        public long flags() {
-            return flags;
-        }
-
-        /** The LC_ID_DYLIB install name ({@code @rpath/libfoo.dylib}), or null. */
-        public String installName() {
-            return installName;
-        }
-
-        /** LC_LOAD_DYLIB, LC_LOAD_WEAK_DYLIB and LC_REEXPORT_DYLIB names, in order. */
-        public List<String> dependentLibraries() {
-            return dependentLibraries;
-        }
-
-        /** Minimum OS version from LC_BUILD_VERSION or LC_VERSION_MIN_MACOSX ({@code 11.0}), or null. */
-        public String minOs() {
-            return minOs;
-        }
-
-        /** Whether the image has an LC_SYMTAB, i.e. whether {@link #exportedSymbols()} means anything. */
-        public boolean hasSymbolTable() {
-            return hasSymbolTable;
-        }
-
-        /**
-         * External symbols defined in a section (N_EXT and N_SECT, not private-extern, not debug), with the
-         * leading underscore of C names removed: {@code Java_dev_sark_Foo_bar}, as the JVM looks it up.
-         */
-        public Set<String> exportedSymbols() {
-            return exportedSymbols;
+    /**
+     * One Mach-O image: a thin file, or one slice of a universal file.
+     *
+     * @param is64               whether the header is a mach_header_64 (MH_MAGIC_64)
+     * @param littleEndian       the header's byte order
+     * @param cpuType            cputype, e.g. {@link #CPU_TYPE_ARM64}
+     * @param cpuSubtype         cpusubtype, with its capability bits
+     * @param fileType           filetype, e.g. {@link #MH_DYLIB}
+     * @param flags              the header's flags
+     * @param installName        the LC_ID_DYLIB install name ({@code @rpath/libfoo.dylib}), or null
+     * @param dependentLibraries LC_LOAD_DYLIB, LC_LOAD_WEAK_DYLIB and LC_REEXPORT_DYLIB names, in order
+     * @param minOs              minimum OS version from LC_BUILD_VERSION or LC_VERSION_MIN_MACOSX ({@code 11.0}),
+     *                           or null
+     * @param hasSymbolTable     whether the image has an LC_SYMTAB, i.e. whether {@code exportedSymbols} means
+     *                           anything
+     * @param exportedSymbols    external symbols defined in a section (N_EXT and N_SECT, not private-extern, not
+     *                           debug), with the leading underscore of C names removed: {@code Java_dev_sark_Foo_bar},
+     *                           as the JVM looks it up
+     */
+    record Thin(boolean is64, boolean littleEndian, int cpuType, int cpuSubtype, int fileType, long flags,
+                String installName, List<String> dependentLibraries, String minOs, boolean hasSymbolTable,
+                Set<String> exportedSymbols) implements MachOFacts {
+        public Thin {
+            dependentLibraries = List.copyOf(dependentLibraries);
+            exportedSymbols = Collections.unmodifiableSet(new LinkedHashSet<>(exportedSymbols));
         }
 
         @Override
@@ -192,47 +132,17 @@ public sealed interface MachOFacts extends BinaryFacts permits MachOFacts.Thin, 
         public String toString() {
             return summary();
         }
-
-        @Override
-        public boolean equals(Object other) {
-            if (this == other) {
-                return true;
-            }
-            if (!(other instanceof Thin)) {
-                return false;
-            }
-            Thin o = (Thin) other;
-            return is64 == o.is64 && littleEndian == o.littleEndian && cpuType == o.cpuType
-                    && cpuSubtype == o.cpuSubtype && fileType == o.fileType && flags == o.flags
-                    && Objects.equals(installName, o.installName)
-                    && Objects.equals(dependentLibraries, o.dependentLibraries) && Objects.equals(minOs, o.minOs)
-                    && hasSymbolTable == o.hasSymbolTable && Objects.equals(exportedSymbols, o.exportedSymbols);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(is64, littleEndian, cpuType, cpuSubtype, fileType, flags, installName,
-                    dependentLibraries, minOs, hasSymbolTable, exportedSymbols);
-        }
     }
 
-    /** A universal (fat) file: its slices in header order. */
-    final class Fat implements MachOFacts {
-        private final boolean fat64;
-        private final List<Slice> slices;
-
-        Fat(boolean fat64, List<Slice> slices) {
-            this.fat64 = fat64;
-            this.slices = List.copyOf(slices);
-        }
-
-        /** Whether the header is FAT_MAGIC_64 (64-bit offsets and sizes). */
-        public boolean fat64() {
-            return fat64;
-        }
-
-        public List<Slice> slices() {
-            return slices;
+    /**
+     * A universal (fat) file.
+     *
+     * @param fat64  whether the header is FAT_MAGIC_64 (64-bit offsets and sizes)
+     * @param slices its slices in header order
+     */
+    record Fat(boolean fat64, List<Slice> slices) implements MachOFacts {
+        public Fat {
+            slices = List.copyOf(slices);
         }
 
         /** The first slice of a CPU type. */
@@ -273,23 +183,6 @@ public sealed interface MachOFacts extends BinaryFacts permits MachOFacts.Thin, 
         @Override
         public String toString() {
             return summary();
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            if (this == other) {
-                return true;
-            }
-            if (!(other instanceof Fat)) {
-                return false;
-            }
-            Fat o = (Fat) other;
-            return fat64 == o.fat64 && Objects.equals(slices, o.slices);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(fat64, slices);
         }
     }
 
