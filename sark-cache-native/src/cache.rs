@@ -51,7 +51,7 @@ use foldhash::fast::RandomState;
 use parking_lot::{Mutex, MutexGuard};
 use schnellru::{Limiter, LruMap};
 
-use crate::clock::{Millis, Now};
+use crate::clock::{Millis, Now, TimeSource};
 
 /// Segments of a large cache. 16 keeps two threads on different keys apart 15 times in 16 while the
 /// per-segment approximation of LRU stays close to the global order.
@@ -120,6 +120,8 @@ pub enum CacheError {
     /// The process could not allocate `bytes` of native memory for `what`. A put that fails this way
     /// changed nothing but, possibly, evicted entries to make room.
     OutOfMemory { what: &'static str, bytes: usize },
+    /// [`Cache::advance_clock`] on a cache that reads the system clock.
+    NoManualClock,
 }
 
 /// Counters since creation. `size` is the entry count at the time of the snapshot.
@@ -537,6 +539,8 @@ pub struct Cache {
     /// segment's own total (under its lock) is in its `stats.bytes`.
     bytes: AtomicUsize,
     closed: AtomicBool,
+    /// Where every operation reads "now", once.
+    time: TimeSource,
     /// The maps' hasher, one seed for all of them. The same hash of a key also picks its segment
     /// ([`Cache::segment_index`]), so a lookup hashes once.
     map_hasher: RandomState,
@@ -554,6 +558,11 @@ impl Cache {
 
     /// `recency` applies to segmented caches; a one-segment cache is always [`Recency::Strict`].
     pub fn with_recency(bounds: Bounds, default_ttl: Duration, recency: Recency) -> Self {
+        Self::with_time_source(bounds, default_ttl, recency, TimeSource::System)
+    }
+
+    /// A cache that reads "now" from `time`: [`TimeSource::manual`] for tests of expiry.
+    pub fn with_time_source(bounds: Bounds, default_ttl: Duration, recency: Recency, time: TimeSource) -> Self {
         // A cache that can never hold SEGMENTED_FROM entries (by count, or because even entries of
         // nothing but overhead would fill its bytes first) stays one segment: strict LRU.
         let most_entries = bounds.max_entries.get().min(bounds.max_bytes / ENTRY_OVERHEAD);
@@ -576,6 +585,7 @@ impl Cache {
             len: AtomicUsize::new(0),
             bytes: AtomicUsize::new(0),
             closed: AtomicBool::new(false),
+            time,
             map_hasher,
         }
     }
@@ -587,7 +597,7 @@ impl Cache {
     /// A copy of the live value under `key`, if any. The copy is made under the segment's lock
     /// (one memcpy), and fails with `OutOfMemory` rather than aborting when it cannot be allocated.
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, CacheError> {
-        self.get_at(key, Now::read())
+        self.get_at(key, self.time.now())
     }
 
     fn get_at(&self, key: &[u8], now: Now) -> Result<Option<Vec<u8>>, CacheError> {
@@ -600,7 +610,7 @@ impl Cache {
     /// Copies the live value under `key` into the front of `out` and returns its length, or
     /// declines (counting nothing) when it does not fit.
     pub fn get_into(&self, key: &[u8], out: &mut [u8]) -> Result<Read<usize>, CacheError> {
-        self.read_at(key, Now::read(), |value| {
+        self.read_at(key, self.time.now(), |value| {
             let Some(target) = out.get_mut(..value.len()) else {
                 return Ok(None);
             };
@@ -613,7 +623,7 @@ impl Cache {
     pub fn put(&self, key: &[u8], value: &[u8], ttl: Option<Duration>) -> Result<(), CacheError> {
         // Checked before the copy, so an oversized value is refused without allocating it first.
         self.check_size(key.len(), value.len())?;
-        self.put_at(Block::new(key, value)?, ttl, Now::read())
+        self.put_at(Block::new(key, value)?, ttl, self.time.now())
     }
 
     /// A block for a put whose value the caller writes into it (from a Java array, with no copy in
@@ -625,11 +635,11 @@ impl Cache {
 
     /// A put of a block from [`Cache::block_for_put`].
     pub fn put_block(&self, block: Block, ttl: Option<Duration>) -> Result<(), CacheError> {
-        self.put_at(block, ttl, Now::read())
+        self.put_at(block, ttl, self.time.now())
     }
 
     pub fn cleanup_expired(&self) -> Result<u64, CacheError> {
-        self.cleanup_expired_at(Now::read())
+        self.cleanup_expired_at(self.time.now())
     }
 
     /// Removes `key`; true when an entry (expired or not) was there.
@@ -677,6 +687,18 @@ impl Cache {
             total.bytes += stats.bytes;
         }
         Ok(total)
+    }
+
+    /// Moves a [`TimeSource::Manual`] clock forward by `by` (whole milliseconds; a fraction is dropped):
+    /// entries whose deadline it reaches are expired for every later operation.
+    pub fn advance_clock(&self, by: Duration) -> Result<(), CacheError> {
+        self.ensure_open()?;
+        let millis = Millis::try_from(by.as_millis()).unwrap_or(Millis::MAX);
+        if self.time.advance(millis) {
+            Ok(())
+        } else {
+            Err(CacheError::NoManualClock)
+        }
     }
 
     /// Marks the cache closed and drops its contents. Idempotent. The struct itself stays valid,
@@ -1066,6 +1088,27 @@ mod tests {
         assert_eq!(c.cleanup_expired_at(Now::at(t0 + 20)).unwrap(), 5);
         assert_eq!(c.size().unwrap(), 1);
         assert_eq!(c.stats().unwrap().expirations, 5);
+    }
+
+    #[test]
+    fn a_manual_clock_drives_expiry_through_the_public_operations() {
+        let bounds = Bounds::entries(NonZeroUsize::new(10).unwrap());
+        let c = Cache::with_time_source(bounds, Duration::from_millis(100), Recency::Strict, TimeSource::manual());
+        put(&c, "default", "1");
+        c.put(b"short", b"2", Some(Duration::from_millis(10))).unwrap();
+        c.put(b"never", b"3", Some(Duration::MAX)).unwrap();
+        c.advance_clock(Duration::from_millis(9)).unwrap();
+        assert_eq!(get(&c, "short").as_deref(), Some("2"), "1 ms before its deadline");
+        c.advance_clock(Duration::from_millis(1)).unwrap();
+        assert_eq!(get(&c, "short"), None);
+        assert_eq!(c.get_into(b"default", &mut [0; 1]).unwrap(), Read::Hit(1));
+        c.advance_clock(Duration::from_millis(90)).unwrap();
+        assert_eq!(c.cleanup_expired().unwrap(), 1, "default, at 100 ms");
+        c.advance_clock(Duration::MAX).unwrap();
+        assert_eq!(get(&c, "never").as_deref(), Some("3"), "the clock stops short of never");
+        assert_eq!(cache(10).advance_clock(Duration::from_millis(1)), Err(CacheError::NoManualClock));
+        c.close();
+        assert_eq!(c.advance_clock(Duration::from_millis(1)), Err(CacheError::Closed));
     }
 
     #[test]

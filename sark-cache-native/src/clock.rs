@@ -8,9 +8,58 @@
 //! the coarse clock has passed; one more than [`COARSE_MARGIN`] ahead of it has not; anything in
 //! between (an entry within a second of expiring) is decided by the precise clock. Expiry stays
 //! exact to the millisecond. Elsewhere both readings are `Instant`.
+//!
+//! A cache reads "now" from its [`TimeSource`]: the system clock, or, for tests of expiry, a manual clock
+//! that stands still until advanced.
+
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Milliseconds on a monotonic clock with an arbitrary origin.
 pub type Millis = u64;
+
+/// The furthest a manual clock goes: 1 ms short of 2^63 - 1 ms (some 292 million years), the deadline of
+/// entries that never expire, which the system clock never reaches either.
+pub const MANUAL_LIMIT: Millis = (1 << 63) - 2;
+
+/// Where a cache reads "now". Like Caffeine's `Ticker`, but a manual clock's time is kept here, so a get
+/// never calls back into Java to learn it: a read costs one match, and on a manual clock one atomic load
+/// instead of the clock reading.
+#[derive(Debug)]
+pub enum TimeSource {
+    /// [`Now::read`]: what every cache uses outside tests.
+    System,
+    /// Milliseconds that move only when [`TimeSource::advance`] is called, from 0 (tests of expiry
+    /// without sleeping). Read exactly, with [`Now::at`].
+    Manual(AtomicU64),
+}
+
+impl TimeSource {
+    /// A manual clock at 0.
+    pub fn manual() -> TimeSource {
+        TimeSource::Manual(AtomicU64::new(0))
+    }
+
+    /// "Now" for one operation.
+    pub fn now(&self) -> Now {
+        match self {
+            TimeSource::System => Now::read(),
+            // Relaxed: the one variable is read coherently; a test advancing on one thread and reading on
+            // another orders the two with its own synchronisation (a join, a latch) anyway.
+            TimeSource::Manual(millis) => Now::at(millis.load(Ordering::Relaxed)),
+        }
+    }
+
+    /// Moves a manual clock forward by `by` ms, stopping at [`MANUAL_LIMIT`]; false, and nothing moves,
+    /// for the system clock.
+    pub fn advance(&self, by: Millis) -> bool {
+        let TimeSource::Manual(millis) = self else {
+            return false;
+        };
+        let step = |now: Millis| Some(now.saturating_add(by).min(MANUAL_LIMIT));
+        let _ = millis.fetch_update(Ordering::Relaxed, Ordering::Relaxed, step); // never Err: `step` never refuses
+        true
+    }
+}
 
 /// "Now" for expiry checks. Read once per operation; the precise clock is consulted at most once.
 #[derive(Debug, Clone, Copy)]
@@ -121,5 +170,19 @@ mod tests {
         assert!(!now.has_reached(106));
         let mut fixed = Now::at(50);
         assert!(fixed.has_reached(50) && !fixed.has_reached(51));
+    }
+
+    #[test]
+    fn a_manual_clock_moves_only_when_advanced_and_stops_short_of_never() {
+        let clock = TimeSource::manual();
+        assert!(clock.now().has_reached(0) && !clock.now().has_reached(1), "starts at 0");
+        assert!(clock.advance(49) && clock.advance(0));
+        assert_eq!(clock.now().precise(), 49);
+        assert!(clock.advance(1));
+        let mut now = clock.now();
+        assert!(now.has_reached(50) && !now.has_reached(51), "read exactly, no coarse margin");
+        assert!(clock.advance(Millis::MAX) && clock.advance(1));
+        assert_eq!(clock.now().precise(), MANUAL_LIMIT);
+        assert!(!TimeSource::System.advance(1), "the system clock is not moved by hand");
     }
 }

@@ -25,6 +25,7 @@ use sark_jni_support::{
 };
 
 pub use cache::{Bounds, Cache, CacheError, Read, Recency, Stats};
+use clock::TimeSource;
 
 impl From<CacheError> for JavaError {
     fn from(e: CacheError) -> Self {
@@ -38,6 +39,9 @@ impl From<CacheError> for JavaError {
                 OUT_OF_MEMORY,
                 format!("cannot allocate {bytes} bytes of native memory for {what}; nothing was stored"),
             ),
+            CacheError::NoManualClock => {
+                JavaError::illegal_state("this NativeCache reads the system clock; build it with manualClock()")
+            }
         }
     }
 }
@@ -88,6 +92,7 @@ pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeNew<'l>(
     max_entry_bytes: jlong,
     default_ttl_millis: jlong,
     strict_lru: jboolean,
+    manual_clock: jboolean,
 ) -> jlong {
     guard(&mut env, 0, |_| {
         // 0 means "no bound" (Java has already required one of the first two); Java checks the
@@ -109,7 +114,10 @@ pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeNew<'l>(
             )));
         }
         let recency = if strict_lru != 0 { Recency::Strict } else { Recency::SecondChance };
-        let cache = Cache::with_recency(bounds, Duration::from_millis(default_ttl_millis as u64), recency);
+        // A test seam (`NativeCache.Builder.manualClock()`): a clock at 0 that only `nativeAdvanceClock` moves.
+        let time = if manual_clock != 0 { TimeSource::manual() } else { TimeSource::System };
+        let default_ttl = Duration::from_millis(default_ttl_millis as u64);
+        let cache = Cache::with_time_source(bounds, default_ttl, recency, time);
         Ok(Box::into_raw(Box::new(cache)) as jlong)
     })
 }
@@ -268,6 +276,22 @@ pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeStats<'l>(
         let array = env.new_long_array(values.len() as i32)?;
         env.set_long_array_region(&array, 0, &values)?;
         Ok(array.into_raw())
+    })
+}
+
+/// Moves the manual clock of a cache made with `manual_clock` forward by `millis` (tests).
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeAdvanceClock<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    millis: jlong,
+) {
+    guard(&mut env, (), |_| {
+        let Ok(millis) = u64::try_from(millis) else {
+            return Err(JavaError::illegal_argument(format!("the clock only moves forward, got {millis} ms")));
+        };
+        Ok(cache_ref(handle)?.advance_clock(Duration::from_millis(millis))?)
     })
 }
 

@@ -88,13 +88,14 @@ public final class NativeCache implements AutoCloseable {
      * @throws IllegalArgumentException if an argument is null, zero or negative
      */
     public NativeCache(long maxEntries, Duration defaultTtl) {
-        this(positive(maxEntries, "maxEntries"), 0, 0, ttlMillis(defaultTtl, "defaultTtl"), false);
+        this(positive(maxEntries, "maxEntries"), 0, 0, ttlMillis(defaultTtl, "defaultTtl"), false, false);
     }
 
     /** Arguments already checked; 0 for a bound means none. */
-    private NativeCache(long maxEntries, long maxBytes, long maxEntryBytes, long defaultTtlMillis, boolean strictLru) {
+    private NativeCache(long maxEntries, long maxBytes, long maxEntryBytes, long defaultTtlMillis, boolean strictLru,
+                        boolean manualClock) {
         handle = NativeHandle.create(MethodHandles.lookup(), "sark_cache", "NativeCache",
-                () -> nativeNew(maxEntries, maxBytes, maxEntryBytes, defaultTtlMillis, strictLru),
+                () -> nativeNew(maxEntries, maxBytes, maxEntryBytes, defaultTtlMillis, strictLru, manualClock),
                 NativeCache::nativeClose, NativeCache::nativeFree);
     }
 
@@ -124,6 +125,7 @@ public final class NativeCache implements AutoCloseable {
         private long maxEntryBytes;
         private long defaultTtlMillis = Long.MAX_VALUE;
         private boolean strictLru;
+        private boolean manualClock;
 
         private Builder() {
         }
@@ -172,13 +174,25 @@ public final class NativeCache implements AutoCloseable {
         }
 
         /**
+         * Test seam, not public API: the cache's clock starts at 0 and stands still until
+         * {@link NativeCache#advanceClock(Duration)} moves it, so tests of expiry advance time instead of
+         * sleeping. Like Caffeine's {@code Ticker}, but the time is kept natively: a get never calls back into
+         * Java to learn it. Without it (always, outside tests) the cache reads the system's monotonic clock.
+         */
+        Builder manualClock() {
+            this.manualClock = true;
+            return this;
+        }
+
+        /**
          * @throws IllegalStateException if neither {@code maximumEntries} nor {@code maximumBytes} was set
          */
         public NativeCache build() {
             if (maximumEntries == 0 && maximumBytes == 0) {
                 throw new IllegalStateException("set maximumEntries or maximumBytes (or both): a cache needs a bound");
             }
-            return new NativeCache(maximumEntries, maximumBytes, maxEntryBytes, defaultTtlMillis, strictLru);
+            return new NativeCache(maximumEntries, maximumBytes, maxEntryBytes, defaultTtlMillis, strictLru,
+                    manualClock);
         }
     }
 
@@ -319,6 +333,26 @@ public final class NativeCache implements AutoCloseable {
         handle.close();
     }
 
+    /**
+     * Test seam, not public API: moves the clock of a cache built with {@link Builder#manualClock()} forward by
+     * {@code by}. Entries whose TTL has run out by the new time are expired for every later call, as they would
+     * be once that much real time had passed.
+     *
+     * @param by whole milliseconds, the clock's resolution (a fraction would otherwise be lost silently); zero
+     *           or more
+     * @throws IllegalArgumentException if {@code by} is null, negative or not whole milliseconds
+     * @throws IllegalStateException if the cache reads the system clock, or is closed
+     */
+    void advanceClock(Duration by) {
+        requireNonNull(by, "by");
+        if (by.isNegative() || by.toNanosPart() % 1_000_000 != 0) {
+            throw new IllegalArgumentException("the clock moves forward by whole milliseconds, got " + by);
+        }
+        // Saturated where toMillis would overflow (~292 million years): the native clock stops short of "never" anyway.
+        long millis = by.getSeconds() < Long.MAX_VALUE / 1000 ? by.toMillis() : Long.MAX_VALUE;
+        handle.run(h -> nativeAdvanceClock(h, millis));
+    }
+
     /** Test hook: makes the native side panic inside its guard. */
     static void panicForTest() {
         NativeHandle.loadLibrary(MethodHandles.lookup(), "sark_cache");
@@ -394,7 +428,7 @@ public final class NativeCache implements AutoCloseable {
 
     /** A bound of 0 means none; at least one of the first two is set. */
     private static native long nativeNew(long maxEntries, long maxBytes, long maxEntryBytes, long defaultTtlMillis,
-                                         boolean strictLru);
+                                         boolean strictLru, boolean manualClock);
 
     private static native byte[] nativeGet(long handle, byte[] key);
 
@@ -425,6 +459,9 @@ public final class NativeCache implements AutoCloseable {
 
     /** {hits, misses, evictions, expirations, size, usedBytes} */
     private static native long[] nativeStats(long handle);
+
+    /** {@code millis} zero or more; IllegalStateException for a cache on the system clock. */
+    private static native void nativeAdvanceClock(long handle, long millis);
 
     private static native void nativeClose(long handle);
 

@@ -48,5 +48,7 @@ class ForeignJvmCacheTest {
         assertEquals("2", r.value("evictions"), r.toString()); // a, then b for the byte[] entry
         assertEquals("1", r.value("expirations"), r.toString());
         assertEquals("2", r.value("size"), r.toString());
+        assertEquals("true", r.value("liveOnSystemClock"), r.toString());
+        assertEquals("true", r.value("expiredOnSystemClock"), r.toString());
     }
 }

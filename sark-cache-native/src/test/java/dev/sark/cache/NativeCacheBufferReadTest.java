@@ -34,14 +34,18 @@ class NativeCacheBufferReadTest {
     }
 
     @Test
-    void absentAndExpiredAreMinusOne() throws InterruptedException {
-        try (NativeCache cache = new NativeCache(10, Duration.ofMillis(30))) {
+    void absentAndExpiredAreMinusOne() {
+        NativeCache.Builder builder = NativeCache.builder().maximumEntries(10).defaultTtl(Duration.ofMillis(30));
+        try (NativeCache cache = builder.manualClock().build()) {
             ByteBuffer dst = ByteBuffer.allocate(16);
             assertEquals(-1, cache.get(KEY, dst));
-            cache.put(KEY, new byte[] {9});
-            Thread.sleep(80);
-            assertEquals(-1, cache.get(KEY, dst));
             assertEquals(0, dst.position());
+            cache.put(KEY, new byte[] {9});
+            cache.advanceClock(Duration.ofMillis(29));
+            assertEquals(1, cache.get(KEY, dst), "1 ms before the TTL");
+            cache.advanceClock(Duration.ofMillis(1));
+            assertEquals(-1, cache.get(KEY, dst));
+            assertEquals(1, dst.position(), "nothing written on a miss");
         }
     }
 

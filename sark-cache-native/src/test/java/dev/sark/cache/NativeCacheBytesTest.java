@@ -70,24 +70,30 @@ class NativeCacheBytesTest {
     }
 
     @Test
-    void withoutADefaultTtlEntriesDoNotExpireButAPerEntryTtlStillApplies() throws InterruptedException {
-        try (NativeCache cache = NativeCache.builder().maximumBytes(1 << 20).build()) {
+    void withoutADefaultTtlEntriesDoNotExpireButAPerEntryTtlStillApplies() {
+        try (NativeCache cache = NativeCache.builder().maximumBytes(1 << 20).manualClock().build()) {
             cache.put("forever", "1");
             cache.put("short", "2", Duration.ofMillis(20));
-            Thread.sleep(60);
-            assertEquals("1", cache.get("forever"));
+            cache.advanceClock(Duration.ofMillis(19));
+            assertEquals("2", cache.get("short"));
+            cache.advanceClock(Duration.ofMillis(1));
             assertNull(cache.get("short"));
+            cache.advanceClock(Duration.ofDays(365L * 1000));
+            assertEquals("1", cache.get("forever"), "still there a thousand years on");
         }
-        try (NativeCache cache = NativeCache.builder().maximumEntries(10).defaultTtl(Duration.ofMillis(20)).build()) {
+        NativeCache.Builder builder = NativeCache.builder().maximumEntries(10).defaultTtl(Duration.ofMillis(20));
+        try (NativeCache cache = builder.manualClock().build()) {
             cache.put("a", "1");
-            Thread.sleep(60);
+            cache.advanceClock(Duration.ofMillis(19));
+            assertEquals("1", cache.get("a"));
+            cache.advanceClock(Duration.ofMillis(1));
             assertNull(cache.get("a"));
         }
     }
 
     @Test
-    void usedBytesCountsKeysValuesAndOverheadExactlyOnEveryPath() throws InterruptedException {
-        try (NativeCache cache = new NativeCache(100, HOUR)) {
+    void usedBytesCountsKeysValuesAndOverheadExactlyOnEveryPath() {
+        try (NativeCache cache = NativeCache.builder().maximumEntries(100).defaultTtl(HOUR).manualClock().build()) {
             assertEquals(new CacheStats(0, 0, 0, 0, 0, 0), cache.stats());
             cache.put(key("a"), bytes(10, 1));
             cache.put("\u00e9t\u00e9", "x"); // 5 UTF-8 bytes of key
@@ -112,7 +118,7 @@ class NativeCacheBytesTest {
             cache.put("onGet", "1", Duration.ofMillis(20));
             cache.put("onCleanup", "12", Duration.ofMillis(20));
             cache.put("live", "123");
-            Thread.sleep(60);
+            cache.advanceClock(Duration.ofMillis(20));
             assertNull(cache.get("onGet"));
             assertEquals(charge(9, 2) + charge(4, 3), cache.stats().usedBytes());
             assertEquals(1, cache.cleanupExpired());

@@ -19,6 +19,15 @@ class NativeCacheTest {
 
     private static final Duration HOUR = Duration.ofHours(1);
 
+    /** A cache whose clock stands at 0 until the test advances it: expiry is tested without sleeping. */
+    private static NativeCache onManualClock(long maxEntries, Duration defaultTtl) {
+        return NativeCache.builder().maximumEntries(maxEntries).defaultTtl(defaultTtl).manualClock().build();
+    }
+
+    private static void advance(NativeCache cache, long millis) {
+        cache.advanceClock(Duration.ofMillis(millis));
+    }
+
     @Test
     void missThenHit() {
         try (NativeCache cache = new NativeCache(10, HOUR)) {
@@ -30,38 +39,66 @@ class NativeCacheTest {
     }
 
     @Test
-    void entriesExpireAfterTheDefaultTtl() throws InterruptedException {
-        try (NativeCache cache = new NativeCache(10, Duration.ofMillis(50))) {
+    void entriesExpireAfterTheDefaultTtl() {
+        try (NativeCache cache = onManualClock(10, Duration.ofMillis(50))) {
             cache.put("a", "1");
             assertEquals("1", cache.get("a"));
-            Thread.sleep(120);
-            assertNull(cache.get("a"));
+            advance(cache, 49);
+            assertEquals("1", cache.get("a"), "1 ms before the TTL");
+            advance(cache, 1);
+            assertNull(cache.get("a"), "at the TTL");
             assertEquals(0, cache.size(), "the expired entry is dropped when a get finds it");
             assertEquals(1, cache.stats().expirations());
         }
     }
 
     @Test
-    void perEntryTtlOverridesTheDefault() throws InterruptedException {
-        try (NativeCache cache = new NativeCache(10, Duration.ofMillis(50))) {
+    void perEntryTtlOverridesTheDefault() {
+        byte[] shortKey = "short".getBytes(StandardCharsets.UTF_8);
+        try (NativeCache cache = onManualClock(10, Duration.ofMillis(50))) {
             cache.put("long", "1", HOUR);
             cache.put("default", "2");
-            cache.put("short".getBytes(StandardCharsets.UTF_8), new byte[] {3}, Duration.ofMillis(50));
-            Thread.sleep(120);
-            assertEquals("1", cache.get("long"));
+            cache.put(shortKey, new byte[] {3}, Duration.ofMillis(10));
+            advance(cache, 10);
+            assertNull(cache.get(shortKey), "shorter than the default");
+            assertEquals("2", cache.get("default"));
+            advance(cache, 40);
             assertNull(cache.get("default"));
-            assertNull(cache.get("short".getBytes(StandardCharsets.UTF_8)));
+            assertEquals("1", cache.get("long"), "longer than the default");
+            advance(cache, HOUR.toMillis() - 51);
+            assertEquals("1", cache.get("long"));
+            advance(cache, 1);
+            assertNull(cache.get("long"));
         }
     }
 
     @Test
-    void subMillisecondAndHugeTtlsAreAccepted() throws InterruptedException {
-        try (NativeCache cache = new NativeCache(10, Duration.ofSeconds(Long.MAX_VALUE))) {
+    void subMillisecondAndHugeTtlsAreAccepted() {
+        try (NativeCache cache = onManualClock(10, Duration.ofSeconds(Long.MAX_VALUE))) {
             cache.put("forever", "1");
-            cache.put("tiny", "2", Duration.ofNanos(1)); // rounds up to 1 ms
-            Thread.sleep(20);
-            assertEquals("1", cache.get("forever"));
+            cache.put("tiny", "2", Duration.ofNanos(1));
+            assertEquals("2", cache.get("tiny"), "rounded up to 1 ms, not down to 0");
+            advance(cache, 1);
             assertNull(cache.get("tiny"));
+            cache.advanceClock(Duration.ofSeconds(Long.MAX_VALUE)); // as far as the clock goes
+            assertEquals("1", cache.get("forever"));
+        }
+    }
+
+    @Test
+    void theManualClockMovesOnlyForwardByWholeMillisecondsAndOnlyOnACacheBuiltWithIt() {
+        try (NativeCache cache = onManualClock(10, HOUR)) {
+            cache.advanceClock(Duration.ZERO);
+            assertThrows(IllegalArgumentException.class, () -> cache.advanceClock(Duration.ofMillis(-1)));
+            assertThrows(IllegalArgumentException.class, () -> cache.advanceClock(Duration.ofNanos(1_500_000)));
+            assertThrows(IllegalArgumentException.class, () -> cache.advanceClock(null));
+            cache.close();
+            assertThrows(IllegalStateException.class, () -> cache.advanceClock(Duration.ofMillis(1)));
+        }
+        try (NativeCache cache = new NativeCache(10, HOUR)) {
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> cache.advanceClock(Duration.ofMillis(1)));
+            assertTrue(e.getMessage().contains("manualClock()"), e.getMessage());
         }
     }
 
@@ -128,14 +165,16 @@ class NativeCacheTest {
     }
 
     @Test
-    void cleanupExpiredRemovesOnlyExpiredEntries() throws InterruptedException {
-        try (NativeCache cache = new NativeCache(100, HOUR)) {
+    void cleanupExpiredRemovesOnlyExpiredEntries() {
+        try (NativeCache cache = onManualClock(100, HOUR)) {
             for (int i = 0; i < 5; i++) {
                 cache.put("short" + i, "v", Duration.ofMillis(50));
             }
             cache.put("keep", "v");
             assertEquals(0, cache.cleanupExpired());
-            Thread.sleep(120);
+            advance(cache, 49);
+            assertEquals(0, cache.cleanupExpired(), "1 ms before the TTL");
+            advance(cache, 1);
             assertEquals(6, cache.size(), "expired entries count until removed");
             assertEquals(5, cache.cleanupExpired());
             assertEquals(1, cache.size());
@@ -145,8 +184,8 @@ class NativeCacheTest {
     }
 
     @Test
-    void statsCountHitsMissesEvictionsAndExpirations() throws InterruptedException {
-        try (NativeCache cache = new NativeCache(2, HOUR)) {
+    void statsCountHitsMissesEvictionsAndExpirations() {
+        try (NativeCache cache = onManualClock(2, HOUR)) {
             CacheStats empty = cache.stats();
             assertEquals(new CacheStats(0, 0, 0, 0, 0), empty);
             assertEquals(0.0, empty.hitRate());
@@ -159,7 +198,7 @@ class NativeCacheTest {
             cache.get("c"); // hit
             cache.get("a"); // miss
             cache.put("t", "x", Duration.ofMillis(20)); // evicts b
-            Thread.sleep(60);
+            advance(cache, 20);
             cache.get("t"); // expired: a miss and an expiration
 
             CacheStats s = cache.stats();
