@@ -22,8 +22,8 @@ public record CargoOptions(List<String> features, Boolean noDefaultFeatures, Boo
         args = args == null ? List.of() : List.copyOf(args.stream().filter(a -> a != null && !a.isBlank()).map(String::trim).toList());
         if (Boolean.TRUE.equals(allFeatures) && Boolean.TRUE.equals(noDefaultFeatures)) {
             // cargo accepts both, but the result (all features) hides that the pom asked for two opposite things
-            throw new IllegalArgumentException("<allFeatures>true</allFeatures> and <noDefaultFeatures>true</noDefaultFeatures>"
-                    + " contradict each other; keep one");
+            throw new ConfigurationException(ConfigurationException.Setting.FEATURES, null, null, "ask for all features"
+                    + " and for no default features at once, which contradict each other; keep one");
         }
     }
 

@@ -45,8 +45,8 @@ public final class CompilerCache {
     public static CompilerCache resolve(String configured, HostTools tools, Map<String, String> environment) {
         String choice = configured == null || configured.isBlank() ? NONE : configured.trim().toLowerCase(Locale.ROOT);
         if (!choice.equals(NONE) && !choice.equals(SCCACHE)) {
-            throw new ConfigurationException("<compilerCache>", "'" + configured + "' is not a compiler cache this"
-                    + " plugin drives: use sccache, or none and set RUSTC_WRAPPER yourself");
+            throw new ConfigurationException(ConfigurationException.Setting.COMPILER_CACHE, null, configured, "is not a"
+                    + " compiler cache this plugin drives: use sccache, or none and set RUSTC_WRAPPER yourself");
         }
         String inherited = environment.get(WRAPPER_VARIABLE);
         if (inherited != null && !inherited.isBlank()) {

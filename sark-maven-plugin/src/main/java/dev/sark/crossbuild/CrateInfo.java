@@ -1,5 +1,6 @@
 package dev.sark.crossbuild;
 
+import dev.sark.crossbuild.ConfigurationException.Setting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +38,7 @@ public final class CrateInfo {
      */
     public static CrateInfo read(Path manifest) {
         if (!Files.isRegularFile(manifest)) {
-            throw new ConfigurationException("<manifestPath>", "No Cargo manifest at " + manifest
-                    + ". Set <manifestPath> to the crate's Cargo.toml (default: ${project.basedir}/Cargo.toml).");
+            throw new ConfigurationException(Setting.MANIFEST, null, manifest.toString(), "does not exist");
         }
         TomlParseResult toml;
         try {
@@ -47,12 +47,13 @@ public final class CrateInfo {
             throw new BuildException("Cannot read " + manifest + ": " + e.getMessage(), e);
         }
         if (toml.hasErrors()) {
-            throw new ConfigurationException("<manifestPath>", "Cannot parse " + manifest + ": " + toml.errors().get(0));
+            throw new ConfigurationException(Setting.MANIFEST, null, manifest.toString(), "cannot be parsed: "
+                    + toml.errors().get(0));
         }
         String packageName = toml.getString("package.name");
         if (packageName == null) {
-            throw new ConfigurationException("<manifestPath>", manifest + " has no [package] name; point <manifestPath> at the crate,"
-                    + " not at a virtual workspace manifest.");
+            throw new ConfigurationException(Setting.MANIFEST, null, manifest.toString(), "has no [package] name: it is"
+                    + " a virtual workspace manifest, not a crate's");
         }
         String libName = toml.getString("lib.name");
         if (libName == null) {
@@ -66,8 +67,8 @@ public final class CrateInfo {
             }
         }
         if (!crateTypes.contains("cdylib")) {
-            throw new ConfigurationException("<manifestPath>", manifest + " does not build a cdylib, which is what the JVM loads. Add to it:\n"
-                    + "[lib]\ncrate-type = [\"cdylib\"]");
+            throw new ConfigurationException(Setting.MANIFEST, null, manifest.toString(), "does not build a cdylib, which"
+                    + " is what the JVM loads. Add to it:\n[lib]\ncrate-type = [\"cdylib\"]");
         }
         Path absolute = manifest.toAbsolutePath().normalize();
         Path root = workspaceManifest(absolute, toml).map(Path::getParent).orElse(absolute.getParent());

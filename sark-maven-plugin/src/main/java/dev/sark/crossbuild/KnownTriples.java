@@ -36,10 +36,10 @@ public final class KnownTriples {
             }
         }
         if (!problems.isEmpty()) {
-            throw new ConfigurationException("<targets>", "Unknown target triple" + (problems.size() > 1 ? "s" : "") + " in <targets> or"
-                    + " -Dsark.targets:\n  - " + String.join("\n  - ", problems)
-                    + "\n  `rustc --print target-list` lists the triples this compiler knows (plus " + UNIVERSAL2
-                    + "). Nothing was built.");
+            throw new ConfigurationException(ConfigurationException.Setting.TARGETS, null, null, "name"
+                    + (problems.size() > 1 ? " triples" : " a triple") + " rustc does not know:\n  - "
+                    + String.join("\n  - ", problems) + "\n  `rustc --print target-list` lists the triples this"
+                    + " compiler knows (plus " + UNIVERSAL2 + ")");
         }
     }
 

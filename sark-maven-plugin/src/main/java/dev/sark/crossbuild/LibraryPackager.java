@@ -163,8 +163,9 @@ public final class LibraryPackager {
         for (TargetSpec t : targets) {
             String other = seen.putIfAbsent(t.classifier(), t.triple());
             if (other != null) {
-                throw new ConfigurationException("<classifier>", "Targets " + other + " and " + t.triple() + " both map to classifier '"
-                        + t.classifier() + "'; give one of them its own <classifier> or drop it from the matrix.");
+                throw new ConfigurationException(ConfigurationException.Setting.CLASSIFIER, t.triple(), t.classifier(),
+                        "is also the classifier of target " + other + ": give one of them a classifier of its own, or"
+                        + " drop it from the matrix");
             }
         }
     }

@@ -42,8 +42,9 @@ public final class PrebuiltPackager {
 
     public List<TargetResult> packageAll(List<TargetSpec> targets, TargetOutputs.Layout layout) {
         if (!Files.isDirectory(prebuiltDir)) {
-            throw new ConfigurationException("-Dsark.prebuilt", "The prebuilt directory " + prebuiltDir + " does not exist: set -Dsark.prebuilt"
-                    + " to the directory where the matrix jobs' libraries or classifier JARs were downloaded.");
+            throw new ConfigurationException(ConfigurationException.Setting.PREBUILT_DIRECTORY, null, prebuiltDir.toString(),
+                    "does not exist: it must be the directory where the matrix jobs' libraries or classifier JARs were"
+                    + " downloaded");
         }
         LibraryPackager.checkClassifiersUnique(targets);
         List<TargetResult> results = new ArrayList<>();

@@ -23,7 +23,8 @@ public final class TargetMatrix {
         Map<String, TargetSpec> byTriple = new LinkedHashMap<>();
         for (TargetSpec t : declared) {
             if (byTriple.putIfAbsent(t.triple(), t) != null) {
-                throw new ConfigurationException("<targets>", "Target " + t.triple() + " is declared twice in <targets>; keep one.");
+                throw new ConfigurationException(ConfigurationException.Setting.TARGETS, null, t.triple(), "is declared"
+                        + " twice; keep one");
             }
         }
         if (override == null || override.isBlank()) {
@@ -43,7 +44,8 @@ public final class TargetMatrix {
             chosen.add(spec != null ? spec : TargetSpec.builder(triple).build());
         }
         if (chosen.isEmpty()) {
-            throw new ConfigurationException("-Dsark.targets", "-Dsark.targets='" + override + "' names no target; give triples separated by commas");
+            throw new ConfigurationException(ConfigurationException.Setting.TARGET_SELECTION, null, override, "names no"
+                    + " target: give triples separated by commas");
         }
         return withUniversalSlices(chosen);
     }

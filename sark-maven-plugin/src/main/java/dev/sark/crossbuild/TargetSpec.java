@@ -1,5 +1,6 @@
 package dev.sark.crossbuild;
 
+import dev.sark.crossbuild.ConfigurationException.Setting;
 import dev.sark.crossbuild.check.GlibcFloor;
 import dev.sark.crossbuild.check.PlatformFloors;
 import dev.sark.loader.Platform;
@@ -23,7 +24,7 @@ public final class TargetSpec {
     private final String macosMinimum;
 
     private TargetSpec(Builder b) {
-        this.platform = Platform.fromTriple(b.triple);
+        this.platform = platform(b.triple);
         this.toolchain = b.toolchain;
         this.rustupToolchain = blankToNull(b.rustupToolchain);
         this.linker = blankToNull(b.linker);
@@ -36,17 +37,28 @@ public final class TargetSpec {
         try {
             this.glibcFloor = floor == null ? null : GlibcFloor.parse(floor);
         } catch (IllegalArgumentException notAVersion) {
-            throw new IllegalArgumentException("Target " + triple() + ": <glibcFloor>" + floor
-                    + "</glibcFloor> is not a glibc version such as 2.17 or 2.28", notAVersion);
+            throw new ConfigurationException(Setting.GLIBC_FLOOR, triple(), floor, "is not a glibc version such as 2.17"
+                    + " or 2.28", notAVersion);
         }
         if (glibcFloor != null && platform.libc() != Platform.Libc.GLIBC) {
-            throw new IllegalArgumentException("Target " + triple() + " does not link glibc, so <glibcFloor> does not apply");
+            throw new ConfigurationException(Setting.GLIBC_FLOOR, triple(), floor, "does not apply: the target does not"
+                    + " link glibc");
         }
         this.macosMinimum = macosMinimum(platform, blankToNull(b.macosMinimum));
         // The classifier names a file and a directory: it must start with a letter or digit ('.' and '..' must not pass).
         if (!this.classifier.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
-            throw new IllegalArgumentException("Target " + triple() + ": classifier '" + this.classifier
-                    + "' must start with a letter or digit and hold only letters, digits, '.', '_' and '-'");
+            throw new ConfigurationException(Setting.CLASSIFIER, triple(), this.classifier, "must start with a letter or"
+                    + " digit and hold only letters, digits, '.', '_' and '-'");
+        }
+    }
+
+    /** The triple's platform; a triple the loader knows no platform of is a configuration error. */
+    private static Platform platform(String triple) {
+        try {
+            return Platform.fromTriple(triple);
+        } catch (IllegalArgumentException unknown) {
+            throw new ConfigurationException(Setting.TARGETS, null, triple, "cannot be packaged: " + unknown.getMessage(),
+                    unknown);
         }
     }
 
@@ -125,16 +137,16 @@ public final class TargetSpec {
             return thinMac ? PlatformFloors.defaultMacosMinimum(platform.arch()) : null;
         }
         if (platform.arch() == Platform.Arch.UNIVERSAL) {
-            throw new IllegalArgumentException("Target " + platform.triple() + ": <macosMinimum> does not apply to the"
-                    + " merged library; set it on x86_64-apple-darwin and aarch64-apple-darwin, whose slices it keeps");
+            throw new ConfigurationException(Setting.MACOS_MINIMUM, platform.triple(), configured, "does not apply to the"
+                    + " merged library: set it on x86_64-apple-darwin and aarch64-apple-darwin, whose slices it keeps");
         }
         if (!thinMac) {
-            throw new IllegalArgumentException("Target " + platform.triple() + " is not a macOS target, so"
-                    + " <macosMinimum> does not apply");
+            throw new ConfigurationException(Setting.MACOS_MINIMUM, platform.triple(), configured, "does not apply: the"
+                    + " target is not a macOS target");
         }
         if (!configured.matches("\\d+\\.\\d+(\\.\\d+)?")) {
-            throw new IllegalArgumentException("Target " + platform.triple() + ": <macosMinimum>" + configured
-                    + "</macosMinimum> is not a macOS version such as 10.12 or 11.0");
+            throw new ConfigurationException(Setting.MACOS_MINIMUM, platform.triple(), configured, "is not a macOS"
+                    + " version such as 10.12 or 11.0");
         }
         return configured;
     }

@@ -15,8 +15,8 @@ public enum ToolchainKind {
         try {
             return valueOf(v);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Target " + triple + ": unknown <strategy>" + value
-                    + "</strategy>; use one of auto, cargo, cross, zigbuild, build-std");
+            throw new ConfigurationException(ConfigurationException.Setting.STRATEGY, triple, value, "is not a strategy:"
+                    + " use one of auto, cargo, cross, zigbuild, build-std");
         }
     }
 

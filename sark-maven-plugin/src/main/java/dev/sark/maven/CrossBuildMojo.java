@@ -116,8 +116,11 @@ public class CrossBuildMojo extends AbstractPackagingMojo {
             attach(results);
             putHostLibraryOnTestClasspath(results);
             report(log, goal(), results);
-        } catch (ConfigurationException | IllegalArgumentException e) {
+        } catch (ConfigurationException e) {
             // the pom (or a -D property) asks for something that cannot be: nothing was built
+            throw ConfigurationErrors.toMojo(e);
+        } catch (IllegalArgumentException e) {
+            // a <target> the pom layer itself refused, already worded in the pom's terms
             throw new MojoExecutionException("Configuration error: " + e.getMessage(), e);
         } catch (BuildException e) {
             throw new MojoFailureException(e.getMessage(), e);

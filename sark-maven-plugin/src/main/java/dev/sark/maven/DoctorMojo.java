@@ -56,8 +56,11 @@ public class DoctorMojo extends AbstractSarkMojo {
                 throw new MojoFailureException("sark:doctor: some targets cannot be built here; see the fixes above"
                         + " (drop -Dsark.doctor.strict to only report)");
             }
-        } catch (ConfigurationException | IllegalArgumentException e) {
+        } catch (ConfigurationException e) {
             // the pom (or a -D property) asks for something that cannot be: nothing was built
+            throw ConfigurationErrors.toMojo(e);
+        } catch (IllegalArgumentException e) {
+            // a <target> the pom layer itself refused, already worded in the pom's terms
             throw new MojoExecutionException("Configuration error: " + e.getMessage(), e);
         } catch (BuildException e) {
             throw new MojoFailureException(e.getMessage(), e);

@@ -91,9 +91,9 @@ public class TestMojo extends AbstractCargoMojo {
             ResultFile.writeTest(Path.of(project.getBuild().getDirectory(), "sark", "test.json"),
                     tools.hostTriple().orElse(null), outcome);
             outcome.throwIfFailed();
-        } catch (ConfigurationException | IllegalArgumentException e) {
+        } catch (ConfigurationException e) {
             // the pom (or a -D property) asks for something that cannot be: nothing was built
-            throw new MojoExecutionException("Configuration error: " + e.getMessage(), e);
+            throw ConfigurationErrors.toMojo(e);
         } catch (BuildException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }

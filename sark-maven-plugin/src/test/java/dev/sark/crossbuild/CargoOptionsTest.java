@@ -21,9 +21,10 @@ class CargoOptionsTest {
 
     @Test
     void contradictoryFeatureSwitchesAreAConfigurationError() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> new CargoOptions(List.of(), true, true, List.of()));
-        assertTrue(e.getMessage().contains("<allFeatures>") && e.getMessage().contains("<noDefaultFeatures>"), e.getMessage());
+        assertEquals(ConfigurationException.Setting.FEATURES, e.setting());
+        assertTrue(e.problem().contains("all features") && e.problem().contains("no default features"), e.getMessage());
     }
 
     @Test

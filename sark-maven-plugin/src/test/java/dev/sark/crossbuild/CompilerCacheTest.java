@@ -83,7 +83,8 @@ class CompilerCacheTest {
         assertEquals(Map.of(), CompilerCache.resolve(" ", tools, Map.of()).variables(ToolchainKind.CARGO));
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> CompilerCache.resolve("ccache", tools, Map.of()));
-        assertEquals("<compilerCache>", e.element());
+        assertEquals(ConfigurationException.Setting.COMPILER_CACHE, e.setting());
+        assertEquals("ccache", e.value());
         assertTrue(e.getMessage().contains("'ccache'") && e.getMessage().contains("sccache"), e.getMessage());
     }
 

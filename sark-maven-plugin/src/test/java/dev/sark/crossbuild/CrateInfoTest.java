@@ -24,9 +24,10 @@ class CrateInfoTest {
     @Test
     void missingManifestSaysWhereItLookedAndWhatToSet() {
         Path absent = tmp.resolve("nope/Cargo.toml");
-        BuildException e = assertThrows(BuildException.class, () -> CrateInfo.read(absent));
-        assertTrue(e.getMessage().contains(absent.toString()), e.getMessage());
-        assertTrue(e.getMessage().contains("<manifestPath>"), e.getMessage());
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> CrateInfo.read(absent));
+        assertEquals(ConfigurationException.Setting.MANIFEST, e.setting());
+        assertEquals(absent.toString(), e.value());
+        assertEquals("does not exist", e.problem());
     }
 
     @Test
@@ -62,9 +63,9 @@ class CrateInfoTest {
     @Test
     void virtualWorkspaceManifestIsRejectedWithAHint() throws IOException {
         Path m = manifest("[workspace]\nmembers = [\"sark-opa-native\", \"sark-cache-native\"]\nresolver = \"2\"\n");
-        BuildException e = assertThrows(BuildException.class, () -> CrateInfo.read(m));
-        assertTrue(e.getMessage().contains("virtual workspace"), e.getMessage());
-        assertTrue(e.getMessage().contains("<manifestPath>"), e.getMessage());
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> CrateInfo.read(m));
+        assertEquals(ConfigurationException.Setting.MANIFEST, e.setting());
+        assertTrue(e.problem().contains("virtual workspace"), e.getMessage());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.sark.crossbuild;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,15 +15,16 @@ class KnownTriplesTest {
 
     @Test
     void aTypoIsRefusedBeforeAnythingIsBuiltWithTheNearestTriple() {
-        BuildException e = assertThrows(BuildException.class, () -> known.requireKnown(List.of(
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> known.requireKnown(List.of(
                 "aarch64-unknown-linux-gnu",
                 "x86_64-unknown-linux-gnux",
                 "aarch46-unknown-linux-musl")));
-        assertTrue(e.getMessage().contains("'x86_64-unknown-linux-gnux' is not a target triple rustc knows; did you mean"
-                + " x86_64-unknown-linux-gnu?"), e.getMessage());
-        assertTrue(e.getMessage().contains("'aarch46-unknown-linux-musl'"), "every unknown triple at once: " + e.getMessage());
-        assertTrue(e.getMessage().contains("rustc --print target-list") && e.getMessage().contains("Nothing was built"),
-                e.getMessage());
+        assertEquals(ConfigurationException.Setting.TARGETS, e.setting());
+        assertTrue(e.problem().contains("\n  - 'x86_64-unknown-linux-gnux' is not a target triple rustc knows; did you"
+                + " mean x86_64-unknown-linux-gnu?"), e.getMessage());
+        assertTrue(e.problem().contains("\n  - 'aarch46-unknown-linux-musl'"), "every unknown triple at once: " + e.getMessage());
+        assertFalse(e.problem().contains("'aarch64-unknown-linux-gnu'"), "known triples pass: " + e.getMessage());
+        assertTrue(e.problem().contains("rustc --print target-list"), e.getMessage());
     }
 
     @Test

@@ -122,10 +122,11 @@ class TargetMatrixTest {
 
     @Test
     void overrideNamingNoTripleIsRejected() {
-        BuildException e = assertThrows(BuildException.class,
+        ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> TargetMatrix.resolve(List.of(aarch64WithSettings()), " , ,, ", HOST));
-        assertTrue(e.getMessage().contains("-Dsark.targets"), e.getMessage());
-        assertTrue(e.getMessage().contains("names no target"), e.getMessage());
+        assertEquals(ConfigurationException.Setting.TARGET_SELECTION, e.setting());
+        assertEquals(" , ,, ", e.value());
+        assertTrue(e.problem().contains("names no target"), e.getMessage());
     }
 
     @Test
@@ -145,9 +146,10 @@ class TargetMatrixTest {
 
     @Test
     void overrideWithAnInvalidTripleNamesIt() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> TargetMatrix.resolve(List.of(), "sparc-sun-solaris", HOST));
-        assertTrue(e.getMessage().contains("sparc"), e.getMessage());
+        assertEquals(ConfigurationException.Setting.TARGETS, e.setting());
+        assertEquals("sparc-sun-solaris", e.value());
     }
 
     private static final String MAC_X86 = "x86_64-apple-darwin";

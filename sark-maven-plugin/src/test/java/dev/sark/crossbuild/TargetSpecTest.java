@@ -51,7 +51,7 @@ class TargetSpecTest {
     @ParameterizedTest
     @ValueSource(strings = {"linux x86", "linux/x86_64", "a:b", "linux-x86_64\u00e9", "a,b", "../x"})
     void classifierWithInvalidCharactersIsRejected(String classifier) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> TargetSpec.builder("x86_64-unknown-linux-gnu").classifier(classifier).build());
         assertTrue(e.getMessage().contains("x86_64-unknown-linux-gnu"), e.getMessage());
         assertTrue(e.getMessage().contains(classifier.trim()), e.getMessage());
@@ -60,7 +60,7 @@ class TargetSpecTest {
     @ParameterizedTest
     @ValueSource(strings = {".", ".."})
     void classifierThatIsADotPathSegmentIsRejected(String classifier) {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(ConfigurationException.class,
                 () -> TargetSpec.builder("x86_64-unknown-linux-gnu").classifier(classifier).build());
     }
 
@@ -101,7 +101,7 @@ class TargetSpecTest {
 
     @Test
     void invalidTripleIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> TargetSpec.builder("x86_64-linux").build());
         assertTrue(e.getMessage().contains("x86_64-linux"), e.getMessage());
     }
@@ -111,12 +111,12 @@ class TargetSpecTest {
         assertEquals("2.17", TargetSpec.builder("aarch64-unknown-linux-gnu").glibcFloor(" 2.17 ").build().glibcFloor().toString());
         assertNull(TargetSpec.builder("aarch64-unknown-linux-gnu").glibcFloor(" ").build().glibcFloor());
         for (String bad : new String[] {"2", "2.x", "3.1", "GLIBC_2.17", "2.17.1"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            ConfigurationException e = assertThrows(ConfigurationException.class,
                     () -> TargetSpec.builder("aarch64-unknown-linux-gnu").glibcFloor(bad).build(), bad);
             assertTrue(e.getMessage().contains("aarch64-unknown-linux-gnu"), e.getMessage());
         }
         for (String notGlibc : new String[] {"x86_64-unknown-linux-musl", "x86_64-pc-windows-gnu", "aarch64-apple-darwin"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            ConfigurationException e = assertThrows(ConfigurationException.class,
                     () -> TargetSpec.builder(notGlibc).glibcFloor("2.17").build(), notGlibc);
             assertTrue(e.getMessage().contains(notGlibc), e.getMessage());
         }
@@ -136,13 +136,13 @@ class TargetSpecTest {
                 .macosMinimum(Platform.Arch.AARCH_64));
         assertNull(TargetSpec.builder("universal2-apple-darwin").build().macosMinimum());
         assertNull(TargetSpec.builder("x86_64-unknown-linux-gnu").build().macosMinimum());
-        assertTrue(assertThrows(IllegalArgumentException.class,
+        assertTrue(assertThrows(ConfigurationException.class,
                 () -> TargetSpec.builder("x86_64-apple-darwin").macosMinimum("ten").build()).getMessage()
                 .contains("is not a macOS version such as 10.12 or 11.0"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
+        assertTrue(assertThrows(ConfigurationException.class,
                 () -> TargetSpec.builder("universal2-apple-darwin").macosMinimum("11.0").build()).getMessage()
                 .contains("set it on x86_64-apple-darwin and aarch64-apple-darwin"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
+        assertTrue(assertThrows(ConfigurationException.class,
                 () -> TargetSpec.builder("x86_64-unknown-linux-gnu").macosMinimum("11.0").build()).getMessage()
                 .contains("is not a macOS target"));
     }

@@ -45,7 +45,7 @@ class ToolchainKindTest {
 
     @Test
     void unknownNameNamesTheTargetAndListsEveryValidName() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> ToolchainKind.parse("docker", "aarch64-unknown-linux-gnu"));
         String m = e.getMessage();
         assertTrue(m.contains("aarch64-unknown-linux-gnu"), m);

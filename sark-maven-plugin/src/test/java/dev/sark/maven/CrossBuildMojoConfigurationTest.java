@@ -1,5 +1,6 @@
 package dev.sark.maven;
 
+import dev.sark.crossbuild.ConfigurationException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -72,9 +73,13 @@ class CrossBuildMojoConfigurationTest {
     void unknownToolchainIsReportedWithTheTarget(CrossBuildMojo mojo) throws Exception {
         List<Target> targets = MojoExtension.getVariableValueFromObject(mojo, "targets");
         assertEquals(1, targets.size());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> targets.get(0).toSpec());
-        assertTrue(e.getMessage().contains("aarch64-unknown-linux-gnu"), e.getMessage());
-        assertTrue(e.getMessage().contains("docker"), e.getMessage());
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> targets.get(0).toSpec());
+        assertEquals("aarch64-unknown-linux-gnu", e.target());
+        assertEquals("docker", e.value());
+        String worded = ConfigurationErrors.describe(e);
+        assertTrue(worded.startsWith("Configuration error, nothing was built: target aarch64-unknown-linux-gnu: <strategy>docker</strategy>"
+                + " is not a strategy"), worded);
+        assertTrue(worded.contains("\n  fix: write one of <strategy>auto</strategy>"), worded);
     }
 
     @Test
