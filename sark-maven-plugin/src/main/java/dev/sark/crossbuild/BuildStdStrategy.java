@@ -13,7 +13,7 @@ import java.util.Optional;
  * else with the target's cross linker; Windows prefers mingw-w64's gcc, because Rust's windows-gnu standard
  * library links {@code libssp_nonshared}, which zig's mingw does not provide.
  */
-public final class BuildStdStrategy implements ToolchainStrategy {
+public final class BuildStdStrategy implements BuildStrategy {
     private final HostTools tools;
 
     public BuildStdStrategy(HostTools tools) {
@@ -21,8 +21,8 @@ public final class BuildStdStrategy implements ToolchainStrategy {
     }
 
     @Override
-    public ToolchainKind kind() {
-        return ToolchainKind.BUILD_STD;
+    public StrategyKind kind() {
+        return StrategyKind.BUILD_STD;
     }
 
     @Override

@@ -15,7 +15,7 @@ import java.util.Optional;
  * library, else another installed toolchain that has it (such as the one scripts/install-toolchains.sh
  * links); the usual GCC cross linker for the target when it is on the PATH.
  */
-public final class CargoStrategy implements ToolchainStrategy {
+public final class CargoStrategy implements BuildStrategy {
     private final HostTools tools;
     private final String hostTriple;
 
@@ -26,8 +26,8 @@ public final class CargoStrategy implements ToolchainStrategy {
     }
 
     @Override
-    public ToolchainKind kind() {
-        return ToolchainKind.CARGO;
+    public StrategyKind kind() {
+        return StrategyKind.CARGO;
     }
 
     @Override

@@ -58,7 +58,7 @@ public final class CargoTest {
      */
     public Outcome run() {
         CargoInvocation invocation = new CargoInvocation(command(), Map.of("CARGO_TERM_COLOR", "never"), null, "cargo")
-                .withDefaults(context.compilerCache().variables(ToolchainKind.CARGO));
+                .withDefaults(context.compilerCache().variables(StrategyKind.CARGO));
         String display = invocation.display();
         log.info("Rust tests of " + context.crate().packageName() + ": " + display);
         long started = System.currentTimeMillis();

@@ -97,8 +97,8 @@ public final class CompilerCache {
     }
 
     /** The variables that route a strategy's rustc calls through the cache; none for cross (a container). */
-    public Map<String, String> variables(ToolchainKind kind) {
-        return wrapper == null || kind == ToolchainKind.CROSS ? Map.of() : Map.of(WRAPPER_VARIABLE, wrapper.toString());
+    public Map<String, String> variables(StrategyKind kind) {
+        return wrapper == null || kind == StrategyKind.CROSS ? Map.of() : Map.of(WRAPPER_VARIABLE, wrapper.toString());
     }
 
     /**

@@ -43,7 +43,7 @@ public final class CrossBuilder {
             }
             StrategySelector.Selection selection = selector.select(target);
             if (selection.strategy() == null) {
-                missing.add(TargetResult.unavailable(target, "no toolchain strategy can build it here: "
+                missing.add(TargetResult.unavailable(target, "no strategy can build it here: "
                         + String.join("; ", selection.reasons())));
             }
         }
@@ -72,7 +72,7 @@ public final class CrossBuilder {
             out.forget();
             String why = String.join("; ", selection.reasons());
             log.warn(progress + ": cannot be built here: " + why);
-            return TargetResult.unavailable(target, "no toolchain strategy can build it here: " + why);
+            return TargetResult.unavailable(target, "no strategy can build it here: " + why);
         }
         CargoInvocation invocation = selection.strategy().invocation(target, context)
                 .withDefaults(context.compilerCache().variables(selection.strategy().kind()));
@@ -83,7 +83,7 @@ public final class CrossBuilder {
     private TargetResult run(TargetSpec target, TargetOutputs out, String progress, StrategySelector.Selection selection,
                              CargoInvocation invocation) {
         String libName = context.crate().libName();
-        ToolchainStrategy strategy = selection.strategy();
+        BuildStrategy strategy = selection.strategy();
         String tool = invocation.label();
         if (!selection.reasons().isEmpty()) {
             log.info(progress + ": auto picked " + strategy.kind().pomName() + " (" + String.join("; ", selection.reasons()) + ")");

@@ -12,7 +12,7 @@ import java.util.Optional;
  * is the image's business, so none is passed; {@code <rustflags>} and {@code <env>} travel as variables
  * (list extra ones under {@code [build.env] passthrough} in Cross.toml).
  */
-public final class CrossStrategy implements ToolchainStrategy {
+public final class CrossStrategy implements BuildStrategy {
     static final String CONTAINER_TARGET_DIR = "/target";
 
     private final HostTools tools;
@@ -22,8 +22,8 @@ public final class CrossStrategy implements ToolchainStrategy {
     }
 
     @Override
-    public ToolchainKind kind() {
-        return ToolchainKind.CROSS;
+    public StrategyKind kind() {
+        return StrategyKind.CROSS;
     }
 
     @Override

@@ -63,7 +63,7 @@ public final class Doctor {
         String docker = tools.containerEngineRunning() ? "running" : (tools.onPath("docker") ? "no engine" : "missing");
         for (TargetSpec target : targets) {
             if (target.platform().arch() == Platform.Arch.UNIVERSAL) {
-                // built by no toolchain: merged from the two thin macOS libraries of the same matrix
+                // built by no strategy: merged from the two thin macOS libraries of the same matrix
                 rows.add(new String[] {target.triple(), "merge", "-", "-", "-", "-", "-", "-"});
                 checks.add(new TargetCheck(target.triple(), "merge", true, List.of()));
                 continue;

@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Picks the toolchain strategy for a target: the one the pom forces, or with {@code auto} the first that can work. */
+/** Picks the build strategy for a target: the one the pom forces, or with {@code auto} the first that can work. */
 public final class StrategySelector {
-    private final Map<ToolchainKind, ToolchainStrategy> strategies = new LinkedHashMap<>();
+    private final Map<StrategyKind, BuildStrategy> strategies = new LinkedHashMap<>();
 
     /** {@code strategies} in the order {@code auto} tries them. */
-    public StrategySelector(List<ToolchainStrategy> strategies) {
-        for (ToolchainStrategy s : strategies) {
+    public StrategySelector(List<BuildStrategy> strategies) {
+        for (BuildStrategy s : strategies) {
             this.strategies.put(s.kind(), s);
         }
     }
@@ -22,7 +22,7 @@ public final class StrategySelector {
      * @param strategy the strategy that builds the target, or null when none can
      * @param reasons  why strategies were passed over (for auto, those before the chosen one), or what is missing
      */
-    public record Selection(ToolchainStrategy strategy, List<String> reasons) {
+    public record Selection(BuildStrategy strategy, List<String> reasons) {
         public Selection {
             reasons = List.copyOf(reasons);
         }
@@ -30,22 +30,22 @@ public final class StrategySelector {
 
     public Selection select(TargetSpec target) {
         List<String> reasons = new ArrayList<>();
-        if (target.toolchain() != ToolchainKind.AUTO) {
-            ToolchainStrategy forced = strategies.get(target.toolchain());
+        if (target.strategy() != StrategyKind.AUTO) {
+            BuildStrategy forced = strategies.get(target.strategy());
             if (forced == null) {
-                reasons.add(target.toolchain().pomName() + " is not supported by this version of the plugin");
+                reasons.add(target.strategy().pomName() + " is not supported by this version of the plugin");
                 return new Selection(null, reasons);
             }
             // What the strategy reports missing (toolchain, std, linker, zig, Docker) would fail the build anyway;
             // saying so up front with the fix beats cargo's error.
             Optional<String> missing = forced.missing(target);
             if (missing.isPresent()) {
-                reasons.add(target.toolchain().pomName() + ": " + missing.get());
+                reasons.add(target.strategy().pomName() + ": " + missing.get());
                 return new Selection(null, reasons);
             }
             return new Selection(forced, reasons);
         }
-        for (ToolchainStrategy candidate : strategies.values()) {
+        for (BuildStrategy candidate : strategies.values()) {
             if (target.glibcFloor() != null && !candidate.honoursGlibcFloor(target)) {
                 reasons.add(candidate.kind().pomName() + ": links against this machine's glibc, not glibc "
                         + target.glibcFloor() + " (<glibcFloor>)");

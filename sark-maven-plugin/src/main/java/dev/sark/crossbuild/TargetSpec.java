@@ -12,7 +12,7 @@ import java.util.Objects;
 /** One entry of the target matrix, validated: what to build and how. Immutable, free of Maven types. */
 public final class TargetSpec {
     private final Platform platform;
-    private final ToolchainKind toolchain;
+    private final StrategyKind strategy;
     private final String rustupToolchain;
     private final String linker;
     private final String classifier;
@@ -25,7 +25,7 @@ public final class TargetSpec {
 
     private TargetSpec(Builder b) {
         this.platform = platform(b.triple);
-        this.toolchain = b.toolchain;
+        this.strategy = b.strategy;
         this.rustupToolchain = blankToNull(b.rustupToolchain);
         this.linker = blankToNull(b.linker);
         this.classifier = b.classifier == null || b.classifier.isBlank() ? platform.classifier() : b.classifier.trim();
@@ -74,8 +74,8 @@ public final class TargetSpec {
         return platform.triple();
     }
 
-    public ToolchainKind toolchain() {
-        return toolchain;
+    public StrategyKind strategy() {
+        return strategy;
     }
 
     /** A rustup toolchain name for {@code cargo +NAME}, or null for the default toolchain. */
@@ -163,7 +163,7 @@ public final class TargetSpec {
     /** Collects the pom's settings for one target. */
     public static final class Builder {
         private final String triple;
-        private ToolchainKind toolchain = ToolchainKind.AUTO;
+        private StrategyKind strategy = StrategyKind.AUTO;
         private String rustupToolchain;
         private String linker;
         private String classifier;
@@ -178,8 +178,8 @@ public final class TargetSpec {
             this.triple = triple;
         }
 
-        public Builder toolchain(ToolchainKind toolchain) {
-            this.toolchain = Objects.requireNonNull(toolchain);
+        public Builder strategy(StrategyKind strategy) {
+            this.strategy = Objects.requireNonNull(strategy);
             return this;
         }
 

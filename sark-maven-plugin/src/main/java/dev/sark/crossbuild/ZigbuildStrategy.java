@@ -9,7 +9,7 @@ import java.util.Optional;
  * target, so no cross gcc or sysroot is needed. A glibc floor becomes cargo-zigbuild's target suffix
  * ({@code aarch64-unknown-linux-gnu.2.17}): the library then links against that glibc's symbol versions.
  */
-public final class ZigbuildStrategy implements ToolchainStrategy {
+public final class ZigbuildStrategy implements BuildStrategy {
     private final HostTools tools;
 
     public ZigbuildStrategy(HostTools tools) {
@@ -17,8 +17,8 @@ public final class ZigbuildStrategy implements ToolchainStrategy {
     }
 
     @Override
-    public ToolchainKind kind() {
-        return ToolchainKind.ZIGBUILD;
+    public StrategyKind kind() {
+        return StrategyKind.ZIGBUILD;
     }
 
     @Override

@@ -17,7 +17,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Reports, for each target of the matrix, which toolchain strategy would build it and what this machine
+ * Reports, for each target of the matrix, which strategy would build it and what this machine
  * has for it (cargo, rustup toolchain, standard library, linker, zig, Docker engine), with the fix for
  * each missing piece, and whether each toolchain reaches the crate's {@code rust-version}. Works outside a
  * project too, with {@code -Dsark.targets}.

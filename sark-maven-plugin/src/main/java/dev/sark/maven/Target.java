@@ -2,7 +2,7 @@ package dev.sark.maven;
 
 import dev.sark.crossbuild.CargoOptions;
 import dev.sark.crossbuild.TargetSpec;
-import dev.sark.crossbuild.ToolchainKind;
+import dev.sark.crossbuild.StrategyKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,7 +166,7 @@ public class Target {
                     + " or <target><triple>x86_64-unknown-linux-gnu</triple>...</target>");
         }
         return TargetSpec.builder(triple.trim())
-                .toolchain(ToolchainKind.parse(strategyName(), triple))
+                .strategy(StrategyKind.parse(strategyName(), triple))
                 .rustupToolchain(rustupToolchain)
                 .linker(linker)
                 .classifier(classifier)

@@ -230,7 +230,7 @@ class CargoStrategyTest {
 
     @Test
     void kind() throws IOException {
-        assertEquals(ToolchainKind.CARGO, new CargoStrategy(toolsWithStd(HOST), HOST).kind());
+        assertEquals(StrategyKind.CARGO, new CargoStrategy(toolsWithStd(HOST), HOST).kind());
     }
 
     // ---- missing(): real probes of this machine ----

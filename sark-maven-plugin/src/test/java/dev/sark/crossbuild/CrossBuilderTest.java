@@ -93,13 +93,13 @@ class CrossBuilderTest {
             tmp.resolve("out/sark-demo-1.0-" + t.classifier() + ".jar"), tmp.resolve("out/sark/staging/" + t.classifier()));
 
     /** The stand-in: a CARGO-kind strategy whose command is the script. */
-    private final class ScriptStrategy implements ToolchainStrategy {
+    private final class ScriptStrategy implements BuildStrategy {
         String missingReason;
         String program;
-        ToolchainKind kind = ToolchainKind.CARGO;
+        StrategyKind kind = StrategyKind.CARGO;
 
         @Override
-        public ToolchainKind kind() {
+        public StrategyKind kind() {
             return kind;
         }
 
@@ -188,7 +188,7 @@ class CrossBuilderTest {
 
     @Test
     void crossRunsCargoInAContainerSoItGetsNoWrapperFromThisMachine() throws IOException {
-        strategy.kind = ToolchainKind.CROSS;
+        strategy.kind = StrategyKind.CROSS;
         TargetResult r = builderWithSccache().buildAll(List.of(target(HOST)), layout).get(0);
 
         assertEquals(TargetResult.Status.BUILT, r.status(), r.detail());
@@ -426,7 +426,7 @@ class CrossBuilderTest {
     @Test
     void forcedToolchainWithAMissingPieceIsUnavailableWithTheFix() throws IOException {
         strategy.missingReason = "linker 'x' is not on the PATH";
-        TargetResult r = buildOne(TargetSpec.builder(HOST).toolchain(ToolchainKind.CARGO).build());
+        TargetResult r = buildOne(TargetSpec.builder(HOST).strategy(StrategyKind.CARGO).build());
         assertEquals(TargetResult.Status.UNAVAILABLE, r.status());
         assertTrue(r.detail().contains("linker 'x' is not on the PATH"), r.detail());
         assertEquals(0, runs(HOST));
@@ -434,7 +434,7 @@ class CrossBuilderTest {
 
     @Test
     void forcedToolchainThePluginDoesNotHaveIsUnavailable() throws IOException {
-        TargetResult r = buildOne(TargetSpec.builder(HOST).toolchain(ToolchainKind.CROSS).build());
+        TargetResult r = buildOne(TargetSpec.builder(HOST).strategy(StrategyKind.CROSS).build());
         assertEquals(TargetResult.Status.UNAVAILABLE, r.status());
         assertTrue(r.detail().contains("cross"), r.detail());
         assertEquals(0, runs(HOST));

@@ -17,10 +17,10 @@ class DoctorTest {
     private static final String OLD_RUSTC = "rustc 1.85.0 (4d91de4e4 2025-02-17) (built from a source tarball)";
 
     /** A strategy that can build anything, with the target's own rustup toolchain. */
-    private static final ToolchainStrategy ANY = new ToolchainStrategy() {
+    private static final BuildStrategy ANY = new BuildStrategy() {
         @Override
-        public ToolchainKind kind() {
-            return ToolchainKind.CARGO;
+        public StrategyKind kind() {
+            return StrategyKind.CARGO;
         }
 
         @Override

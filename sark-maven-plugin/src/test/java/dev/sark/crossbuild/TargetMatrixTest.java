@@ -22,7 +22,7 @@ class TargetMatrixTest {
 
     private static TargetSpec aarch64WithSettings() {
         return TargetSpec.builder(AARCH64)
-                .toolchain(ToolchainKind.CARGO)
+                .strategy(StrategyKind.CARGO)
                 .rustupToolchain("debian")
                 .linker("aarch64-linux-gnu-gcc")
                 .classifier("linux-aarch_64-custom")
@@ -39,7 +39,7 @@ class TargetMatrixTest {
         assertEquals(List.of(HOST), triples(resolved));
         TargetSpec host = resolved.get(0);
         assertEquals("linux-x86_64", host.classifier());
-        assertEquals(ToolchainKind.AUTO, host.toolchain());
+        assertEquals(StrategyKind.AUTO, host.strategy());
         assertNull(host.linker());
     }
 
@@ -73,14 +73,14 @@ class TargetMatrixTest {
         assertEquals("debian", a.rustupToolchain());
         assertEquals("linux-aarch_64-custom", a.classifier());
         assertEquals("-C target-cpu=cortex-a72", a.rustflags());
-        assertEquals(ToolchainKind.CARGO, a.toolchain());
+        assertEquals(StrategyKind.CARGO, a.strategy());
         assertEquals(Map.of("CC_aarch64_unknown_linux_gnu", "aarch64-linux-gnu-gcc"), a.env());
         assertTrue(a.optional());
         // a triple the pom does not declare gets the defaults
         TargetSpec arm = resolved.get(1);
         assertNull(arm.linker());
         assertEquals("linux-arm_32", arm.classifier());
-        assertEquals(ToolchainKind.AUTO, arm.toolchain());
+        assertEquals(StrategyKind.AUTO, arm.strategy());
     }
 
     @Test

@@ -67,7 +67,7 @@ class TargetSpecTest {
     @Test
     void defaults() {
         TargetSpec spec = TargetSpec.builder("x86_64-unknown-linux-gnu").build();
-        assertEquals(ToolchainKind.AUTO, spec.toolchain());
+        assertEquals(StrategyKind.AUTO, spec.strategy());
         assertNull(spec.rustupToolchain());
         assertNull(spec.linker());
         assertNull(spec.rustflags());
@@ -124,7 +124,7 @@ class TargetSpecTest {
 
     @Test
     void toolchainCannotBeNull() {
-        assertThrows(NullPointerException.class, () -> TargetSpec.builder("x86_64-unknown-linux-gnu").toolchain(null));
+        assertThrows(NullPointerException.class, () -> TargetSpec.builder("x86_64-unknown-linux-gnu").strategy(null));
     }
 
     @Test

@@ -224,7 +224,7 @@ class ZigbuildBuildStdAndCrossStrategiesTest {
 
         TargetSpec aarch64 = TargetSpec.builder(AARCH64).build();
         StrategySelector.Selection lagging = selector.select(aarch64);
-        assertEquals(ToolchainKind.BUILD_STD, lagging.strategy().kind(), lagging.reasons().toString());
+        assertEquals(StrategyKind.BUILD_STD, lagging.strategy().kind(), lagging.reasons().toString());
         assertEquals("sark-debian", lagging.strategy().rustupToolchain(aarch64));
         assertTrue(lagging.reasons().get(0).contains("the standard library for " + AARCH64 + " is not installed"),
                 lagging.reasons().toString());
@@ -234,7 +234,7 @@ class ZigbuildBuildStdAndCrossStrategiesTest {
 
         TargetSpec arm = TargetSpec.builder(armv7).build();
         StrategySelector.Selection packaged = selector.select(arm);
-        assertEquals(ToolchainKind.CARGO, packaged.strategy().kind(), packaged.reasons().toString());
+        assertEquals(StrategyKind.CARGO, packaged.strategy().kind(), packaged.reasons().toString());
         assertEquals("sark-debian", packaged.strategy().rustupToolchain(arm));
         assertEquals(List.of("cargo", "+sark-debian", "build"),
                 packaged.strategy().invocation(arm, context).command().subList(0, 3));
@@ -249,7 +249,7 @@ class ZigbuildBuildStdAndCrossStrategiesTest {
         StrategySelector selector = StrategySelector.standard(tools, host);
 
         // without a floor plain cargo can build it, and does
-        assertEquals(ToolchainKind.CARGO, selector.select(TargetSpec.builder(AARCH64).build()).strategy().kind());
+        assertEquals(StrategyKind.CARGO, selector.select(TargetSpec.builder(AARCH64).build()).strategy().kind());
 
         // with one, plain cargo (this machine's glibc) is passed over, and says why
         TargetSpec floored = TargetSpec.builder(AARCH64).glibcFloor("2.17").build();
@@ -261,11 +261,11 @@ class ZigbuildBuildStdAndCrossStrategiesTest {
         plant("cargo-zigbuild");
         plant("zig");
         StrategySelector.Selection zig = selector.select(floored);
-        assertEquals(ToolchainKind.ZIGBUILD, zig.strategy().kind(), zig.reasons().toString());
+        assertEquals(StrategyKind.ZIGBUILD, zig.strategy().kind(), zig.reasons().toString());
         assertTrue(zig.strategy().invocation(floored, context).command().contains(AARCH64 + ".2.17"));
 
         // a forced strategy is the pom's decision: the library check then holds it to the floor
-        TargetSpec forced = TargetSpec.builder(AARCH64).glibcFloor("2.17").toolchain(ToolchainKind.CARGO).build();
-        assertEquals(ToolchainKind.CARGO, selector.select(forced).strategy().kind());
+        TargetSpec forced = TargetSpec.builder(AARCH64).glibcFloor("2.17").strategy(StrategyKind.CARGO).build();
+        assertEquals(StrategyKind.CARGO, selector.select(forced).strategy().kind());
     }
 }

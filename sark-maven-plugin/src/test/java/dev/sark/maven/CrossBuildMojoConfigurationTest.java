@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sark.crossbuild.TargetSpec;
-import dev.sark.crossbuild.ToolchainKind;
+import dev.sark.crossbuild.StrategyKind;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -36,7 +36,7 @@ class CrossBuildMojoConfigurationTest {
 
         TargetSpec shortForm = specs.get(0);
         assertEquals("linux-x86_64", shortForm.classifier());
-        assertEquals(ToolchainKind.AUTO, shortForm.toolchain());
+        assertEquals(StrategyKind.AUTO, shortForm.strategy());
         assertNull(shortForm.rustupToolchain());
         assertNull(shortForm.linker());
         assertNull(shortForm.rustflags());
@@ -44,7 +44,7 @@ class CrossBuildMojoConfigurationTest {
         assertFalse(shortForm.optional());
 
         TargetSpec longForm = specs.get(1);
-        assertEquals(ToolchainKind.CARGO, longForm.toolchain());
+        assertEquals(StrategyKind.CARGO, longForm.strategy());
         assertEquals("sark-debian", longForm.rustupToolchain());
         assertEquals("aarch64-linux-gnu-gcc", longForm.linker());
         assertEquals("linux-aarch_64-debian", longForm.classifier());
@@ -56,7 +56,7 @@ class CrossBuildMojoConfigurationTest {
         // short form with the triple on its own line
         assertEquals("linux-x86_64-musl", specs.get(2).classifier());
 
-        assertEquals(ToolchainKind.BUILD_STD, specs.get(3).toolchain());
+        assertEquals(StrategyKind.BUILD_STD, specs.get(3).strategy());
         assertEquals("windows-x86_64", specs.get(3).classifier());
     }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sark.crossbuild.ToolchainKind;
+import dev.sark.crossbuild.StrategyKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,12 +14,12 @@ class TargetTest {
     void strategyNamesHowToBuildAndToolchainIsItsDeprecatedAlias() {
         Target t = new Target("aarch64-unknown-linux-gnu");
         t.setStrategy("zigbuild");
-        assertEquals(ToolchainKind.ZIGBUILD, t.toSpec().toolchain());
+        assertEquals(StrategyKind.ZIGBUILD, t.toSpec().strategy());
         assertTrue(t.deprecation().isEmpty());
 
         Target old = new Target("aarch64-unknown-linux-gnu");
         old.setToolchain("build-std");
-        assertEquals(ToolchainKind.BUILD_STD, old.toSpec().toolchain());
+        assertEquals(StrategyKind.BUILD_STD, old.toSpec().strategy());
         assertTrue(old.deprecation().orElseThrow().contains("write <strategy>build-std</strategy>"));
 
         old.setStrategy("cargo");

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
-class ToolchainKindTest {
+class StrategyKindTest {
 
     @ParameterizedTest
     @CsvSource({
@@ -21,36 +21,36 @@ class ToolchainKindTest {
         "build-std, BUILD_STD",
         "Build-Std, BUILD_STD",
     })
-    void parsesThePomSpelling(String value, ToolchainKind expected) {
-        assertEquals(expected, ToolchainKind.parse(value, "x86_64-unknown-linux-gnu"));
+    void parsesThePomSpelling(String value, StrategyKind expected) {
+        assertEquals(expected, StrategyKind.parse(value, "x86_64-unknown-linux-gnu"));
     }
 
     @Test
     void missingValueMeansAuto() {
-        assertEquals(ToolchainKind.AUTO, ToolchainKind.parse(null, "x86_64-unknown-linux-gnu"));
-        assertEquals(ToolchainKind.AUTO, ToolchainKind.parse("  ", "x86_64-unknown-linux-gnu"));
+        assertEquals(StrategyKind.AUTO, StrategyKind.parse(null, "x86_64-unknown-linux-gnu"));
+        assertEquals(StrategyKind.AUTO, StrategyKind.parse("  ", "x86_64-unknown-linux-gnu"));
     }
 
     @ParameterizedTest
-    @EnumSource(ToolchainKind.class)
-    void pomNameRoundTrips(ToolchainKind kind) {
-        assertEquals(kind, ToolchainKind.parse(kind.pomName(), "x86_64-unknown-linux-gnu"));
+    @EnumSource(StrategyKind.class)
+    void pomNameRoundTrips(StrategyKind kind) {
+        assertEquals(kind, StrategyKind.parse(kind.pomName(), "x86_64-unknown-linux-gnu"));
         assertEquals(kind.pomName().toLowerCase(), kind.pomName());
     }
 
     @Test
     void buildStdPomNameUsesADash() {
-        assertEquals("build-std", ToolchainKind.BUILD_STD.pomName());
+        assertEquals("build-std", StrategyKind.BUILD_STD.pomName());
     }
 
     @Test
     void unknownNameNamesTheTargetAndListsEveryValidName() {
         ConfigurationException e = assertThrows(ConfigurationException.class,
-                () -> ToolchainKind.parse("docker", "aarch64-unknown-linux-gnu"));
+                () -> StrategyKind.parse("docker", "aarch64-unknown-linux-gnu"));
         String m = e.getMessage();
         assertTrue(m.contains("aarch64-unknown-linux-gnu"), m);
         assertTrue(m.contains("docker"), m);
-        for (ToolchainKind kind : ToolchainKind.values()) {
+        for (StrategyKind kind : StrategyKind.values()) {
             assertTrue(m.contains(kind.pomName()), "message lists " + kind.pomName() + ": " + m);
         }
     }

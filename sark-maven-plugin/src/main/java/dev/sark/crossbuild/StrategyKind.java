@@ -3,11 +3,11 @@ package dev.sark.crossbuild;
 import java.util.Locale;
 
 /** How a target is built: chosen per target in the pom, {@link #AUTO} picks the first one that can work. */
-public enum ToolchainKind {
+public enum StrategyKind {
     AUTO, CARGO, CROSS, ZIGBUILD, BUILD_STD;
 
     /** Parses the pom spelling ({@code auto}, {@code cargo}, {@code cross}, {@code zigbuild}, {@code build-std}). */
-    public static ToolchainKind parse(String value, String triple) {
+    public static StrategyKind parse(String value, String triple) {
         if (value == null || value.isBlank()) {
             return AUTO;
         }

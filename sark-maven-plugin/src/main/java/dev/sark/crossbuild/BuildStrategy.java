@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** One way of building a Rust target (plain cargo, cross, cargo-zigbuild, build-std): one class each. */
-public interface ToolchainStrategy {
-    ToolchainKind kind();
+public interface BuildStrategy {
+    StrategyKind kind();
 
     /**
      * Why this strategy cannot build the target on this machine, with the fix, or empty when it can.
