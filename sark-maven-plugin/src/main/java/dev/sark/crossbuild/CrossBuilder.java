@@ -1,6 +1,5 @@
 package dev.sark.crossbuild;
 
-import dev.sark.loader.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +37,7 @@ public final class CrossBuilder {
     public List<TargetResult> unavailable(List<TargetSpec> targets) {
         List<TargetResult> missing = new ArrayList<>();
         for (TargetSpec target : targets) {
-            if (target.platform().arch() == Platform.Arch.UNIVERSAL) {
+            if (!target.slices().isEmpty()) {
                 continue; // merged from its slices, which are checked themselves
             }
             StrategySelector.Selection selection = selector.select(target);
@@ -56,8 +55,8 @@ public final class CrossBuilder {
         for (int i = 0; i < targets.size(); i++) {
             TargetSpec target = targets.get(i);
             String progress = "(" + (i + 1) + "/" + targets.size() + ") " + target.triple();
-            results.add(target.platform().arch() == Platform.Arch.UNIVERSAL
-                    ? packager.mergeUniversal(target, layout.outputsFor(target), results,
+            results.add(!target.slices().isEmpty()
+                    ? packager.mergeSlices(target, layout.outputsFor(target), results,
                             tools.rustcVersion(null).orElse("unknown"), progress)
                     : buildOne(target, layout.outputsFor(target), progress));
         }

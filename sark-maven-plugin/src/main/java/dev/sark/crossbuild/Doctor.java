@@ -1,6 +1,5 @@
 package dev.sark.crossbuild;
 
-import dev.sark.loader.Platform;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -62,7 +61,7 @@ public final class Doctor {
         String zig = tools.zigbuildAvailable() ? "yes" : "missing";
         String docker = tools.containerEngineRunning() ? "running" : (tools.onPath("docker") ? "no engine" : "missing");
         for (TargetSpec target : targets) {
-            if (target.platform().arch() == Platform.Arch.UNIVERSAL) {
+            if (!target.slices().isEmpty()) {
                 // built by no strategy: merged from the two thin macOS libraries of the same matrix
                 rows.add(new String[] {target.triple(), "merge", "-", "-", "-", "-", "-", "-"});
                 checks.add(new TargetCheck(target.triple(), "merge", true, List.of()));

@@ -24,7 +24,6 @@ import java.util.TreeMap;
  */
 public final class LibraryPackager {
     /** The thin macOS targets a universal library is made of. */
-    static final List<String> UNIVERSAL_SLICES = List.of("x86_64-apple-darwin", "aarch64-apple-darwin");
 
     private final String libName;
     private final boolean requireJniExports;
@@ -118,13 +117,13 @@ public final class LibraryPackager {
     }
 
     /**
-     * {@code universal2-apple-darwin}: no compiler builds it; it is the x86_64 and arm64 libraries packaged
-     * earlier in the same run, merged into one fat Mach-O.
+     * A target merged from its {@link TargetSpec#slices() slices} ({@code universal2-apple-darwin}): no compiler
+     * builds it; it is the thin libraries packaged earlier in the same run, merged into one fat Mach-O.
      */
-    public TargetResult mergeUniversal(TargetSpec target, TargetOutputs out, List<TargetResult> earlier, String rustc,
+    public TargetResult mergeSlices(TargetSpec target, TargetOutputs out, List<TargetResult> earlier, String rustc,
                                        String progress) {
         Path merged = out.stagedLibrary(target, libName);
-        boolean slicesUnchanged = UNIVERSAL_SLICES.stream().allMatch(triple -> earlier.stream().anyMatch(
+        boolean slicesUnchanged = target.slices().stream().allMatch(triple -> earlier.stream().anyMatch(
                 r -> r.target().triple().equals(triple) && r.status() == TargetResult.Status.UP_TO_DATE));
         if (slicesUnchanged && Files.isRegularFile(merged) && Files.isRegularFile(out.jar())) {
             return upToDate(target, merged, out.jar(), "lipo", 0, progress);
@@ -132,14 +131,12 @@ public final class LibraryPackager {
         out.forget();
         List<Path> slices = new ArrayList<>();
         PlatformFloors floors = target.floors();
-        for (String triple : UNIVERSAL_SLICES) {
+        for (String triple : target.slices()) {
             Optional<TargetResult> slice = earlier.stream()
                     .filter(r -> r.target().triple().equals(triple) && r.status().producedJar()).findFirst();
             if (slice.isEmpty()) {
-                boolean declared = earlier.stream().anyMatch(r -> r.target().triple().equals(triple));
-                return TargetResult.unavailable(target, "the universal library is made of the x86_64-apple-darwin and"
-                        + " aarch64-apple-darwin libraries: put both in <targets> before " + target.triple() + " ("
-                        + triple + (declared ? " is in the matrix but was not built)" : " is not in the matrix)"));
+                return TargetResult.unavailable(target, "it is merged from " + String.join(" and ", target.slices())
+                        + ", and " + triple + " was not built");
             }
             slices.add(slice.get().library());
             // Each slice is held to the minimum its own target was built with.
@@ -153,7 +150,7 @@ public final class LibraryPackager {
             out.forget();
             return TargetResult.failed(target, "lipo", 0, "target " + target.triple() + ": " + e.getMessage(), List.of());
         }
-        log.info(progress + ": merged " + String.join(" + ", UNIVERSAL_SLICES));
+        log.info(progress + ": merged " + String.join(" + ", target.slices()));
         return pack(target, floors, merged, out, "lipo", 0, rustc, progress);
     }
 

@@ -1,6 +1,5 @@
 package dev.sark.crossbuild;
 
-import dev.sark.loader.Platform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -52,8 +51,8 @@ public final class PrebuiltPackager {
             TargetSpec target = targets.get(i);
             String progress = "(" + (i + 1) + "/" + targets.size() + ") " + target.triple();
             TargetOutputs out = layout.outputsFor(target);
-            if (target.platform().arch() == Platform.Arch.UNIVERSAL && find(target).isEmpty()) {
-                results.add(packager.mergeUniversal(target, out, results, "prebuilt", progress));
+            if (!target.slices().isEmpty() && find(target).isEmpty()) {
+                results.add(packager.mergeSlices(target, out, results, "prebuilt", progress));
                 continue;
             }
             results.add(packageOne(target, out, progress));

@@ -1,6 +1,5 @@
 package dev.sark.crossbuild;
 
-import dev.sark.loader.Platform;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,10 +58,10 @@ public final class TargetMatrix {
         List<TargetSpec> thin = new ArrayList<>();
         List<TargetSpec> universal = new ArrayList<>();
         for (TargetSpec t : targets) {
-            (t.platform().arch() == Platform.Arch.UNIVERSAL ? universal : thin).add(t);
+            (t.slices().isEmpty() ? thin : universal).add(t);
         }
         for (TargetSpec u : universal) {
-            for (String slice : LibraryPackager.UNIVERSAL_SLICES) {
+            for (String slice : u.slices()) {
                 if (thin.stream().noneMatch(t -> t.triple().equals(slice))) {
                     thin.add(TargetSpec.builder(slice).optional(u.optional()).build());
                 }

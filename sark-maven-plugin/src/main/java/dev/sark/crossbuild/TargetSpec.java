@@ -6,11 +6,14 @@ import dev.sark.crossbuild.check.PlatformFloors;
 import dev.sark.loader.Platform;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /** One entry of the target matrix, validated: what to build and how. Immutable, free of Maven types. */
 public final class TargetSpec {
+    private static final List<String> UNIVERSAL2_SLICES = List.of("x86_64-apple-darwin", "aarch64-apple-darwin");
+
     private final Platform platform;
     private final StrategyKind strategy;
     private final String rustupToolchain;
@@ -76,6 +79,15 @@ public final class TargetSpec {
 
     public StrategyKind strategy() {
         return strategy;
+    }
+
+    /**
+     * The thin targets this one is merged from, in slice order: {@code x86_64-apple-darwin} and
+     * {@code aarch64-apple-darwin} for {@code universal2-apple-darwin}, which no compiler builds; empty for a
+     * target that is compiled. The matrix builds the slices first ({@link TargetMatrix}).
+     */
+    public List<String> slices() {
+        return platform.arch() == Platform.Arch.UNIVERSAL ? UNIVERSAL2_SLICES : List.of();
     }
 
     /** A rustup toolchain name for {@code cargo +NAME}, or null for the default toolchain. */

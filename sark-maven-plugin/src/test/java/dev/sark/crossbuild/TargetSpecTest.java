@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sark.loader.Platform;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -145,5 +146,13 @@ class TargetSpecTest {
         assertTrue(assertThrows(ConfigurationException.class,
                 () -> TargetSpec.builder("x86_64-unknown-linux-gnu").macosMinimum("11.0").build()).getMessage()
                 .contains("is not a macOS target"));
+    }
+
+    @Test
+    void onlyTheUniversalMacTargetIsMergedFromSlices() {
+        assertEquals(List.of("x86_64-apple-darwin", "aarch64-apple-darwin"),
+                TargetSpec.builder("universal2-apple-darwin").build().slices());
+        assertEquals(List.of(), TargetSpec.builder("aarch64-apple-darwin").build().slices());
+        assertEquals(List.of(), TargetSpec.builder("x86_64-unknown-linux-gnu").build().slices());
     }
 }
