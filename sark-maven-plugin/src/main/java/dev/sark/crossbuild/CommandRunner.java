@@ -25,6 +25,7 @@ public class CommandRunner {
     static final int TAIL_LINES = 30;
 
     private final Consumer<String> debug;
+    private final HostEnvironment environment;
 
     public CommandRunner() {
         this(line -> { });
@@ -32,7 +33,18 @@ public class CommandRunner {
 
     /** {@code debug} receives each probe and its outcome (Maven's {@code -X}). */
     public CommandRunner(Consumer<String> debug) {
+        this(debug, HostEnvironment.current());
+    }
+
+    /** {@code environment}: what every command starts with, before the variables the command itself sets. */
+    public CommandRunner(Consumer<String> debug, HostEnvironment environment) {
         this.debug = debug;
+        this.environment = environment;
+    }
+
+    /** The environment commands start with (and {@link HostTools} probes with). */
+    public HostEnvironment environment() {
+        return environment;
     }
 
     /** The outcome of one command. */
@@ -114,7 +126,7 @@ public class CommandRunner {
         LineSink out = new LineSink(sink);
         LineSink err = new LineSink(sink);
         executor.setStreamHandler(new PumpStreamHandler(out, err));
-        Map<String, String> env = new HashMap<>(HostEnvironment.current());
+        Map<String, String> env = new HashMap<>(environment.variables());
         env.putAll(extraEnv);
         try {
             int code = executor.execute(cl, env);

@@ -3,16 +3,20 @@ package dev.sark.crossbuild;
 import java.util.Map;
 
 /**
- * The environment variables of the machine the build runs on. The one place the core reads the process
- * environment: everything else takes the variables from here or injected ({@link HostTools#environment()},
- * which tests replace), so a probe, a strategy and the command runner all see the same values.
+ * The environment variables of the machine the build runs on, as one injectable value. {@link #current()} is
+ * the one place the core reads the process environment; the {@link CommandRunner} carries the build's
+ * environment and hands it to the commands it runs and to {@link HostTools}, whose probes, strategies and
+ * compiler cache read it from there, so they all see the same values, and a test can replace them all at once.
+ *
+ * @param variables the variables, unmodifiable
  */
-public final class HostEnvironment {
-    private HostEnvironment() {
+public record HostEnvironment(Map<String, String> variables) {
+    public HostEnvironment {
+        variables = Map.copyOf(variables);
     }
 
-    /** This process's environment, unmodifiable. */
-    public static Map<String, String> current() {
-        return System.getenv();
+    /** This process's environment. */
+    public static HostEnvironment current() {
+        return new HostEnvironment(System.getenv());
     }
 }

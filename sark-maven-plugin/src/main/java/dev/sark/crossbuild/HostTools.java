@@ -53,9 +53,9 @@ public class HostTools {
         this.rustc = siblingRustc != null && Files.isExecutable(siblingRustc) ? siblingRustc.toString() : "rustc";
     }
 
-    /** The environment of this build: the injected one (tests), else this process's. */
+    /** The environment of this build: the injected one (tests), else the runner's. */
     public Map<String, String> environment() {
-        return pathOverride != null ? pathOverride : HostEnvironment.current();
+        return pathOverride != null ? pathOverride : runner.environment().variables();
     }
 
     /** The first line {@code program --version} prints, or empty when it does not run. */

@@ -115,7 +115,7 @@ class CargoStrategyTest {
         String inherited = System.getenv("RUSTFLAGS");
         String expectedFlags = inherited == null || inherited.isBlank()
                 ? "-C target-feature=+crt-static" : inherited + " -C target-feature=+crt-static";
-        assertEquals(expectedFlags + " " + String.join(" ", CargoStrategy.remapFlags(HostEnvironment.current())), env.get("RUSTFLAGS"));
+        assertEquals(expectedFlags + " " + String.join(" ", CargoStrategy.remapFlags(HostEnvironment.current().variables())), env.get("RUSTFLAGS"));
         assertEquals("aarch64-linux-gnu-gcc", env.get("CC_aarch64_unknown_linux_gnu"));
         assertEquals("1", env.get("SARK_X"));
         assertEquals("never", env.get("CARGO_TERM_COLOR"));
@@ -128,7 +128,7 @@ class CargoStrategyTest {
         Map<String, String> env = new CargoStrategy(toolsWithStd(HOST, AARCH64), HOST)
                 .invocation(TargetSpec.builder(AARCH64).build(), context(false)).environment();
         assertFalse(env.containsKey(AARCH64_LINKER_VAR), env.toString());
-        assertEquals(String.join(" ", CargoStrategy.remapFlags(HostEnvironment.current())), env.get("RUSTFLAGS"),
+        assertEquals(String.join(" ", CargoStrategy.remapFlags(HostEnvironment.current().variables())), env.get("RUSTFLAGS"),
                 "only the flags that keep build-machine paths out of the library");
         assertTrue(env.keySet().stream().noneMatch(k -> k.endsWith("_LINKER")), env.toString());
     }

@@ -51,6 +51,37 @@ class CommandRunnerTest {
     }
 
     @Test
+    void theInjectedEnvironmentIsWhatCommandsAndProbesSee() {
+        HostEnvironment host = new HostEnvironment(Map.of("PATH", "/usr/bin:/bin", "SARK_HOST_VAR", "from the host"));
+        CommandRunner injected = new CommandRunner(line -> { }, host);
+
+        CommandRunner.Result r = injected.capture(List.of("/bin/sh", "-c", "echo \"$SARK_HOST_VAR|$SARK_CMD_VAR|${HOME:-no home}\""),
+                Map.of("SARK_CMD_VAR", "from the command"), tmp);
+
+        assertEquals("from the host|from the command|no home", r.firstLine(), "only the injected variables, then the command's");
+        assertEquals(host.variables(), new HostTools(injected, tmp).environment(), "the probes read the same environment");
+        MessagesSeen messages = new MessagesSeen();
+        injected.stream(List.of("/bin/sh", "-c", "echo '{\"reason\":\"x\"}'; echo text"), Map.of(), tmp, messages::take,
+                messages.text::add);
+        assertEquals(List.of("{\"reason\":\"x\"}"), messages.taken);
+        assertEquals(List.of("text"), messages.text);
+    }
+
+    /** Takes the lines that look like a JSON message, as CargoMessages does. */
+    private static final class MessagesSeen {
+        final List<String> taken = new ArrayList<>();
+        final List<String> text = new ArrayList<>();
+
+        boolean take(String line) {
+            if (line.startsWith("{")) {
+                taken.add(line);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    @Test
     void argumentsAreNotReinterpretedByAShell() {
         CommandRunner.Result r = runner.capture(List.of("/bin/echo", "a b", "$HOME", "'q'"), Map.of(), tmp);
         assertEquals("a b $HOME 'q'", r.firstLine());
