@@ -81,6 +81,6 @@ public final class BuildStdStrategy implements BuildStrategy {
         if (target.linker() != null) {
             return tools.onPath(target.linker()) ? target.linker() : null;
         }
-        return Suggestions.crossLinker(target.platform()).map(l -> l.program()).filter(tools::onPath).orElse(null);
+        return CrossTargetTable.of(target.platform()).map(CrossTargetTable.Entry::linker).filter(tools::onPath).orElse(null);
     }
 }

@@ -93,7 +93,7 @@ public final class CargoStrategy implements BuildStrategy {
         if (fromEnv != null || !needsCrossLinker(target)) {
             return fromEnv;
         }
-        return Suggestions.crossLinker(target.platform()).map(l -> l.program()).filter(tools::onPath).orElse(null);
+        return CrossTargetTable.of(target.platform()).map(CrossTargetTable.Entry::linker).filter(tools::onPath).orElse(null);
     }
 
     private boolean needsCrossLinker(TargetSpec target) {

@@ -112,7 +112,7 @@ public final class Doctor {
             return "host cc";
         }
         String linker = target.linker() != null ? target.linker()
-                : Suggestions.crossLinker(target.platform()).map(l -> l.program()).orElse(null);
+                : CrossTargetTable.of(target.platform()).map(CrossTargetTable.Entry::linker).orElse(null);
         if (linker == null) {
             return "none known";
         }

@@ -18,43 +18,6 @@ public final class Suggestions {
     private Suggestions() {
     }
 
-    /** A cross linker for a platform: the program, and the Debian package that installs it. */
-    public record Linker(String program, String debianPackage) {
-    }
-
-    /** The usual GCC cross linker for a target on Debian/Ubuntu, when there is one. */
-    public static Optional<Linker> crossLinker(Platform platform) {
-        switch (platform.os()) {
-            case LINUX:
-                if (platform.libc() == Platform.Libc.MUSL) {
-                    return platform.arch() == Platform.Arch.X86_64
-                            ? Optional.of(new Linker("musl-gcc", "musl-tools")) : Optional.empty();
-                }
-                switch (platform.arch()) {
-                    case AARCH_64:
-                        return Optional.of(new Linker("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu"));
-                    case ARM_32:
-                        return Optional.of(platform.hardFloat()
-                                ? new Linker("arm-linux-gnueabihf-gcc", "gcc-arm-linux-gnueabihf")
-                                : new Linker("arm-linux-gnueabi-gcc", "gcc-arm-linux-gnueabi"));
-                    case X86_64:
-                        return Optional.of(new Linker("x86_64-linux-gnu-gcc", "gcc-x86-64-linux-gnu"));
-                    case X86_32:
-                        return Optional.of(new Linker("i686-linux-gnu-gcc", "gcc-i686-linux-gnu"));
-                    case RISCV_64:
-                        return Optional.of(new Linker("riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu"));
-                    default:
-                        return Optional.empty();
-                }
-            case WINDOWS:
-                return platform.triple().endsWith("-gnu") && platform.arch() == Platform.Arch.X86_64
-                        ? Optional.of(new Linker("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64"))
-                        : Optional.empty();
-            default:
-                return Optional.empty();
-        }
-    }
-
     /** The fix for a missing standard library of a target. */
     public static String missingStandardLibrary(String triple, String toolchain) {
         return "the standard library for " + triple + " is not installed in toolchain "
@@ -78,14 +41,14 @@ public final class Suggestions {
 
     /** The fix for a missing linker. */
     public static String missingLinker(Platform platform, String configured) {
-        Optional<Linker> known = crossLinker(platform);
+        Optional<CrossTargetTable.Entry> known = CrossTargetTable.of(platform);
         if (configured != null) {
             return "linker '" + configured + "' is not on the PATH"
-                    + known.filter(l -> l.program().equals(configured))
-                    .map(l -> ": run `apt-get install " + l.debianPackage() + "`").orElse("");
+                    + known.filter(l -> l.linker().equals(configured))
+                    .map(l -> ": run `apt-get install " + l.linkerPackage() + "`").orElse("");
         }
         return "no linker is set for " + platform.triple() + known
-                .map(l -> ": set <linker>" + l.program() + "</linker> (from `apt-get install " + l.debianPackage() + "`)")
+                .map(l -> ": set <linker>" + l.linker() + "</linker> (from `apt-get install " + l.linkerPackage() + "`)")
                 .orElse(": set <linker>")
                 + ", or set <strategy>zigbuild</strategy> (`pip install ziglang cargo-zigbuild`)";
     }
@@ -141,7 +104,7 @@ public final class Suggestions {
     /** The fixes that apply to a failed build's output, most specific first, without repeats. */
     public static List<String> forOutput(List<String> output, Platform platform) {
         String text = String.join("\n", output).toLowerCase(Locale.ROOT);
-        String linker = crossLinker(platform).map(l -> l.program() + " from " + l.debianPackage()).orElse("a cross linker");
+        String linker = CrossTargetTable.of(platform).map(l -> l.linker() + " from " + l.linkerPackage()).orElse("a cross linker");
         List<String> fixes = new ArrayList<>();
         OUTPUT_PATTERNS.forEach((pattern, fix) -> {
             if (text.contains(pattern.toLowerCase(Locale.ROOT))) {

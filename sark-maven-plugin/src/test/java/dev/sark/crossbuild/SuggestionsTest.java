@@ -106,28 +106,6 @@ class SuggestionsTest {
         assertEquals(1, fixes.stream().filter(f -> f.contains("rustup target add")).count(), fixes.toString());
     }
 
-    @ParameterizedTest
-    @CsvSource({
-        "aarch64-unknown-linux-gnu, aarch64-linux-gnu-gcc, gcc-aarch64-linux-gnu",
-        "armv7-unknown-linux-gnueabihf, arm-linux-gnueabihf-gcc, gcc-arm-linux-gnueabihf",
-        "arm-unknown-linux-gnueabi, arm-linux-gnueabi-gcc, gcc-arm-linux-gnueabi",
-        "x86_64-pc-windows-gnu, x86_64-w64-mingw32-gcc, gcc-mingw-w64-x86-64",
-        "x86_64-unknown-linux-musl, musl-gcc, musl-tools",
-        "x86_64-unknown-linux-gnu, x86_64-linux-gnu-gcc, gcc-x86-64-linux-gnu",
-    })
-    void crossLinkerForKnownTargets(String triple, String program, String debianPackage) {
-        Suggestions.Linker linker = Suggestions.crossLinker(Platform.fromTriple(triple)).orElseThrow();
-        assertEquals(program, linker.program());
-        assertEquals(debianPackage, linker.debianPackage());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"aarch64-unknown-linux-musl", "x86_64-pc-windows-msvc", "aarch64-apple-darwin",
-        "x86_64-unknown-freebsd"})
-    void noCrossLinkerWhereDebianHasNone(String triple) {
-        assertEquals(Optional.empty(), Suggestions.crossLinker(Platform.fromTriple(triple)).map(l -> l.program()));
-    }
-
     @Test
     void missingStandardLibraryNamesTheToolchain() {
         String dflt = Suggestions.missingStandardLibrary("s390x-unknown-linux-gnu", null);
