@@ -1,7 +1,6 @@
 package dev.sark.crossbuild;
 
 import dev.sark.loader.Platform;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -59,15 +58,14 @@ public final class BuildStdStrategy implements BuildStrategy {
         if (zig) {
             command = command.withSubcommand("zigbuild").withGlibcFloor(target.glibcFloor());
         }
-        List<String> cmd = command.arguments();
         Map<String, String> env = CargoStrategy.environment(target, tools.environment());
         env.put("RUSTC_BOOTSTRAP", "1");
         String linker = zig ? null : linker(target);
         if (linker != null) {
             env.put(CargoStrategy.cargoTargetVariable(target.triple(), "LINKER"), linker);
         }
-        return new CargoInvocation(cmd, env, toolchain,
-                "build-std" + (zig ? "+zig" : "") + (toolchain == null ? "" : " +" + toolchain));
+        return command.withEnvironment(env)
+                .invocation("build-std" + (zig ? "+zig" : "") + (toolchain == null ? "" : " +" + toolchain));
     }
 
     private boolean useZig(TargetSpec target) {

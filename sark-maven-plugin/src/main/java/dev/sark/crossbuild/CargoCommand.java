@@ -2,7 +2,10 @@ package dev.sark.crossbuild;
 
 import dev.sark.crossbuild.check.GlibcFloor;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One cargo command as values, turned into the program's arguments in one place ({@link #arguments()}):
@@ -23,36 +26,39 @@ import java.util.List;
  * @param strategyFlags   flags the strategy adds, such as {@code -Zbuild-std=std,panic_unwind}
  * @param context         the crate, the target directory, the lock and network mode, the pom's cargo options
  * @param pomOptions      the pom's features and arguments for this command
+ * @param environment     variables the command runs with on top of the build's environment (linker, flags, the
+ *                        pom's {@code <env>}), shown before the program in {@link CargoInvocation#display()}
  */
 public record CargoCommand(String program, String rustupToolchain, String subcommand, String triple, GlibcFloor glibcFloor,
                            String profile, boolean libOnly, List<String> strategyFlags, BuildContext context,
-                           CargoOptions pomOptions) {
+                           CargoOptions pomOptions, Map<String, String> environment) {
     public CargoCommand {
         strategyFlags = List.copyOf(strategyFlags);
+        environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
     }
 
     /** {@code cargo build} of the target's library, with the build's profile and the pom's options for the target. */
     public static CargoCommand build(String program, String rustupToolchain, TargetSpec target, BuildContext context) {
         return new CargoCommand(program, rustupToolchain, "build", target.triple(), null, context.profile(), true,
-                List.of(), context, context.cargoOptions().with(target.cargoOptions()));
+                List.of(), context, context.cargoOptions().with(target.cargoOptions()), Map.of());
     }
 
     /** {@code cargo test} for the host, with the pom's options for the tests. */
     public static CargoCommand test(String program, BuildContext context) {
         return new CargoCommand(program, null, "test", null, null, null, false, List.of(), context,
-                context.cargoOptions());
+                context.cargoOptions(), Map.of());
     }
 
     /** The same command with another subcommand ({@code zigbuild}). */
     public CargoCommand withSubcommand(String name) {
         return new CargoCommand(program, rustupToolchain, name, triple, glibcFloor, profile, libOnly, strategyFlags,
-                context, pomOptions);
+                context, pomOptions, environment);
     }
 
     /** The same command linking against glibc {@code floor} (cargo-zigbuild's target suffix); null for none. */
     public CargoCommand withGlibcFloor(GlibcFloor floor) {
         return new CargoCommand(program, rustupToolchain, subcommand, triple, floor, profile, libOnly, strategyFlags,
-                context, pomOptions);
+                context, pomOptions, environment);
     }
 
     /** The same command with {@code flags} added to the strategy's. */
@@ -60,7 +66,20 @@ public record CargoCommand(String program, String rustupToolchain, String subcom
         List<String> all = new ArrayList<>(strategyFlags);
         all.addAll(List.of(flags));
         return new CargoCommand(program, rustupToolchain, subcommand, triple, glibcFloor, profile, libOnly, all,
-                context, pomOptions);
+                context, pomOptions, environment);
+    }
+
+    /** The same command with {@code variables} set as well (a variable set twice takes the later value). */
+    public CargoCommand withEnvironment(Map<String, String> variables) {
+        Map<String, String> all = new LinkedHashMap<>(environment);
+        all.putAll(variables);
+        return new CargoCommand(program, rustupToolchain, subcommand, triple, glibcFloor, profile, libOnly,
+                strategyFlags, context, pomOptions, all);
+    }
+
+    /** The command ready to run, its arguments rendered, under {@code label} in logs and the summary. */
+    public CargoInvocation invocation(String label) {
+        return new CargoInvocation(arguments(), environment, rustupToolchain, label);
     }
 
     /** The program and its arguments, ready to run. */

@@ -69,13 +69,13 @@ public final class CargoStrategy implements BuildStrategy {
     @Override
     public CargoInvocation invocation(TargetSpec target, BuildContext context) {
         String toolchain = rustupToolchain(target);
-        List<String> cmd = CargoCommand.build(tools.cargo(), toolchain, target, context).arguments();
         Map<String, String> env = environment(target, tools.environment());
         String linker = linker(target);
         if (linker != null) {
             env.put(cargoTargetVariable(target.triple(), "LINKER"), linker);
         }
-        return new CargoInvocation(cmd, env, toolchain, "cargo" + (toolchain == null ? "" : " +" + toolchain));
+        return CargoCommand.build(tools.cargo(), toolchain, target, context).withEnvironment(env)
+                .invocation("cargo" + (toolchain == null ? "" : " +" + toolchain));
     }
 
     @Override

@@ -57,8 +57,8 @@ public final class CargoTest {
      * @throws BuildException when cargo cannot be started at all
      */
     public Outcome run() {
-        CargoInvocation invocation = new CargoInvocation(command(), Map.of("CARGO_TERM_COLOR", "never"), null, "cargo")
-                .withDefaults(context.compilerCache().variables(StrategyKind.CARGO));
+        CargoInvocation invocation = CargoCommand.test(cargo, context).withEnvironment(Map.of("CARGO_TERM_COLOR", "never"))
+                .invocation("cargo").withDefaults(context.compilerCache().variables(StrategyKind.CARGO));
         String display = invocation.display();
         log.info("Rust tests of " + context.crate().packageName() + ": " + display);
         long started = System.currentTimeMillis();

@@ -2,7 +2,6 @@ package dev.sark.crossbuild;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,10 +39,10 @@ public final class CrossStrategy implements BuildStrategy {
 
     @Override
     public CargoInvocation invocation(TargetSpec target, BuildContext context) {
-        List<String> cmd = CargoCommand.build("cross", target.rustupToolchain(), target, context).arguments();
         Map<String, String> env = CargoStrategy.environment(target, tools.environment());
         env.remove(CargoStrategy.cargoTargetVariable(target.triple(), "LINKER"));
-        return new CargoInvocation(cmd, env, target.rustupToolchain(), "cross");
+        return CargoCommand.build("cross", target.rustupToolchain(), target, context).withEnvironment(env)
+                .invocation("cross");
     }
 
     /**

@@ -1,7 +1,5 @@
 package dev.sark.crossbuild;
 
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,9 +44,8 @@ public final class ZigbuildStrategy implements BuildStrategy {
     @Override
     public CargoInvocation invocation(TargetSpec target, BuildContext context) {
         String toolchain = rustupToolchain(target);
-        List<String> cmd = CargoCommand.build(tools.cargo(), toolchain, target, context).withSubcommand("zigbuild")
-                .withGlibcFloor(target.glibcFloor()).arguments();
-        Map<String, String> env = CargoStrategy.environment(target, tools.environment());
-        return new CargoInvocation(cmd, env, toolchain, "zigbuild" + (toolchain == null ? "" : " +" + toolchain));
+        return CargoCommand.build(tools.cargo(), toolchain, target, context).withSubcommand("zigbuild")
+                .withGlibcFloor(target.glibcFloor()).withEnvironment(CargoStrategy.environment(target, tools.environment()))
+                .invocation("zigbuild" + (toolchain == null ? "" : " +" + toolchain));
     }
 }
