@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A no-op `mvn -o package` of sark-cache-native after a full build: what cargo takes per target to find
-# nothing to do and each target's status (from the plugin's result file, target/sark/cross-build.json), the
-# goal's total (Maven's log timestamps from the goal's line to the next goal's), the whole `mvn -o -q package` wall time against the same
-# command with -Dsark.skip, and a plain no-op `cargo build` of the same crate (own target dir).
+# nothing to do, each target's status, the crates cargo recompiled and the goal's total (all from the
+# plugin's result file, target/sark/cross-build.json), the whole `mvn -o -q package` wall time against the
+# same command with -Dsark.skip, and a plain no-op `cargo build` of the same crate (own target dir).
 # Usage: scripts/bench-plugin.sh [OUT_FILE]    env: PLUGIN_RUNS (default 5)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,12 +12,11 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$ROOT"
 MVN=(mvn -o -B -ntp package -pl sark-cache-native -DskipTests)
-TS=(-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS)
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 "${MVN[@]}" -q > "$WORK/warm.log" 2>&1 || { cat "$WORK/warm.log"; exit 1; }   # the full build, if anything is stale
 for r in $(seq "$RUNS"); do
-  t0=$(ms); "${MVN[@]}" "${TS[@]}" > "$WORK/noop-$r.log" 2>&1; t1=$(ms)
+  t0=$(ms); "${MVN[@]}" -q > "$WORK/noop-$r.log" 2>&1; t1=$(ms)
   cp sark-cache-native/target/sark/cross-build.json "$WORK/result-$r.json"
   echo "mvn_package $((t1 - t0))" >> "$WORK/walls"
   t0=$(ms); "${MVN[@]}" -q -Dsark.skip > /dev/null 2>&1; t1=$(ms)
@@ -36,19 +35,15 @@ for r in $(seq "$RUNS"); do
 done
 
 python3 - "$WORK" "$RUNS" > "$OUT" <<'PY'
-import datetime, glob, json, re, statistics, sys
+import glob, json, statistics, sys
 work, runs = sys.argv[1], sys.argv[2]
-ts = lambda line: datetime.datetime.strptime(line[:12], "%H:%M:%S.%f")
 per_target, totals, reran = {}, [], []
 for path in sorted(glob.glob(work + "/result-*.json")):
-    for i, t in enumerate(json.load(open(path))["targets"], 1):
+    result = json.load(open(path))
+    totals.append(result["seconds"] * 1000)
+    for i, t in enumerate(result["targets"], 1):
         per_target.setdefault((i, t["triple"]), []).append((t["seconds"] * 1000, t["status"]))
-for log in sorted(glob.glob(work + "/noop-*.log")):
-    lines = [l.rstrip("\n") for l in open(log) if re.match(r"\d\d:\d\d:\d\d\.\d{3} ", l)]
-    start = next(i for i, l in enumerate(lines) if "--- sark-maven-plugin" in l and "cross-build" in l)
-    end = next(i for i in range(start + 1, len(lines)) if "--- " in lines[i])
-    reran += [m.group(1) for l in lines[start + 1:end] for m in [re.search(r"\[(\S+)\]\s+Compiling ", l)] if m]
-    totals.append((ts(lines[end]) - ts(lines[start])).total_seconds() * 1000)
+        reran += [t["triple"] for crate in t["compiled"]]
 walls = {}
 for l in open(work + "/walls"):
     k, v = l.split(); walls.setdefault(k, []).append(float(v))
@@ -57,7 +52,7 @@ print(f"# plugin: no-op `mvn -o package -pl sark-cache-native` after a full buil
 print(f"plugin.cargo_rerun={'yes: ' + ','.join(sorted(set(reran))) if reran else 'no'}")
 for (i, triple), vals in sorted(per_target.items()):
     print(f"plugin.target.{i:02d}.{triple}.cargo_ms={med(v for v, _ in vals):.0f}  # last status: {vals[-1][1]}")
-print(f"plugin.goal_total.ms={med(totals):.0f}  # '--- sark-maven-plugin' line to the next mojo's line")
+print(f"plugin.goal_total.ms={med(totals):.0f}  # the goal's own seconds in its result file")
 for k in ("mvn_package", "mvn_package_sark_skip", "cargo_noop"):
     print(f"plugin.{k}.wall_ms={med(walls[k]):.0f}")
 print(f"plugin.wall_difference_ms={med(walls['mvn_package']) - med(walls['mvn_package_sark_skip']):.0f}"

@@ -7,8 +7,10 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Cargo's JSON messages ({@value #FORMAT_FLAG}) read from a build's output. The library a build produced is
@@ -23,6 +25,7 @@ final class CargoMessages {
 
     private final String libName;
     private final List<Path> libraryFiles = new ArrayList<>();
+    private final Set<String> compiled = new LinkedHashSet<>();
 
     /** @param libName the crate's library name, as cargo names its lib target ({@code sark_opa}) */
     CargoMessages(String libName) {
@@ -39,6 +42,10 @@ final class CargoMessages {
             return false;
         }
         JsonObject m = message.get();
+        if ("compiler-artifact".equals(string(m, "reason")) && "false".equals(string(m, "fresh"))
+                && m.get("target") instanceof JsonObject target && string(target, "name") != null) {
+            compiled.add(string(target, "name"));
+        }
         if ("compiler-artifact".equals(string(m, "reason")) && isCrateCdylib(m.get("target"))) {
             for (JsonElement file : array(m, "filenames")) {
                 if (file.isJsonPrimitive()) {
@@ -58,6 +65,11 @@ final class CargoMessages {
             }
         }
         return Optional.empty();
+    }
+
+    /** The crates (lib target names) cargo compiled rather than found fresh, in the order it reported them. */
+    synchronized List<String> compiled() {
+        return List.copyOf(compiled);
     }
 
     private boolean isCrateCdylib(JsonElement target) {

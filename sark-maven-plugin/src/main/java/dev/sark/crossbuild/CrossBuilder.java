@@ -75,12 +75,14 @@ public final class CrossBuilder {
         }
         CargoInvocation invocation = selection.strategy().invocation(target, context)
                 .withDefaults(context.compilerCache().variables(selection.strategy().kind()));
-        return run(target, out, progress, selection, invocation).withCommand(invocation.display());
+        CargoMessages messages = new CargoMessages(context.crate().libName());
+        return run(target, out, progress, selection, invocation, messages)
+                .withCommand(invocation.display(), messages.compiled());
     }
 
     /** Runs cargo for a target a strategy can build, and packages what it produced. */
     private TargetResult run(TargetSpec target, TargetOutputs out, String progress, StrategySelector.Selection selection,
-                             CargoInvocation invocation) {
+                             CargoInvocation invocation, CargoMessages messages) {
         String libName = context.crate().libName();
         BuildStrategy strategy = selection.strategy();
         String tool = invocation.label();
@@ -103,7 +105,6 @@ public final class CrossBuilder {
         log.info(progress + ": cargo via " + tool);
         log.info("  " + invocation.display());
         long started = System.currentTimeMillis();
-        CargoMessages messages = new CargoMessages(libName);
         CommandRunner.Result result;
         try {
             result = runner.stream(invocation.command(), invocation.environment(), context.crate().directory(),

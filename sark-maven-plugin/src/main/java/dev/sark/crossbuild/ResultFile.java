@@ -29,7 +29,7 @@ public final class ResultFile {
     }
 
     /** One entry per target of a building goal (cross-build, package-natives). */
-    public static void writeBuild(Path file, String goal, List<TargetResult> results) {
+    public static void writeBuild(Path file, String goal, double seconds, List<TargetResult> results) {
         List<Object> targets = new ArrayList<>();
         for (TargetResult r : results) {
             Map<String, Object> t = new LinkedHashMap<>();
@@ -45,13 +45,14 @@ public final class ResultFile {
             t.put("size", r.library() == null ? null : size(r.library()));
             t.put("requires", "-".equals(r.requirement()) ? null : r.requirement());
             t.put("detail", r.detail().isEmpty() ? null : r.detail());
+            t.put("compiled", r.compiled());
             targets.add(t);
         }
-        write(file, goal, targets);
+        write(file, goal, seconds, targets);
     }
 
     /** The doctor's findings, one entry per target. */
-    public static void writeDoctor(Path file, List<Doctor.TargetCheck> checks) {
+    public static void writeDoctor(Path file, double seconds, List<Doctor.TargetCheck> checks) {
         List<Object> targets = new ArrayList<>();
         for (Doctor.TargetCheck c : checks) {
             Map<String, Object> t = new LinkedHashMap<>();
@@ -61,11 +62,11 @@ public final class ResultFile {
             t.put("fixes", c.fixes());
             targets.add(t);
         }
-        write(file, "doctor", targets);
+        write(file, "doctor", seconds, targets);
     }
 
     /** {@code sark:test}: one entry, the host's test run. */
-    public static void writeTest(Path file, String hostTriple, CargoTest.Outcome outcome) {
+    public static void writeTest(Path file, double seconds, String hostTriple, CargoTest.Outcome outcome) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("triple", hostTriple);
         t.put("status", outcome.passed() ? "passed" : "failed");
@@ -73,13 +74,14 @@ public final class ResultFile {
         t.put("command", outcome.command());
         t.put("seconds", Math.round(outcome.seconds() * 1000) / 1000.0);
         t.put("detail", outcome.failure());
-        write(file, "test", List.of(t));
+        write(file, "test", seconds, List.of(t));
     }
 
-    private static void write(Path file, String goal, List<Object> targets) {
+    private static void write(Path file, String goal, double seconds, List<Object> targets) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", FORMAT);
         root.put("goal", goal);
+        root.put("seconds", Math.round(seconds * 1000) / 1000.0);
         root.put("targets", targets);
         String json = GSON.toJson(root) + "\n";
         try {

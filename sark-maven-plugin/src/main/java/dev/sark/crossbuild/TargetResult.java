@@ -14,9 +14,11 @@ import java.util.List;
  * @param tail        the last lines of the tool's output for a failed build
  * @param requirement what the packaged library needs of the platform, as its headers say ({@code glibc 2.17},
  *                    {@code macOS 11.0}, {@code Windows 10}); {@code -} when nothing was packaged
+ * @param compiled    the crates cargo compiled rather than found up to date, as its messages say; empty when it
+ *                    had nothing to do or did not run
  */
 public record TargetResult(TargetSpec target, Status status, String tool, String command, double seconds, Path library,
-                           Path jar, String detail, List<String> tail, String requirement) {
+                           Path jar, String detail, List<String> tail, String requirement, List<String> compiled) {
 
     /** The outcome, in the words of the summary table. */
     public enum Status {
@@ -29,26 +31,28 @@ public record TargetResult(TargetSpec target, Status status, String tool, String
 
     public TargetResult {
         tail = List.copyOf(tail);
+        compiled = List.copyOf(compiled);
     }
 
     /** {@code requirement}: what the library needs, from {@link dev.sark.crossbuild.check.BinaryFacts#platformRequirement()}. */
     static TargetResult packaged(TargetSpec target, boolean upToDate, String tool, double seconds, Path library, Path jar,
                                  String requirement) {
         return new TargetResult(target, upToDate ? Status.UP_TO_DATE : Status.BUILT, tool, "", seconds, library, jar, "",
-                List.of(), requirement);
+                List.of(), requirement, List.of());
     }
 
     static TargetResult failed(TargetSpec target, String tool, double seconds, String detail, List<String> tail) {
-        return new TargetResult(target, Status.FAILED, tool, "", seconds, null, null, detail, tail, "-");
+        return new TargetResult(target, Status.FAILED, tool, "", seconds, null, null, detail, tail, "-", List.of());
     }
 
     static TargetResult unavailable(TargetSpec target, String detail) {
-        return new TargetResult(target, Status.UNAVAILABLE, "-", "", 0, null, null, detail, List.of(), "-");
+        return new TargetResult(target, Status.UNAVAILABLE, "-", "", 0, null, null, detail, List.of(), "-", List.of());
     }
 
-    /** The same result, recording the command that produced it. */
-    TargetResult withCommand(String command) {
-        return new TargetResult(target, status, tool, command, seconds, library, jar, detail, tail, requirement);
+    /** The same result, recording the command that produced it and the crates it compiled. */
+    TargetResult withCommand(String command, List<String> compiled) {
+        return new TargetResult(target, status, tool, command, seconds, library, jar, detail, tail, requirement,
+                compiled);
     }
 
     /** A failure that should fail the Maven build: optional targets only warn, unless every target is required. */

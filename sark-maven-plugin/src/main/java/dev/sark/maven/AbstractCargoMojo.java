@@ -14,6 +14,9 @@ abstract class AbstractCargoMojo extends AbstractMojo {
     @Parameter(defaultValue = "${basedir}", readonly = true)
     protected File basedir;
 
+    /** When this goal started, for the result file's total. */
+    private final long startedNanos = System.nanoTime();
+
     /** Runs the tools; with {@code -X} each probe and its answer is logged. */
     protected final CommandRunner runner = new CommandRunner(line -> getLog().debug(line));
 
@@ -41,6 +44,11 @@ abstract class AbstractCargoMojo extends AbstractMojo {
 
     protected HostTools hostTools() {
         return new HostTools(runner, basedir.toPath(), null, cargoExecutable == null ? null : cargoExecutable.toPath());
+    }
+
+    /** The time since this goal started, in seconds. */
+    protected double secondsSinceStart() {
+        return (System.nanoTime() - startedNanos) / 1e9;
     }
 
     /** The cargo program: {@link #cargoExecutable} or the one on the PATH. */

@@ -137,7 +137,8 @@ abstract class AbstractPackagingMojo extends AbstractSarkMojo {
     /** {@code target/sark/<goal>.json}: the outcome for scripts and CI (see docs/configuration.md). */
     private void writeResultFile(String goal, List<TargetResult> results) {
         String name = goal.substring(goal.indexOf(':') + 1);
-        ResultFile.writeBuild(Path.of(project.getBuild().getDirectory(), "sark", name + ".json"), name, results);
+        ResultFile.writeBuild(Path.of(project.getBuild().getDirectory(), "sark", name + ".json"), name,
+                secondsSinceStart(), results);
     }
 
     /** The closing message: which targets broke the build; their details were logged just above. */

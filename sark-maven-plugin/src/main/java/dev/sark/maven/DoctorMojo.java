@@ -50,7 +50,7 @@ public class DoctorMojo extends AbstractSarkMojo {
             report.lines().forEach(getLog()::info);
             compilerCache(tools).state(runner, basedir.toPath()).forEach(getLog()::info);
             Path resultFile = Path.of(project.getBuild().getDirectory(), "sark", "doctor.json");
-            ResultFile.writeDoctor(resultFile, report.targets());
+            ResultFile.writeDoctor(resultFile, secondsSinceStart(), report.targets());
             getLog().debug("Wrote " + resultFile);
             if (strict && !report.allBuildable()) {
                 throw new MojoFailureException("sark:doctor: some targets cannot be built here; see the fixes above"

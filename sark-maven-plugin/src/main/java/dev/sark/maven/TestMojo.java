@@ -88,7 +88,7 @@ public class TestMojo extends AbstractCargoMojo {
             HostTools tools = hostTools();
             context = context.withCompilerCache(compilerCache(tools));
             CargoTest.Outcome outcome = new CargoTest(context, runner, new MavenBuildLog(getLog()), cargo()).run();
-            ResultFile.writeTest(Path.of(project.getBuild().getDirectory(), "sark", "test.json"),
+            ResultFile.writeTest(Path.of(project.getBuild().getDirectory(), "sark", "test.json"), secondsSinceStart(),
                     tools.hostTriple().orElse(null), outcome);
             outcome.throwIfFailed();
         } catch (ConfigurationException e) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -68,5 +69,14 @@ class CargoMessagesTest {
                 + "\"filenames\":[null,{},\"/t/libsark_opa.so\"]}"));
 
         assertEquals(Optional.of(Path.of("/t/libsark_opa.so")), messages.library("libsark_opa.so"));
+    }
+
+    @Test
+    void theCratesCargoCompiledAreThoseItDidNotFindFresh() {
+        CargoMessages messages = new CargoMessages("sark_cache");
+        messages.take(artifact("serde", "\"lib\"", "/t/libserde.rlib").replace("\"fresh\":false", "\"fresh\":true"));
+        messages.take(artifact("sark_cache", "\"cdylib\"", "/t/libsark_cache.so"));
+
+        assertEquals(List.of("sark_cache"), messages.compiled());
     }
 }

@@ -17,14 +17,16 @@ class ResultFileTest {
         TargetSpec arm = TargetSpec.builder("aarch64-unknown-linux-gnu").optional(true).build();
         List<TargetResult> results = List.of(
                 TargetResult.packaged(host, false, "cargo", 12.3456, lib, tmp.resolve("x.jar"), "glibc 2.17")
-                        .withCommand("cargo build --target x86_64-unknown-linux-gnu"),
+                        .withCommand("cargo build --target x86_64-unknown-linux-gnu", List.of("serde", "sark_x")),
                 TargetResult.unavailable(arm, "no linker \"aarch64-linux-gnu-gcc\"\n  fix: apt-get install gcc-aarch64-linux-gnu"));
         Path file = tmp.resolve("target/sark/cross-build.json");
 
-        ResultFile.writeBuild(file, "cross-build", results);
+        ResultFile.writeBuild(file, "cross-build", 14.5, results);
 
         String json = Files.readString(file);
-        assertTrue(json.startsWith("{\n  \"format\": 1,\n  \"goal\": \"cross-build\",\n  \"targets\": ["), json);
+        assertTrue(json.startsWith("{\n  \"format\": 1,\n  \"goal\": \"cross-build\",\n  \"seconds\": 14.5,\n  \"targets\": ["), json);
+        assertTrue(json.contains("\"compiled\": [\n        \"serde\",\n        \"sark_x\"\n      ]"), json);
+        assertTrue(json.contains("\"compiled\": []"), "a target cargo did not run for: " + json);
         assertTrue(json.contains("\"triple\": \"x86_64-unknown-linux-gnu\""), json);
         assertTrue(json.contains("\"classifier\": \"linux-x86_64\""), json);
         assertTrue(json.contains("\"status\": \"built\""), json);
@@ -43,7 +45,7 @@ class ResultFileTest {
     void theTestGoalRecordsItsRunPassedOrFailed(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("target/sark/test.json");
 
-        ResultFile.writeTest(file, "x86_64-unknown-linux-gnu",
+        ResultFile.writeTest(file, 5, "x86_64-unknown-linux-gnu",
                 new CargoTest.Outcome("cargo test --manifest-path C", 4.25, "cargo test failed (exit code 101)"));
 
         String json = Files.readString(file);
@@ -54,7 +56,7 @@ class ResultFileTest {
         assertTrue(json.contains("\"seconds\": 4.25"), json);
         assertTrue(json.contains("\"detail\": \"cargo test failed (exit code 101)\""), json);
 
-        ResultFile.writeTest(file, "x86_64-unknown-linux-gnu", new CargoTest.Outcome("cargo test", 1, null));
+        ResultFile.writeTest(file, 2, "x86_64-unknown-linux-gnu", new CargoTest.Outcome("cargo test", 1, null));
         assertTrue(Files.readString(file).contains("\"status\": \"passed\""));
         assertTrue(Files.readString(file).contains("\"detail\": null"));
     }
