@@ -1,8 +1,9 @@
 package dev.sark.cache;
 
+import static dev.sark.loader.NativeHandle.requireArgument;
+
 import dev.sark.loader.ExactUtf8;
 import dev.sark.loader.NativeHandle;
-
 import java.lang.invoke.MethodHandles;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -199,13 +200,13 @@ public final class NativeCache implements AutoCloseable {
     /** The value for {@code key} as a UTF-8 String, or null when absent or expired. */
     public String get(String key) {
         handle.checkOpen();
-        byte[] value = get(encode(key, "key"));
+        byte[] value = get(ExactUtf8.encode(key, "key"));
         return value == null ? null : decode(value);
     }
 
     /** A copy of the value for {@code key}, or null when absent or expired. */
     public byte[] get(byte[] key) {
-        requireNonNull(key, "key");
+        requireArgument(key, "key");
         return handle.call(key, NativeCache::getBytes);
     }
 
@@ -241,8 +242,8 @@ public final class NativeCache implements AutoCloseable {
      * @throws java.nio.ReadOnlyBufferException when {@code dst} is read-only and the value fits
      */
     public int get(byte[] key, ByteBuffer dst) {
-        requireNonNull(key, "key");
-        requireNonNull(dst, "dst");
+        requireArgument(key, "key");
+        requireArgument(dst, "dst");
         return (int) handle.callLong(key, dst, NativeCache::getInto);
     }
 
@@ -273,36 +274,36 @@ public final class NativeCache implements AutoCloseable {
     /** Stores {@code value} under {@code key} (both as UTF-8) with the default TTL. */
     public void put(String key, String value) {
         handle.checkOpen();
-        putBytes(encode(key, "key"), encode(value, "value"), 0);
+        putBytes(ExactUtf8.encode(key, "key"), ExactUtf8.encode(value, "value"), 0);
     }
 
     /** Stores {@code value} under {@code key} (both as UTF-8), expiring after {@code ttl}. */
     public void put(String key, String value, Duration ttl) {
         handle.checkOpen();
-        putBytes(encode(key, "key"), encode(value, "value"), ttlMillis(ttl, "ttl"));
+        putBytes(ExactUtf8.encode(key, "key"), ExactUtf8.encode(value, "value"), ttlMillis(ttl, "ttl"));
     }
 
     /** Stores a copy of {@code value} under {@code key} with the default TTL. */
     public void put(byte[] key, byte[] value) {
         handle.checkOpen();
-        putBytes(requireNonNull(key, "key"), requireNonNull(value, "value"), 0);
+        putBytes(requireArgument(key, "key"), requireArgument(value, "value"), 0);
     }
 
     /** Stores a copy of {@code value} under {@code key}, expiring after {@code ttl}. */
     public void put(byte[] key, byte[] value, Duration ttl) {
         handle.checkOpen();
-        putBytes(requireNonNull(key, "key"), requireNonNull(value, "value"), ttlMillis(ttl, "ttl"));
+        putBytes(requireArgument(key, "key"), requireArgument(value, "value"), ttlMillis(ttl, "ttl"));
     }
 
     /** Removes {@code key}; true when an entry (even an expired one) was removed. */
     public boolean remove(String key) {
         handle.checkOpen();
-        return remove(encode(key, "key"));
+        return remove(ExactUtf8.encode(key, "key"));
     }
 
     /** Removes {@code key}; true when an entry (even an expired one) was removed. */
     public boolean remove(byte[] key) {
-        requireNonNull(key, "key");
+        requireArgument(key, "key");
         return handle.test(h -> nativeRemove(h, key));
     }
 
@@ -344,7 +345,7 @@ public final class NativeCache implements AutoCloseable {
      * @throws IllegalStateException if the cache reads the system clock, or is closed
      */
     void advanceClock(Duration by) {
-        requireNonNull(by, "by");
+        requireArgument(by, "by");
         if (by.isNegative() || by.toNanosPart() % 1_000_000 != 0) {
             throw new IllegalArgumentException("the clock moves forward by whole milliseconds, got " + by);
         }
@@ -378,16 +379,9 @@ public final class NativeCache implements AutoCloseable {
         return value;
     }
 
-    private static <T> T requireNonNull(T value, String what) {
-        if (value == null) {
-            throw new IllegalArgumentException(what + " must not be null");
-        }
-        return value;
-    }
-
     /** Milliseconds for the native side, which uses 0 to mean "the default TTL". */
     private static long ttlMillis(Duration ttl, String what) {
-        requireNonNull(ttl, what);
+        requireArgument(ttl, what);
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException(what + " must be positive, got " + ttl);
         }
@@ -396,12 +390,6 @@ public final class NativeCache implements AutoCloseable {
         } catch (ArithmeticException tooLong) {
             return Long.MAX_VALUE; // longer than ~292 million years: it never expires anyway
         }
-    }
-
-    /** Exact UTF-8, with the cache's own null message: the native side only ever sees byte arrays. */
-    private static byte[] encode(String s, String what) {
-        requireNonNull(s, what);
-        return ExactUtf8.encode(s, what);
     }
 
     /**

@@ -16,13 +16,11 @@ public final class ExactUtf8 {
      * The UTF-8 bytes of {@code text}.
      *
      * @param what names the argument in the exception messages ("key", "input JSON")
-     * @throws NullPointerException when {@code text} is null
-     * @throws IllegalArgumentException when {@code text} holds an unpaired surrogate, which has no UTF-8 form
+     * @throws IllegalArgumentException when {@code text} is null ({@link NativeHandle#requireArgument}) or holds an
+     *                                  unpaired surrogate, which has no UTF-8 form
      */
     public static byte[] encode(String text, String what) {
-        if (text == null) {
-            throw new NullPointerException(what + " must not be null");
-        }
+        NativeHandle.requireArgument(text, what);
         int unpaired = unpairedSurrogate(text);
         if (unpaired >= 0) {
             throw new IllegalArgumentException(what + " contains an unpaired surrogate (U+"

@@ -38,6 +38,21 @@ public final class NativeHandle {
     }
 
     /**
+     * The one rule for null arguments of the native APIs (NativeCache, PolicyEngine): an
+     * IllegalArgumentException naming the argument, before anything reaches native code, like every other
+     * argument they refuse.
+     *
+     * @param what the argument's name in the message ("key", "input JSON")
+     * @return {@code value}
+     */
+    public static <T> T requireArgument(T value, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException(what + " must not be null");
+        }
+        return value;
+    }
+
+    /**
      * Loads the library (once per class loader, see {@link NativeLoader#load(MethodHandles.Lookup, String)}),
      * creates the native object and registers its freeing.
      *

@@ -26,7 +26,7 @@ class ExactUtf8Test {
 
     @Test
     void nullIsNamed() {
-        NullPointerException e = assertThrows(NullPointerException.class, () -> ExactUtf8.encode(null, "key"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExactUtf8.encode(null, "key"));
         assertTrue(e.getMessage().contains("key"), e.getMessage());
     }
 }

@@ -112,4 +112,12 @@ class NativeHandleTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void aNullArgumentIsAnIllegalArgumentNamingIt() {
+        assertEquals("x", NativeHandle.requireArgument("x", "key"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NativeHandle.requireArgument(null, "input JSON"));
+        assertEquals("input JSON must not be null", e.getMessage());
+    }
 }

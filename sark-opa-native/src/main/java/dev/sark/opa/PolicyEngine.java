@@ -216,9 +216,6 @@ public final class PolicyEngine implements AutoCloseable {
      * surrogate is an IllegalArgumentException rather than a silent {@code '?'}.
      */
     private static byte[] utf8(String text, String what) {
-        if (text == null) {
-            throw new IllegalArgumentException(what + " must not be null");
-        }
         return ExactUtf8.encode(text, what);
     }
 
