@@ -84,7 +84,7 @@ public final class PolicyEngine implements AutoCloseable {
      *     already there; the data document is then unchanged
      */
     public void addData(String json) {
-        byte[] bytes = utf8(json, "data JSON");
+        byte[] bytes = ExactUtf8.encode(json, "data JSON");
         handle.run(h -> nativeAddData(h, bytes));
     }
 
@@ -101,8 +101,8 @@ public final class PolicyEngine implements AutoCloseable {
      *                         an object
      */
     public void putData(String path, String json) {
-        byte[] pathBytes = utf8(path, "data path");
-        byte[] jsonBytes = utf8(json, "data JSON");
+        byte[] pathBytes = ExactUtf8.encode(path, "data path");
+        byte[] jsonBytes = ExactUtf8.encode(json, "data JSON");
         handle.run(h -> nativePutData(h, pathBytes, jsonBytes));
     }
 
@@ -114,7 +114,7 @@ public final class PolicyEngine implements AutoCloseable {
      * @throws IllegalArgumentException when {@code path} is null or has an empty key
      */
     public void removeData(String path) {
-        byte[] pathBytes = utf8(path, "data path");
+        byte[] pathBytes = ExactUtf8.encode(path, "data path");
         handle.run(h -> nativeRemoveData(h, pathBytes));
     }
 
@@ -129,7 +129,7 @@ public final class PolicyEngine implements AutoCloseable {
      */
     public String evaluate(String query, String inputJson) {
         byte[] queryBytes = nonEmpty(query, "query");
-        byte[] inputBytes = inputJson == null ? null : utf8(inputJson, "input JSON");
+        byte[] inputBytes = inputJson == null ? null : ExactUtf8.encode(inputJson, "input JSON");
         return new String(handle.call(h -> nativeEvaluate(h, queryBytes, inputBytes)), StandardCharsets.UTF_8);
     }
 
@@ -147,14 +147,14 @@ public final class PolicyEngine implements AutoCloseable {
      */
     public String query(String query, String inputJson) {
         byte[] queryBytes = nonEmpty(query, "query");
-        byte[] inputBytes = inputJson == null ? null : utf8(inputJson, "input JSON");
+        byte[] inputBytes = inputJson == null ? null : ExactUtf8.encode(inputJson, "input JSON");
         return new String(handle.call(h -> nativeQuery(h, queryBytes, inputBytes)), StandardCharsets.UTF_8);
     }
 
     /** Whether {@code query}'s value is the JSON boolean {@code true}; errors as for {@link #evaluate}. */
     public boolean isAllowed(String query, String inputJson) {
         byte[] queryBytes = nonEmpty(query, "query");
-        byte[] inputBytes = inputJson == null ? null : utf8(inputJson, "input JSON");
+        byte[] inputBytes = inputJson == null ? null : ExactUtf8.encode(inputJson, "input JSON");
         return handle.test(h -> nativeIsAllowed(h, queryBytes, inputBytes));
     }
 
@@ -204,19 +204,11 @@ public final class PolicyEngine implements AutoCloseable {
     }
 
     private static byte[] nonEmpty(String text, String what) {
-        byte[] bytes = utf8(text, what);
+        byte[] bytes = ExactUtf8.encode(text, what);
         if (bytes.length == 0) {
             throw new IllegalArgumentException(what + " must not be empty");
         }
         return bytes;
-    }
-
-    /**
-     * Exact UTF-8, not JNI's modified UTF-8, so NUL and supplementary characters cross unchanged; an unpaired
-     * surrogate is an IllegalArgumentException rather than a silent {@code '?'}.
-     */
-    private static byte[] utf8(String text, String what) {
-        return ExactUtf8.encode(text, what);
     }
 
     /** A builder for engines with options other than the defaults of {@link #PolicyEngine()}. */
