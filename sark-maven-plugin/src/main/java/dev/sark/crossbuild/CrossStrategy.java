@@ -47,15 +47,16 @@ public final class CrossStrategy implements BuildStrategy {
 
     /**
      * cross mounts the target directory at {@value #CONTAINER_TARGET_DIR} in its container, so cargo's messages
-     * name the library there; a path that already exists here (cross run inside a container sharing the host's
-     * paths) is kept.
+     * name the library there: the same file under the build's target directory. A reported path that exists
+     * here while that one does not (cross run in a container that shares the host's paths) is kept.
      */
     @Override
     public Path hostPath(Path reported, BuildContext context) {
         Path mount = Path.of(CONTAINER_TARGET_DIR);
-        if (Files.exists(reported) || !reported.startsWith(mount)) {
+        if (!reported.startsWith(mount)) {
             return reported;
         }
-        return context.cargoTargetDir().resolve(mount.relativize(reported).toString());
+        Path mapped = context.cargoTargetDir().resolve(mount.relativize(reported).toString());
+        return Files.exists(mapped) || !Files.exists(reported) ? mapped : reported;
     }
 }

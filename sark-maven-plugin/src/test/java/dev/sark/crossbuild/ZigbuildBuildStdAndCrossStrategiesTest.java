@@ -90,6 +90,20 @@ class ZigbuildBuildStdAndCrossStrategiesTest {
     }
 
     @Test
+    void crossesContainerPathsAreTheSameFilesUnderTheBuildsTargetDirectory() throws IOException {
+        CrossStrategy cross = new CrossStrategy(new Tools());
+        Path inContainer = Path.of("/target/aarch64-unknown-linux-gnu/release/libsark_demo.so");
+        Path onHost = context.cargoTargetDir().resolve("aarch64-unknown-linux-gnu/release/libsark_demo.so");
+
+        assertEquals(onHost, cross.hostPath(inContainer, context), "not built yet: where cross writes it");
+        Files.createDirectories(onHost.getParent());
+        Files.write(onHost, new byte[] {1});
+        assertEquals(onHost, cross.hostPath(inContainer, context));
+        Path elsewhere = tmp.resolve("shared/libsark_demo.so");
+        assertEquals(elsewhere, cross.hostPath(elsewhere, context), "a path outside the mount is the host's own");
+    }
+
+    @Test
     void crossRunsWithTheTargetsArgumentsAndEnvironmentButNoHostLinker() throws Exception {
         Path record = tmp.resolve("cross-record.txt");
         // The stand-in records its arguments and the variables the build passes, one per line.
