@@ -6,7 +6,7 @@ import os
 import sys
 
 out = sys.argv[1] if len(sys.argv) > 1 else "sark-benchmarks/target/bench-results"
-IMPLS = ["native-string", "native-bytes", "native-buffer", "caffeine", "caffeine-copy", "ohc", "chm"]
+IMPLS = ["native-string", "native-bytes", "native-buffer", "caffeine", "caffeine-own", "caffeine-copy", "ohc", "chm"]
 MIXES = ["readOnly", "readWrite", "writeOnly"]
 
 
@@ -146,8 +146,8 @@ for t in (1, 2):
         p = e["params"]
         res[(e["benchmark"].rsplit(".", 1)[1], int(p["valueSize"]), p["impl"])] = metric(e)
     print(f"## Cache, {t} thread(s): ns/op (lower is better) and ratios (NativeCache / reference; <1 = NativeCache faster)\n")
-    print("| mix | value | native String | native byte[] | native buffer | Caffeine | Caffeine + copy | OHC | CHM | bytes/Caffeine | bytes/(Caffeine + copy) | bytes/OHC | bytes/CHM | buffer/Caffeine | buffer/OHC | String/Caffeine | String/OHC |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| mix | value | native String | native byte[] | native buffer | Caffeine | Caffeine, own arrays | Caffeine + copy | OHC | CHM | bytes/Caffeine | bytes/(Caffeine + copy) | bytes/OHC | bytes/CHM | buffer/Caffeine | buffer/(Caffeine, own arrays) | buffer/OHC | String/Caffeine | String/OHC |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for mix in MIXES:
         for vs in sorted({k[1] for k in res}):
             row = {i: res.get((mix, vs, i), (None, None, None))[0] for i in IMPLS}
@@ -156,7 +156,7 @@ for t in (1, 2):
             r = lambda a, b: f"{row[a] / row[b]:.2f}" if row[a] and row[b] else "-"
             print(f"| {mix} | {vs} | " + " | ".join(fmt(row[i]) for i in IMPLS) + " | "
                   + " | ".join([r("native-bytes", "caffeine"), r("native-bytes", "caffeine-copy"), r("native-bytes", "ohc"), r("native-bytes", "chm"),
-                                r("native-buffer", "caffeine"), r("native-buffer", "ohc"),
+                                r("native-buffer", "caffeine"), r("native-buffer", "caffeine-own"), r("native-buffer", "ohc"),
                                 r("native-string", "caffeine"), r("native-string", "ohc")]) + " |")
             if row["native-bytes"] and row["ohc"]:
                 checks.append((f"ahead of OHC: {mix}, {vs} B, {t}T, byte[] API", row["native-bytes"] < row["ohc"],

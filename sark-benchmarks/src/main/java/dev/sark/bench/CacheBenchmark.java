@@ -40,8 +40,11 @@ import java.util.concurrent.TimeUnit;
  * <p>What each implementation stores: NativeCache String API - String key and String value (UTF-8
  * encoded and decoded per call, as the API does); NativeCache byte[] API, OHC - byte[] key and value
  * (copied in and out); Caffeine, ConcurrentHashMap - String key, byte[] value (by reference).
- * {@code caffeine-copy} is Caffeine holding and returning copies ({@code byte[].clone()} on put and get),
- * as a cache whose callers may not share its arrays must: the price of the copy alone, on the heap.
+ * {@code caffeine} stores the same value array under every key (Caffeine's own benchmark does the same), so
+ * its entries stay in a core's L2 cache; {@code caffeine-own} stores a copy per entry, the working set of a
+ * cache of distinct values, which NativeCache and OHC always have; {@code caffeine-copy} also returns copies
+ * ({@code byte[].clone()} on put and get), as a cache whose callers may not share its arrays must: the price
+ * of the copy alone, on the heap.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,7 +57,7 @@ public class CacheBenchmark {
     static final int ITEMS = SIZE / 3;
     static final Duration TTL = Duration.ofMinutes(5);
 
-    @Param({"native-string", "native-bytes", "native-buffer", "caffeine", "caffeine-copy", "ohc", "chm"})
+    @Param({"native-string", "native-bytes", "native-buffer", "caffeine", "caffeine-own", "caffeine-copy", "ohc", "chm"})
     public String impl;
 
     @Param({"64", "512", "4096"})
@@ -152,8 +155,9 @@ public class CacheBenchmark {
                 case "native-string": return new NativeStringStore(keys, valueSize);
                 case "native-bytes": return new NativeBytesStore(keys, valueSize);
                 case "native-buffer": return new NativeBufferStore(keys, valueSize);
-                case "caffeine": return new CaffeineStore(keys, valueSize, false);
-                case "caffeine-copy": return new CaffeineStore(keys, valueSize, true);
+                case "caffeine": return new CaffeineStore(keys, valueSize, Copies.NONE);
+                case "caffeine-own": return new CaffeineStore(keys, valueSize, Copies.ON_PUT);
+                case "caffeine-copy": return new CaffeineStore(keys, valueSize, Copies.ON_PUT_AND_GET);
                 case "ohc": return new OhcStore(keys, valueSize);
                 case "chm": return new ChmStore(keys, valueSize);
                 default: throw new IllegalArgumentException("unknown impl " + impl);
@@ -213,14 +217,22 @@ public class CacheBenchmark {
         }
     }
 
+    /**
+     * What Caffeine's store copies. {@code NONE}: every entry references the one value array, so its entries
+     * fit a core's L2 cache whatever the value size. {@code ON_PUT}: each entry holds its own array, as a cache
+     * of distinct values does (the working set NativeCache and OHC have). {@code ON_PUT_AND_GET}: and each get
+     * returns a copy too, as a cache whose callers may not share its arrays must.
+     */
+    enum Copies { NONE, ON_PUT, ON_PUT_AND_GET }
+
     static final class CaffeineStore extends Store {
         private final Cache<String, byte[]> cache = Caffeine.newBuilder()
                 .maximumSize(2L * SIZE).expireAfterWrite(TTL).build();
         private final String[] keys;
         private final byte[] value;
-        private final boolean copies;
+        private final Copies copies;
 
-        CaffeineStore(String[] keys, int valueSize, boolean copies) {
+        CaffeineStore(String[] keys, int valueSize, Copies copies) {
             this.keys = keys;
             this.value = value(valueSize);
             this.copies = copies;
@@ -228,10 +240,10 @@ public class CacheBenchmark {
 
         @Override Object get(int i) {
             byte[] v = cache.getIfPresent(keys[i]);
-            return copies && v != null ? v.clone() : v;
+            return copies == Copies.ON_PUT_AND_GET && v != null ? v.clone() : v;
         }
 
-        @Override void put(int i) { cache.put(keys[i], copies ? value.clone() : value); }
+        @Override void put(int i) { cache.put(keys[i], copies == Copies.NONE ? value : value.clone()); }
     }
 
     static final class ChmStore extends Store {
