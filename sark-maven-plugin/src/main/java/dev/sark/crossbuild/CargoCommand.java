@@ -37,10 +37,23 @@ public record CargoCommand(String program, String rustupToolchain, String subcom
         environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
     }
 
-    /** {@code cargo build} of the target's library, with the build's profile and the pom's options for the target. */
+    /**
+     * {@code cargo build} of the target's library, with the build's profile and the pom's options for the target.
+     *
+     * @throws ConfigurationException when the pom's arguments choose cargo's message format, which the build sets
+     *                                itself ({@link CargoMessages}): cargo refuses two
+     */
     public static CargoCommand build(String program, String rustupToolchain, TargetSpec target, BuildContext context) {
+        CargoOptions options = context.cargoOptions().with(target.cargoOptions());
+        for (String arg : options.args()) {
+            if (arg.startsWith("--message-format")) {
+                throw new ConfigurationException(ConfigurationException.Setting.CARGO_ARGUMENTS, target.triple(), arg,
+                        "is the build's own choice: it reads the library's path from cargo's JSON messages, and cargo"
+                        + " accepts one message format only");
+            }
+        }
         return new CargoCommand(program, rustupToolchain, "build", target.triple(), null, context.profile(), true,
-                List.of(), context, context.cargoOptions().with(target.cargoOptions()), Map.of());
+                List.of(), context, options, Map.of());
     }
 
     /** {@code cargo test} for the host, with the pom's options for the tests. */

@@ -28,6 +28,8 @@ public class ConfigurationException extends BuildException {
         CLASSIFIER,
         /** Cargo's feature flags. */
         FEATURES,
+        /** Further arguments for cargo. */
+        CARGO_ARGUMENTS,
         /** The crate's Cargo.toml. */
         MANIFEST,
         COMPILER_CACHE,

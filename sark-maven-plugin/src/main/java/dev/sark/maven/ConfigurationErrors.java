@@ -38,6 +38,7 @@ final class ConfigurationErrors {
             case MACOS_MINIMUM -> element("macosMinimum", value);
             case CLASSIFIER -> element("classifier", value);
             case FEATURES -> "<allFeatures>true</allFeatures> and <noDefaultFeatures>true</noDefaultFeatures>";
+            case CARGO_ARGUMENTS -> "<cargoArgs><arg>" + value + "</arg></cargoArgs>";
             case MANIFEST -> "<manifestPath> " + value;
             case COMPILER_CACHE -> element("compilerCache", value);
             case PREBUILT_DIRECTORY -> "-Dsark.prebuilt=" + value;
@@ -64,6 +65,8 @@ final class ConfigurationErrors {
                     + " the matrix";
             case FEATURES -> "keep one of <allFeatures> and <noDefaultFeatures> (in the plugin's <configuration> or"
                     + " the <target>)";
+            case CARGO_ARGUMENTS -> "remove it from <cargoArgs> (the plugin's <configuration> or the <target>); the"
+                    + " summary and target/sark/cross-build.json report what cargo built";
             case MANIFEST -> "set <manifestPath> to the crate's Cargo.toml (default: ${project.basedir}/Cargo.toml)";
             case COMPILER_CACHE -> "write <compilerCache>sccache</compilerCache>, or none and set RUSTC_WRAPPER"
                     + " yourself";

@@ -1,6 +1,7 @@
 package dev.sark.crossbuild;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sark.crossbuild.check.GlibcFloor;
 import java.nio.file.Files;
@@ -33,6 +34,23 @@ class CargoCommandTest {
         assertEquals(List.of("cargo", "+sark-debian", "zigbuild", "--manifest-path", context.crate().manifest().toString(),
                 "--target", GNU + ".2.17", "--target-dir", context.cargoTargetDir().toString(), "--profile", "release",
                 "--lib", "--message-format=json-render-diagnostics", "--locked", "-Zbuild-std=std,panic_unwind", "--features", "fast,neon", "--config", "x=1"), args);
+    }
+
+    @Test
+    void aMessageFormatInThePomsArgumentsIsRefusedBeforeCargoRefusesTwo() throws Exception {
+        BuildContext context = context(CargoOptions.NONE);
+        TargetSpec target = TargetSpec.builder(GNU)
+                .cargoOptions(new CargoOptions(List.of(), null, null, List.of("--message-format=short"))).build();
+
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> CargoCommand.build("cargo", null, target, context));
+
+        assertEquals(ConfigurationException.Setting.CARGO_ARGUMENTS, e.setting());
+        assertEquals(GNU, e.target());
+        assertEquals("--message-format=short", e.value());
+        CargoOptions testOnly = new CargoOptions(List.of(), null, null, List.of("--message-format=short"));
+        List<String> test = CargoCommand.test("cargo", context(testOnly)).arguments();
+        assertEquals("--message-format=short", test.get(test.size() - 1), "cargo test sets no format of its own, so the pom may");
     }
 
     @Test
