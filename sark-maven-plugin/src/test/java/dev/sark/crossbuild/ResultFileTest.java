@@ -1,6 +1,7 @@
 package dev.sark.crossbuild;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,5 +60,30 @@ class ResultFileTest {
         ResultFile.writeTest(file, 2, "x86_64-unknown-linux-gnu", new CargoTest.Outcome("cargo test", 1, null));
         assertTrue(Files.readString(file).contains("\"status\": \"passed\""));
         assertTrue(Files.readString(file).contains("\"detail\": null"));
+    }
+
+    @Test
+    void theCiSummaryScriptReadsTheFileAsWritten(@TempDir Path tmp) throws Exception {
+        assumeTrue(new CommandRunner().capture(List.of("python3", "--version"), java.util.Map.of(), tmp) != null, "python3");
+        Path lib = Files.write(tmp.resolve("libx.so"), new byte[2048]);
+        TargetSpec host = TargetSpec.builder("x86_64-unknown-linux-gnu").build();
+        TargetSpec arm = TargetSpec.builder("aarch64-unknown-linux-gnu").build();
+        Path file = tmp.resolve("sark-demo/target/sark/cross-build.json");
+        ResultFile.writeBuild(file, "cross-build", 3, List.of(
+                TargetResult.packaged(host, false, "zigbuild", 2.5, lib, tmp.resolve("x.jar"), "glibc 2.17")
+                        .withCommand("cargo zigbuild", List.of("sark_demo")),
+                TargetResult.failed(arm, "cargo", 0.5, "target aarch64-unknown-linux-gnu failed\n  fix: ...", List.of())));
+
+        CommandRunner.Result r = new CommandRunner().capture(
+                List.of("python3", Path.of("../scripts/result_summary.py").toAbsolutePath().toString(), file.toString()),
+                java.util.Map.of(), tmp);
+
+        assertTrue(r.succeeded(), String.join("\n", r.output()));
+        assertTrue(r.output().contains("| sark-demo | cross-build | x86_64-unknown-linux-gnu | built | zigbuild | 2.5 | 2.0 KiB"
+                + " | glibc 2.17 | sark_demo |"), String.join("\n", r.output()));
+        assertTrue(r.output().contains("| sark-demo | cross-build | aarch64-unknown-linux-gnu | failed | cargo | 0.5 | - | - | - |"),
+                String.join("\n", r.output()));
+        assertTrue(r.output().contains("|  |  |  | target aarch64-unknown-linux-gnu failed |  |  |  |  |  |"),
+                String.join("\n", r.output()));
     }
 }
