@@ -1,6 +1,5 @@
 package dev.sark.crossbuild;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,9 +24,13 @@ public final class CargoTest {
         this.log = log;
     }
 
-    /** {@code cargo test --manifest-path M --target-dir D [--locked|--frozen|--offline] [features, cargo arguments]}. */
-    public List<String> command() {
-        return CargoCommand.test(cargo, context).arguments();
+    /**
+     * {@code cargo test --manifest-path M --target-dir D [--locked|--frozen|--offline] [features, cargo arguments]},
+     * without colour codes and through the compiler cache.
+     */
+    public CargoInvocation invocation() {
+        return CargoCommand.test(cargo, context).withEnvironment(Map.of("CARGO_TERM_COLOR", "never"))
+                .invocation("cargo").withDefaults(context.compilerCache().variables(StrategyKind.CARGO));
     }
 
     /**
@@ -57,8 +60,7 @@ public final class CargoTest {
      * @throws BuildException when cargo cannot be started at all
      */
     public Outcome run() {
-        CargoInvocation invocation = CargoCommand.test(cargo, context).withEnvironment(Map.of("CARGO_TERM_COLOR", "never"))
-                .invocation("cargo").withDefaults(context.compilerCache().variables(StrategyKind.CARGO));
+        CargoInvocation invocation = invocation();
         String display = invocation.display();
         log.info("Rust tests of " + context.crate().packageName() + ": " + display);
         long started = System.currentTimeMillis();

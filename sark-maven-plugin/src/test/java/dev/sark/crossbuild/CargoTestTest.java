@@ -24,7 +24,7 @@ class CargoTestTest {
                 .withCargoOptions(new CargoOptions(List.of("extra"), null, null, List.of("--", "--nocapture")));
         assertEquals(List.of("cargo", "test", "--manifest-path", crate.manifest().toString(), "--target-dir",
                 tmp.resolve("t").toString(), "--locked", "--features", "extra", "--", "--nocapture"),
-                new CargoTest(context, new CommandRunner(), new RecordingLog()).command());
+                new CargoTest(context, new CommandRunner(), new RecordingLog()).invocation().command());
     }
 
     @Test
