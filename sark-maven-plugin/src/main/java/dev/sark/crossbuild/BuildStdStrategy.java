@@ -79,6 +79,6 @@ public final class BuildStdStrategy implements BuildStrategy {
         if (target.linker() != null) {
             return tools.onPath(target.linker()) ? target.linker() : null;
         }
-        return CrossTargetTable.of(target.platform()).map(CrossTargetTable.Entry::linker).filter(tools::onPath).orElse(null);
+        return tools.installedCrossLinker(target.platform()).orElse(null);
     }
 }

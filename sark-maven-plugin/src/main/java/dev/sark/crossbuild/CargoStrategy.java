@@ -93,7 +93,7 @@ public final class CargoStrategy implements BuildStrategy {
         if (fromEnv != null || !needsCrossLinker(target)) {
             return fromEnv;
         }
-        return CrossTargetTable.of(target.platform()).map(CrossTargetTable.Entry::linker).filter(tools::onPath).orElse(null);
+        return tools.installedCrossLinker(target.platform()).orElse(null);
     }
 
     private boolean needsCrossLinker(TargetSpec target) {

@@ -1,5 +1,6 @@
 package dev.sark.crossbuild;
 
+import dev.sark.loader.Platform;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -100,6 +101,11 @@ public class HostTools {
 
     public boolean onPath(String program) {
         return findOnPath(program).isPresent();
+    }
+
+    /** The usual GCC cross linker of the platform ({@link CrossTargetTable}), when it is on the PATH. */
+    public Optional<String> installedCrossLinker(Platform platform) {
+        return CrossTargetTable.of(platform).map(CrossTargetTable.Entry::linker).filter(this::onPath);
     }
 
     /** {@code rustc -vV} of a rustup toolchain (null: the default one), or empty when it does not run. */

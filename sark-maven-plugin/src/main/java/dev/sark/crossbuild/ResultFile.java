@@ -39,7 +39,7 @@ public final class ResultFile {
             t.put("status", r.status().name().toLowerCase(Locale.ROOT).replace('_', '-'));
             t.put("tool", r.tool());
             t.put("command", r.command());
-            t.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+            t.put("seconds", toMilliseconds(r.seconds()));
             t.put("library", r.library() == null ? null : r.library().toString());
             t.put("jar", r.jar() == null ? null : r.jar().toString());
             t.put("size", r.library() == null ? null : size(r.library()));
@@ -72,7 +72,7 @@ public final class ResultFile {
         t.put("status", outcome.passed() ? "passed" : "failed");
         t.put("tool", "cargo");
         t.put("command", outcome.command());
-        t.put("seconds", Math.round(outcome.seconds() * 1000) / 1000.0);
+        t.put("seconds", toMilliseconds(outcome.seconds()));
         t.put("detail", outcome.failure());
         write(file, "test", seconds, List.of(t));
     }
@@ -81,7 +81,7 @@ public final class ResultFile {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", FORMAT);
         root.put("goal", goal);
-        root.put("seconds", Math.round(seconds * 1000) / 1000.0);
+        root.put("seconds", toMilliseconds(seconds));
         root.put("targets", targets);
         String json = GSON.toJson(root) + "\n";
         try {
@@ -92,6 +92,11 @@ public final class ResultFile {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
         }
+    }
+
+    /** Seconds rounded to the millisecond: what a timer of this kind can tell apart. */
+    private static double toMilliseconds(double seconds) {
+        return Math.round(seconds * 1000) / 1000.0;
     }
 
     private static Long size(Path file) {
