@@ -11,6 +11,7 @@
 
 pub mod stack_guard;
 pub mod builtins;
+mod execution_clock;
 pub mod interpolation;
 pub mod json;
 pub mod keywords;

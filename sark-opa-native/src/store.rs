@@ -366,7 +366,7 @@ impl PolicyStore {
         if cost <= stack_guard::INLINE_BUDGET {
             let mut lease = snapshot.pool.lease(|| snapshot.private_engine(self.options), || snapshot.engine.clone())?;
             lease.engine().set_input(input.unwrap_or(Value::Undefined));
-            let outcome = builtins::limits::with_memory_limit(self.options.memory_limit, || evaluate(lease.engine(), query));
+            let outcome = builtins::evaluation(self.options.memory_limit, || evaluate(lease.engine(), query));
             return match outcome {
                 Ok(result) => {
                     lease.finish();
@@ -385,7 +385,7 @@ impl PolicyStore {
             if let Some(input) = input {
                 engine.set_input(input);
             }
-            builtins::limits::with_memory_limit(memory_limit, || evaluate(&mut engine, query))
+            builtins::evaluation(memory_limit, || evaluate(&mut engine, query))
         };
         on_stack(stack_guard::EVAL_STACK, deep).map_err(StoreError::Evaluation)?
     }
@@ -651,6 +651,7 @@ fn new_engine(options: Options) -> Result<Engine, String> {
         max_lines: whole_policy,
     });
     if let Some(limit) = options.timeout {
+        crate::execution_clock::install();
         engine.set_execution_timer_config(ExecutionTimerConfig { limit, check_interval: TIMER_CHECK_INTERVAL });
     }
     let on_error = builtins::OnError::for_strict_builtin_errors(options.strict_builtin_errors);

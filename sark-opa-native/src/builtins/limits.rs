@@ -42,7 +42,7 @@ pub fn with_memory_limit<R>(limit: usize, evaluate: impl FnOnce() -> R) -> R {
 }
 
 /// Fails unless `bytes` fit the current evaluation's memory limit.
-fn claim(bytes: u128, what: impl FnOnce() -> String) -> Result<()> {
+pub(super) fn claim(bytes: u128, what: impl FnOnce() -> String) -> Result<()> {
     let limit = MEMORY_LIMIT.with(Cell::get);
     if bytes > limit as u128 {
         bail!(

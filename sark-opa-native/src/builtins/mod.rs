@@ -32,6 +32,7 @@ mod keys;
 pub mod limits;
 mod net;
 pub mod out_params;
+mod random;
 mod strings;
 mod uri;
 mod validity;
@@ -52,12 +53,20 @@ pub enum OnError {
     Undefined,
 }
 
+/// Runs one evaluation on this thread: the engine's memory limit for the builtins that check it, and
+/// fresh numbers for `rand.intn`.
+pub fn evaluation<R>(memory_limit: usize, evaluate: impl FnOnce() -> R) -> R {
+    random::reseed();
+    limits::with_memory_limit(memory_limit, evaluate)
+}
+
 /// Every builtin of this module: name, number of operands, implementation.
 fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
     crypto::BUILTINS
         .iter()
         .chain(jwt::BUILTINS)
         .chain(net::BUILTINS)
+        .chain(random::BUILTINS)
         .chain(strings::BUILTINS)
         .chain(arrays::BUILTINS)
         .chain(uri::BUILTINS)

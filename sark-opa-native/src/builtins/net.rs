@@ -1,6 +1,10 @@
-//! The `net.cidr_*` builtins regorus 0.14.1 lacks: `net.cidr_intersects`,
-//! `net.cidr_contains_matches` and `net.cidr_merge`, with OPA's semantics (topdown/cidr.go),
-//! which are Go's `net` package semantics:
+//! OPA's `net.cidr_*` builtins, with OPA's semantics (topdown/cidr.go), which are Go's `net` package
+//! semantics. regorus 0.14.1 has none of `net.cidr_intersects`, `net.cidr_contains_matches` and
+//! `net.cidr_merge`; it has `net.cidr_contains`, `net.cidr_is_valid` and `net.cidr_expand` only behind
+//! its `net` feature, which needs its `std` feature, and that one prints warnings to the process's
+//! stderr (see Cargo.toml), so all six are here.
+//!
+//! Go's semantics:
 //!
 //! * addresses live in one 16-byte space; an IPv4 address is `::ffff:a.b.c.d`, and a network
 //!   counts as IPv4 when its address does (so IPv4 and IPv6 networks never contain each other);
@@ -13,12 +17,16 @@ use anyhow::{anyhow, bail, Result};
 use regorus::Value;
 
 use super::args::string;
+use super::limits::claim;
 use super::Builtin;
 
 pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
     ("net.cidr_intersects", 2, cidr_intersects),
     ("net.cidr_contains_matches", 2, cidr_contains_matches),
     ("net.cidr_merge", 1, cidr_merge),
+    ("net.cidr_contains", 2, cidr_contains),
+    ("net.cidr_is_valid", 1, cidr_is_valid),
+    ("net.cidr_expand", 1, cidr_expand),
 ];
 
 /// A network: an address (not necessarily the first of the network, as Go keeps it) and a prefix
@@ -68,6 +76,16 @@ impl Net {
     /// Go's `IPNet.Contains`: same family, same leading bits.
     fn contains(&self, addr: u128) -> bool {
         self.v4() == is_v4(addr) && addr & mask(self.effective_prefix()) == self.first()
+    }
+
+    /// Whether `inner` lies wholly in this network: same family, a prefix at least as long, and the
+    /// same leading bits. (Not "contains its first and last address": the last address of an IPv6
+    /// network such as `::/80` is an IPv4-mapped one, which Go's `Contains` counts as IPv4.)
+    fn contains_net(&self, inner: &Net) -> bool {
+        let prefix = self.effective_prefix();
+        self.v4() == inner.v4()
+            && prefix <= inner.effective_prefix()
+            && inner.first() & mask(prefix) == self.first()
     }
 
     /// Go's `IPNet.String`: the address as stored, then the prefix in the address' own bits.
@@ -125,6 +143,37 @@ fn cidr_intersects(args: &[Value]) -> Result<Value> {
     Ok(Value::from(a.contains(b.addr) || b.contains(a.addr)))
 }
 
+/// `net.cidr_contains(cidr, cidr_or_ip)`: whether the second network (or address) lies in the first.
+fn cidr_contains(args: &[Value]) -> Result<Value> {
+    Ok(Value::from(contains(string(args, 0)?, string(args, 1)?)?))
+}
+
+/// `net.cidr_is_valid(cidr)`: whether Go's `net.ParseCIDR` accepts it; false for anything else,
+/// a non-string operand included, as OPA answers.
+fn cidr_is_valid(args: &[Value]) -> Result<Value> {
+    let valid = matches!(args.first(), Some(Value::String(text)) if parse_cidr(text).is_ok());
+    Ok(Value::from(valid))
+}
+
+/// `net.cidr_expand(cidr)`: the set of every address of the network, as text. Its size is checked
+/// against the engine's memory limit before anything is built (an IPv4 /0 has 2^32 addresses).
+fn cidr_expand(args: &[Value]) -> Result<Value> {
+    let net = parse_cidr(string(args, 0)?)?;
+    let (first, last) = (net.first(), net.last());
+    let count = (last - first).saturating_add(1);
+    // An address' text (at most 39 bytes) plus its Value and its place in the set.
+    claim(count.saturating_mul(96), || format!("the {count} addresses of {}", net.text()))?;
+    let text = |addr: u128| {
+        if net.v4() {
+            Ipv4Addr::from(addr as u32).to_string()
+        } else {
+            Ipv6Addr::from(addr).to_string()
+        }
+    };
+    let addresses: std::collections::BTreeSet<Value> = (first..=last).map(|addr| Value::from(text(addr))).collect();
+    Ok(Value::from(addresses))
+}
+
 /// `net.cidr_overlap(cidr, ip)`: the deprecated name of `net.cidr_contains` (OPA registers the
 /// same implementation under both), kept for Rego v0 policies.
 pub(super) fn cidr_overlap(args: &[Value]) -> Result<Value> {
@@ -140,7 +189,7 @@ fn contains(outer: &str, inner: &str) -> Result<bool> {
     let inner = parse_cidr(inner).map_err(|_| {
         anyhow!("not a valid textual representation of an IP address or CIDR: {inner}")
     })?;
-    Ok(outer.contains(inner.first()) && outer.contains(inner.last()))
+    Ok(outer.contains_net(&inner))
 }
 
 /// The (CIDR, key) pairs of an operand of `net.cidr_contains_matches`: a string is its own key;
@@ -300,6 +349,43 @@ mod tests {
             .iter()
             .map(|s| s.as_string().unwrap().to_string())
             .collect())
+    }
+
+    fn contains_text(outer: &str, inner: &str) -> bool {
+        cidr_contains(&[Value::from(outer), Value::from(inner)]).unwrap() == Value::from(true)
+    }
+
+    #[test]
+    fn contains_compares_families_and_prefixes() {
+        assert!(contains_text("10.0.0.0/8", "10.1.2.3"));
+        assert!(contains_text("10.0.0.0/8", "10.1.0.0/16"));
+        assert!(!contains_text("10.1.0.0/16", "10.0.0.0/8"));
+        // An IPv6 network whose last address is IPv4-mapped still contains itself and its subnets.
+        assert!(contains_text("::/80", "::/80"));
+        assert!(contains_text("::/0", "::/96"));
+        assert!(!contains_text("::/0", "10.0.0.0/8"), "IPv6 never contains IPv4");
+        assert!(!contains_text("0.0.0.0/0", "2001:db8::/32"));
+    }
+
+    #[test]
+    fn is_valid_is_false_for_anything_but_a_cidr() {
+        let valid = |v: Value| cidr_is_valid(&[v]).unwrap() == Value::from(true);
+        assert!(valid(Value::from("192.168.1.0/24")));
+        assert!(valid(Value::from("2002::1234:abcd:ffff:c0a8:101/64")));
+        assert!(!valid(Value::from("192.168.1.2")));
+        assert!(!valid(Value::from("")));
+        assert!(!valid(Value::from(24)));
+    }
+
+    #[test]
+    fn expand_lists_every_address_and_checks_the_memory_limit_first() {
+        let expanded = cidr_expand(&[Value::from("192.168.1.1/30")]).unwrap();
+        let texts: Vec<_> = expanded.as_set().unwrap().iter().map(|v| v.as_string().unwrap().to_string()).collect();
+        assert_eq!(texts, ["192.168.1.0", "192.168.1.1", "192.168.1.2", "192.168.1.3"]);
+        let error = super::super::limits::with_memory_limit(1 << 20, || cidr_expand(&[Value::from("::/0")]))
+            .expect_err("2^128 addresses");
+        assert!(error.to_string().contains("memory limit"), "{error}");
+        assert!(cidr_expand(&[Value::from("192.168.1.1/33")]).is_err());
     }
 
     // Cases from OPA's netcidrmerge conformance tests.

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NativeDiagnosticsTest {
 
     @Test
-    void panicsErrorsAndPrintsWriteNothingToStderr(@TempDir Path dir) throws IOException, InterruptedException {
+    void panicsErrorsPrintsAndRegorusWarningsWriteNothingToStderr(@TempDir Path dir) throws IOException, InterruptedException {
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -33,5 +33,6 @@ class NativeDiagnosticsTest {
         assertTrue(panic.contains("native panic: quiet panic (at "), panic);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("builtin=") && l.contains("to_number")), lines.toString());
         assertTrue(lines.contains("allowed=true"), lines.toString());
+        assertEquals(4, lines.stream().filter(l -> l.startsWith("warned=")).count(), lines.toString());
     }
 }

@@ -24,5 +24,20 @@ public final class QuietNativeMain {
             engine.loadPolicy("p", "package p\nallow if { print(\"to the gathered prints\"); true }\n");
             System.out.println("allowed=" + engine.isAllowed("data.p.allow", null));
         }
+        // What regorus warns about on its own: a future keyword used as a name in Rego v0, a redundant
+        // `import input`, and statements its scheduler cannot order (a variable nothing binds).
+        warnings(RegoVersion.V0, "package p\nallow if { true }\n");
+        warnings(RegoVersion.V1, "package p\nimport input\nallow if { input.x == 1 }\n");
+        warnings(RegoVersion.V1, "package p\nallow if { some x; x > 1 }\n");
+        warnings(RegoVersion.V1, "package p\nallow if { x = y; y = x }\n");
+    }
+
+    private static void warnings(RegoVersion version, String policy) {
+        try (PolicyEngine engine = PolicyEngine.builder().regoVersion(version).build()) {
+            engine.loadPolicy("p", policy);
+            System.out.println("warned=" + engine.query("data.p.allow", "{\"x\": 1}"));
+        } catch (PolicyException e) {
+            System.out.println("warned=" + e.getClass().getSimpleName());
+        }
     }
 }
