@@ -157,6 +157,48 @@ pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeRemoveData(
     })
 }
 
+/// Runs an evaluation of the store behind `handle` that `Thread.interrupt()` of the calling Java thread,
+/// or `close()` of the engine, stops: the evaluation's clock asks at most every millisecond
+/// (execution_clock). An interrupted evaluation is a PolicyEvaluationException, and the thread's interrupt
+/// status stays set for the caller to see; one stopped by `close()` sees the engine closed.
+fn interruptible<T>(
+    env: &mut JNIEnv,
+    handle: jlong,
+    evaluate: impl FnOnce(&PolicyStore) -> Result<T, StoreError>,
+) -> JavaResult<T> {
+    // 'static for the watch, which lives only as long as this call, for which the handle stays valid.
+    let store: &'static PolicyStore = store(handle)?;
+    let raw = env.get_raw();
+    let stop_requested = move || java_thread_interrupted(raw) || store.is_closed();
+    let (result, stopped) = execution_clock::interruptible(stop_requested, || evaluate(store));
+    match result {
+        Err(StoreError::Timeout(_)) if stopped && store.is_closed() => Err(StoreError::Closed.into()),
+        Err(StoreError::Timeout(_)) if stopped => Err(JavaError::new(
+            EVALUATION_EXCEPTION,
+            "evaluation interrupted: the calling thread was interrupted (Thread.interrupt())".to_string(),
+        )),
+        other => Ok(other?),
+    }
+}
+
+/// `Thread.currentThread().isInterrupted()`; false if Java cannot answer.
+fn java_thread_interrupted(raw: *mut jni::sys::JNIEnv) -> bool {
+    // SAFETY: the watch that calls this lives only as long as the JNI call that owns `raw`, and is
+    // asked only on that call's thread (execution_clock keeps watches thread-local).
+    let Ok(mut env) = (unsafe { JNIEnv::from_raw(raw) }) else {
+        return false;
+    };
+    // A frame of its own: a long evaluation asks many times, and must not pile up local references.
+    let answer = env.with_local_frame(2, |env| -> jni::errors::Result<bool> {
+        let thread = env.call_static_method("java/lang/Thread", "currentThread", "()Ljava/lang/Thread;", &[])?.l()?;
+        env.call_method(&thread, "isInterrupted", "()Z", &[])?.z()
+    });
+    answer.unwrap_or_else(|_| {
+        let _ = env.exception_clear();
+        false
+    })
+}
+
 /// A decision's JSON as a Java byte[]; one too large for Java is a PolicyEvaluationException that says so.
 fn result_to_java<'local>(env: &JNIEnv<'local>, json: &str) -> JavaResult<JByteArray<'local>> {
     check_fits_java_array(json.len(), EVALUATION_EXCEPTION, "the result's JSON")?;
@@ -174,7 +216,7 @@ pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeEvaluate(
     guard(&mut env, std::ptr::null_mut(), |env| {
         let query = utf8_from_java(env, &query, "query")?;
         let input = optional_utf8(env, &input, "input JSON")?;
-        let json = store(handle)?.evaluate_json(&query, input.as_deref())?;
+        let json = interruptible(env, handle, |store| store.evaluate_json(&query, input.as_deref()))?;
         Ok(result_to_java(env, &json)?.into_raw())
     })
 }
@@ -190,7 +232,7 @@ pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeQuery(
     guard(&mut env, std::ptr::null_mut(), |env| {
         let query = utf8_from_java(env, &query, "query")?;
         let input = optional_utf8(env, &input, "input JSON")?;
-        let json = store(handle)?.query_json(&query, input.as_deref())?;
+        let json = interruptible(env, handle, |store| store.query_json(&query, input.as_deref()))?;
         Ok(result_to_java(env, &json)?.into_raw())
     })
 }
@@ -206,7 +248,7 @@ pub extern "system" fn Java_dev_sark_opa_PolicyEngine_nativeIsAllowed(
     guard(&mut env, JNI_FALSE, |env| {
         let query = utf8_from_java(env, &query, "query")?;
         let input = optional_utf8(env, &input, "input JSON")?;
-        Ok(boolean(store(handle)?.is_allowed(&query, input.as_deref())?))
+        Ok(boolean(interruptible(env, handle, |store| store.is_allowed(&query, input.as_deref()))?))
     })
 }
 

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::num::{NonZeroU32, NonZeroUsize};
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock, TryLockError};
@@ -20,7 +20,7 @@ use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::{Engine, LimitError, PolicyLengthConfig, QueryResult, Value};
 
 use crate::projection::{self, Paths};
-use crate::{builtins, json, keywords, stack_guard};
+use crate::{builtins, execution_clock, json, keywords, stack_guard};
 
 /// Which Rego dialect policies are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -414,6 +414,11 @@ impl PolicyStore {
         })
     }
 
+    /// Whether [`PolicyStore::close`] has run.
+    pub fn is_closed(&self) -> bool {
+        self.current.read().unwrap_or_else(|e| e.into_inner()).is_none()
+    }
+
     /// Drops policies and data now. The struct itself stays valid, so a call racing with close
     /// sees `Closed` instead of freed memory; Java frees it once the PolicyEngine is unreachable.
     pub fn close(&self) {
@@ -624,13 +629,29 @@ fn on_stack_within<R: Send + 'static>(
 
 /// Runs `f` on a new thread with `size` bytes of stack and waits for it; a panic there resumes
 /// here, so the JNI guard still turns it into a Java exception.
+///
+/// While it waits, the calling thread keeps asking its own watch (`Thread.interrupt()` of its Java caller,
+/// see execution_clock) and passes a stop request on to the worker, whose clock then ends the evaluation.
 fn on_stack<R: Send>(size: usize, f: impl FnOnce() -> R + Send) -> Result<R, String> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let waiter = std::thread::current();
     std::thread::scope(|scope| {
+        let stop_requested = stop.clone();
         let worker = std::thread::Builder::new()
             .name("sark-opa-deep".into())
             .stack_size(size)
-            .spawn_scoped(scope, f)
+            .spawn_scoped(scope, move || {
+                let (result, _) = execution_clock::interruptible(move || stop_requested.load(Ordering::Relaxed), f);
+                waiter.unpark();
+                result
+            })
             .map_err(|e| format!("cannot start a thread with a {} MiB stack: {e}", size >> 20))?;
+        while !worker.is_finished() {
+            std::thread::park_timeout(execution_clock::POLL_EVERY);
+            if execution_clock::stop_requested_here() {
+                stop.store(true, Ordering::Relaxed);
+            }
+        }
         Ok(worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     })
 }
@@ -650,10 +671,10 @@ fn new_engine(options: Options) -> Result<Engine, String> {
         max_file_bytes: whole_policy,
         max_lines: whole_policy,
     });
-    if let Some(limit) = options.timeout {
-        crate::execution_clock::install();
-        engine.set_execution_timer_config(ExecutionTimerConfig { limit, check_interval: TIMER_CHECK_INTERVAL });
-    }
+    // Always a timer, even without a time limit: its checks are where an interrupt is noticed.
+    execution_clock::install();
+    let limit = options.timeout.unwrap_or(execution_clock::NO_LIMIT);
+    engine.set_execution_timer_config(ExecutionTimerConfig { limit, check_interval: TIMER_CHECK_INTERVAL });
     let on_error = builtins::OnError::for_strict_builtin_errors(options.strict_builtin_errors);
     builtins::register(&mut engine, on_error, options.version == RegoVersion::V0).map_err(|e| message(&e))?;
     Ok(engine)

@@ -34,7 +34,9 @@ import java.util.TreeSet;
  *
  * <p>The engine is regorus 0.14.1 with the OPA builtins it lacks added in Rust; how closely it follows
  * OPA is measured with OPA's own conformance cases (docs/policy-engine.md lists what differs).
- * {@link #builder()} sets the Rego version, OPA's strict builtin errors and an evaluation timeout.
+ * {@link #builder()} sets the Rego version, OPA's strict builtin errors and an evaluation timeout. A running
+ * evaluation also stops when its thread is interrupted ({@link PolicyEvaluationException}, the interrupt
+ * status kept) or when the engine is closed ({@link IllegalStateException}).
  */
 public final class PolicyEngine implements AutoCloseable {
     /** The default of {@link Builder#memoryLimit(long)}: 1 GiB. */
@@ -144,6 +146,8 @@ public final class PolicyEngine implements AutoCloseable {
      * @throws PolicyException when {@code inputJson} is malformed
      * @throws PolicyEvaluationException when the query does not parse or evaluation fails
      * @throws PolicyTimeoutException when evaluation runs longer than the engine's timeout
+     * @throws PolicyEvaluationException also when the calling thread is interrupted while the query runs
+     *     (its interrupt status stays set); {@code IllegalStateException} when the engine is closed meanwhile
      */
     public String query(String query, String inputJson) {
         byte[] queryBytes = nonEmpty(query, "query");
