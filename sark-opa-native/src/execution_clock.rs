@@ -75,7 +75,7 @@ pub fn install() {
 
 /// Runs `evaluate` on this thread, watched by `stop_requested`; also returns whether the watch asked to
 /// stop (the evaluation then ended with the timer's time-limit error, or finished before the timer's
-/// next check). The first question is asked at the timer's first check.
+/// next check). The first question is asked at the timer's first check after [`POLL_EVERY`].
 pub fn interruptible<R>(stop_requested: impl FnMut() -> bool + 'static, evaluate: impl FnOnce() -> R) -> (R, bool) {
     /// Puts back the watch that was there before (none, unless evaluations nest), on unwinding too.
     struct Restore(Option<Option<Watch>>);
@@ -86,7 +86,8 @@ pub fn interruptible<R>(stop_requested: impl FnMut() -> bool + 'static, evaluate
             }
         }
     }
-    let watch = Watch { stop_requested: Box::new(stop_requested), next_poll: Instant::now(), stopped: false };
+    // The first question after a millisecond: most decisions take microseconds and never ask at all.
+    let watch = Watch { stop_requested: Box::new(stop_requested), next_poll: Instant::now() + POLL_EVERY, stopped: false };
     let mut restore = Restore(Some(WATCH.with(|w| w.borrow_mut().replace(watch))));
     let result = evaluate();
     let previous = restore.0.take().expect("taken only here");
