@@ -10,6 +10,7 @@
 //! there: at most every [`POLL_EVERY`] the clock asks the watch whether the caller wants it stopped,
 //! and once the answer is yes the clock jumps [`JUMP`] ahead, past any time limit, so the timer ends the
 //! evaluation with its usual error at its next check. [`interruptible`] then reports it as interrupted.
+//! An evaluation that holds more than its memory limit (builtins::limits) is ended the same way.
 
 use std::cell::RefCell;
 use std::sync::{Once, OnceLock};
@@ -57,6 +58,9 @@ impl TimeSource for Monotonic {
             }
             _ => false,
         });
+        // The evaluation's memory is checked here too: the timer's checks are the only regular points
+        // of an evaluation that reach SARK's code.
+        let stopped = stopped || crate::builtins::limits::check_memory();
         let elapsed = now.duration_since(origin);
         Some(if stopped { elapsed + JUMP } else { elapsed })
     }

@@ -10,6 +10,7 @@
 //! calls `nativeFree` once the PolicyEngine is unreachable, so no call can see freed memory.
 
 pub mod stack_guard;
+mod allocation;
 pub mod builtins;
 mod execution_clock;
 pub mod interpolation;
@@ -28,6 +29,10 @@ use std::time::Duration;
 
 use store::{Options, PolicyStore, RegoVersion, StoreError};
 
+/// Counts each thread's allocations for the per-evaluation memory limit (allocation.rs).
+#[global_allocator]
+static ALLOCATOR: allocation::Counting = allocation::Counting;
+
 const POLICY_EXCEPTION: &str = "dev/sark/opa/PolicyException";
 const COMPILATION_EXCEPTION: &str = "dev/sark/opa/PolicyCompilationException";
 const EVALUATION_EXCEPTION: &str = "dev/sark/opa/PolicyEvaluationException";
@@ -39,7 +44,7 @@ impl From<StoreError> for JavaError {
             StoreError::Argument(_) => ILLEGAL_ARGUMENT,
             StoreError::Closed => ILLEGAL_STATE,
             StoreError::Compilation(_) => COMPILATION_EXCEPTION,
-            StoreError::Evaluation(_) => EVALUATION_EXCEPTION,
+            StoreError::Evaluation(_) | StoreError::MemoryLimit(_) => EVALUATION_EXCEPTION,
             StoreError::Timeout(_) => TIMEOUT_EXCEPTION,
             StoreError::Document(_) => POLICY_EXCEPTION,
         };

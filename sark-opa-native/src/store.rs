@@ -70,6 +70,8 @@ pub enum StoreError {
     Evaluation(String),
     /// Evaluation ran longer than the engine's timeout: PolicyTimeoutException.
     Timeout(String),
+    /// Evaluation held more memory than the engine's memory limit: PolicyEvaluationException.
+    MemoryLimit(String),
     /// Malformed or conflicting input or data JSON: PolicyException.
     Document(String),
 }
@@ -82,6 +84,7 @@ impl fmt::Display for StoreError {
             | StoreError::Compilation(m)
             | StoreError::Evaluation(m)
             | StoreError::Timeout(m)
+            | StoreError::MemoryLimit(m)
             | StoreError::Document(m) => f.write_str(m),
         }
     }
@@ -574,8 +577,8 @@ fn first_value(engine: &mut Engine, query: &str) -> StoreResult<Option<Value>> {
     if is_rule_path(query) {
         match engine.eval_rule(query.to_string()).map_err(|e| evaluation_error(&e)) {
             Ok(value) => return Ok(Some(value).filter(|v| *v != Value::Undefined)),
-            // Out of time is final: the general route would only spend the same time again.
-            Err(timeout @ StoreError::Timeout(_)) => return Err(timeout),
+            // Out of time or memory is final: the general route would only spend the same again.
+            Err(spent @ (StoreError::Timeout(_) | StoreError::MemoryLimit(_))) => return Err(spent),
             Err(_) => {}
         }
     }
@@ -685,7 +688,13 @@ fn evaluation_error(error: &anyhow::Error) -> StoreError {
     let timed_out = error
         .chain()
         .any(|cause| matches!(cause.downcast_ref::<LimitError>(), Some(LimitError::TimeLimitExceeded { .. })));
-    if timed_out {
+    if timed_out && builtins::limits::memory_exceeded() {
+        // The timer ended it, but because the clock found the evaluation over its memory limit.
+        StoreError::MemoryLimit(format!(
+            "evaluation held more than the engine's memory limit of {} bytes (PolicyEngine.builder().memoryLimit)",
+            builtins::limits::memory_limit()
+        ))
+    } else if timed_out {
         StoreError::Timeout(format!("evaluation exceeded the engine's timeout: {}", message(error)))
     } else {
         StoreError::Evaluation(message(error))

@@ -16,6 +16,7 @@ use regorus::unstable::{Expr, Ref, Span};
 use regorus::{Source, Value};
 
 use super::args::{int, string, type_name};
+use crate::allocation::Baseline;
 use super::Builtin;
 
 pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
@@ -27,18 +28,51 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
 
 thread_local! {
     static MEMORY_LIMIT: Cell<usize> = const { Cell::new(crate::store::DEFAULT_MEMORY_LIMIT) };
+    /// The allocation count when the evaluation on this thread started; None outside evaluations.
+    static BASELINE: Cell<Option<Baseline>> = const { Cell::new(None) };
+    /// Whether the evaluation on this thread was found holding more than its limit (it stays so).
+    static EXCEEDED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Runs `evaluate` with `limit` as the memory limit of the builtins it calls on this thread.
+/// Runs `evaluate` with `limit` as its memory limit on this thread: the limit of the builtins it calls,
+/// and of the bytes it holds in all, which regorus' timer checks ([`check_memory`]).
 pub fn with_memory_limit<R>(limit: usize, evaluate: impl FnOnce() -> R) -> R {
-    struct Restore(usize);
+    struct Restore(usize, Option<Baseline>, bool);
     impl Drop for Restore {
         fn drop(&mut self) {
             MEMORY_LIMIT.with(|l| l.set(self.0));
+            BASELINE.with(|b| b.set(self.1));
+            EXCEEDED.with(|e| e.set(self.2));
         }
     }
-    let _restore = Restore(MEMORY_LIMIT.with(|l| l.replace(limit)));
+    let _restore = Restore(
+        MEMORY_LIMIT.with(|l| l.replace(limit)),
+        BASELINE.with(|b| b.replace(Some(Baseline::now()))),
+        EXCEEDED.with(|e| e.replace(false)),
+    );
     evaluate()
+}
+
+/// Whether the evaluation on this thread holds more than its memory limit; once true, stays true for the
+/// rest of the evaluation ([`memory_exceeded`]).
+pub fn check_memory() -> bool {
+    let Some(baseline) = BASELINE.with(Cell::get) else {
+        return false;
+    };
+    if baseline.grown() > MEMORY_LIMIT.with(Cell::get) {
+        EXCEEDED.with(|e| e.set(true));
+    }
+    memory_exceeded()
+}
+
+/// Whether [`check_memory`] found the evaluation on this thread over its limit, with the limit.
+pub fn memory_exceeded() -> bool {
+    EXCEEDED.with(Cell::get)
+}
+
+/// The memory limit of the evaluation on this thread.
+pub fn memory_limit() -> usize {
+    MEMORY_LIMIT.with(Cell::get)
 }
 
 /// Fails unless `bytes` fit the current evaluation's memory limit.

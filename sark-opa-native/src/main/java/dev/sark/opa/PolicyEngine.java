@@ -270,11 +270,13 @@ public final class PolicyEngine implements AutoCloseable {
         }
 
         /**
-         * The most memory one builtin call of an evaluation may claim: a builtin whose result grows with an
-         * argument ({@code numbers.range}, {@code numbers.range_step}, {@code concat}, the width or precision of
-         * a {@code sprintf} format) is refused with a {@link PolicyEvaluationException} before it allocates more
-         * than this, where the process would otherwise abort on a failed allocation. Default
-         * {@link PolicyEngine#DEFAULT_MEMORY_LIMIT} (1 GiB). docs/policy-engine.md says what it does not cover.
+         * The most memory one evaluation may hold. A builtin whose result grows with an argument
+         * ({@code numbers.range}, {@code numbers.range_step}, {@code concat}, the width or precision of a
+         * {@code sprintf} format, {@code net.cidr_expand}) is refused before it allocates more than this, where
+         * the process would otherwise abort on a failed allocation; and an evaluation whose steps together
+         * hold more than this (a running count of the bytes the library allocated and has not freed since
+         * the evaluation began, checked every few dozen steps) ends with a {@link PolicyEvaluationException}.
+         * Default {@link PolicyEngine#DEFAULT_MEMORY_LIMIT} (1 GiB). docs/policy-engine.md says how it is counted.
          *
          * @throws IllegalArgumentException when {@code bytes} is zero or negative
          */

@@ -70,4 +70,19 @@ class PolicyEngineDataApiTest {
         assertEquals("false", engine.evaluate("data.p.n", "{\"n\": 100000000000}"));
         assertThrows(IllegalArgumentException.class, () -> PolicyEngine.builder().memoryLimit(0));
     }
+
+    @Test
+    void anEvaluationThatHoldsMoreThanTheMemoryLimitStopsWhateverItsStepsAllocate() {
+        // Lenient builtin errors: the running total is not a builtin error, it ends the evaluation anyway.
+        try (PolicyEngine small = PolicyEngine.builder().memoryLimit(4 << 20).build()) {
+            small.loadPolicy("p", "package p\nn := count({sprintf(\"%d\", [y]) | some y in numbers.range(1, input.n)})\n");
+            assertEquals("1000", small.evaluate("data.p.n", "{\"n\": 1000}"));
+            // Each step allocates one short string; 100,000 of them in a set hold far more than 4 MiB.
+            PolicyEvaluationException e = assertThrows(PolicyEvaluationException.class,
+                    () -> small.isAllowed("data.p.n", "{\"n\": 100000}"));
+            assertFalse(e instanceof PolicyTimeoutException, e.toString());
+            assertTrue(e.getMessage().contains("memory limit of 4194304 bytes"), e.getMessage());
+            assertEquals("7", small.evaluate("data.p.n", "{\"n\": 7}"), "the engine keeps answering");
+        }
+    }
 }
