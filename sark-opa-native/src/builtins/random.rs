@@ -1,9 +1,10 @@
 //! `rand.intn`, which regorus has only with its `std` feature (left out: see Cargo.toml).
 //!
 //! OPA answers the same number for the same string and bound throughout one evaluation, and a fresh
-//! one in the next. Instead of a cache of the numbers drawn, each evaluation gets a random seed
-//! ([`reseed`]) and the number is a keyed hash of seed, string and bound: the same within the
-//! evaluation, unrelated across evaluations, and nothing to keep.
+//! one in the next. Instead of a cache of the numbers drawn, each evaluation has a random seed and the
+//! number is a keyed hash of seed, string and bound: the same within the evaluation, unrelated across
+//! evaluations, and nothing to keep. The seed is drawn at the evaluation's first `rand.intn` only: a
+//! new evaluation ([`reseed`]) just counts, as most policies never call it.
 
 use std::cell::Cell;
 use std::collections::hash_map::{DefaultHasher, RandomState};
@@ -18,7 +19,10 @@ use super::Builtin;
 pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[("rand.intn", 2, intn)];
 
 thread_local! {
-    static SEED: Cell<u64> = Cell::new(fresh_seed());
+    /// Evaluations started on this thread.
+    static EVALUATION: Cell<u64> = const { Cell::new(0) };
+    /// The seed, and the evaluation it was drawn for (none yet: `u64::MAX`).
+    static SEED: Cell<(u64, u64)> = const { Cell::new((u64::MAX, 0)) };
 }
 
 /// std's per-process random keys, stepped on every call: a new, unpredictable seed each time.
@@ -28,7 +32,20 @@ fn fresh_seed() -> u64 {
 
 /// Starts a new evaluation on this thread: `rand.intn` draws new numbers from here on.
 pub fn reseed() {
-    SEED.with(|seed| seed.set(fresh_seed()));
+    EVALUATION.with(|evaluation| evaluation.set(evaluation.get().wrapping_add(1)));
+}
+
+/// This evaluation's seed, drawn at its first use.
+fn seed() -> u64 {
+    let evaluation = EVALUATION.with(Cell::get);
+    SEED.with(|slot| match slot.get() {
+        (of, seed) if of == evaluation => seed,
+        _ => {
+            let seed = fresh_seed();
+            slot.set((evaluation, seed));
+            seed
+        }
+    })
 }
 
 /// `rand.intn(str, n)`: a number in `[0, |n|)`, the same for the same `str` and `n` within one
@@ -40,7 +57,7 @@ fn intn(args: &[Value]) -> Result<Value> {
         return Ok(Value::from(0u64));
     }
     let mut hasher = DefaultHasher::new();
-    SEED.with(Cell::get).hash(&mut hasher);
+    seed().hash(&mut hasher);
     key.hash(&mut hasher);
     bound.hash(&mut hasher);
     // The modulo's bias is at most bound / 2^64: nothing a policy could see.
