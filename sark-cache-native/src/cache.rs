@@ -209,7 +209,40 @@ impl Block {
     fn charge(&self) -> usize {
         charge(self.key().len(), self.value().len())
     }
+
+    /// Asks the CPU to start loading the block's first [`PREFETCHED_BYTES`] while the probe compares the
+    /// key. A read of a large cache waits mostly for these cache lines (measured with perf: the key
+    /// comparison and the value copy each wait on a miss); requested together, the misses overlap instead
+    /// of coming one after the other. The pointer and length are in the table's slot, so asking touches
+    /// nothing of the block itself.
+    fn prefetch(&self) {
+        let start = self.0.as_ptr();
+        let length = self.0.len().min(PREFETCHED_BYTES);
+        for offset in (0..length).step_by(CACHE_LINE) {
+            // wrapping_add: the address is only a hint to the CPU, never dereferenced here.
+            prefetch_for_read(start.wrapping_add(offset));
+        }
+    }
 }
+
+const CACHE_LINE: usize = 64;
+/// The first 16 cache lines of a block; a larger value's rest is left to the CPU's own stream prefetcher.
+const PREFETCHED_BYTES: usize = 1024;
+
+#[cfg(target_arch = "x86_64")]
+fn prefetch_for_read(address: *const u8) {
+    // SAFETY: a prefetch is a hint; it never faults, whatever the address.
+    unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(address.cast()) }
+}
+
+#[cfg(target_arch = "aarch64")]
+fn prefetch_for_read(address: *const u8) {
+    // SAFETY: PRFM is a hint; it never faults, whatever the address, and changes no register or memory.
+    unsafe { std::arch::asm!("prfm pldl1keep, [{0}]", in(reg) address, options(nostack, readonly, preserves_flags)) }
+}
+
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+fn prefetch_for_read(_address: *const u8) {}
 
 /// Hashes as its key does, so a [`KeyRef`] finds it.
 impl Hash for Block {
@@ -405,6 +438,7 @@ fn visiting_match<'a, R>(
 ) -> impl FnMut(&Block, &Entry) -> bool + 'a {
     let mut visit = Some(visit);
     move |block, entry| {
+        block.prefetch();
         let found = KeyRef(key) == *block;
         if found {
             *result = visit.take().map(|visit| visit(block, entry));
