@@ -733,6 +733,8 @@ fn write(root: &Value, out: &mut String) -> Result<(), String> {
                 Value::String(s) => write_str(s, out),
                 Value::Undefined => out.push_str("\"<undefined>\""),
                 Value::Number(n) => {
+                    // Printing takes time quadratic in the digits, after the evaluation's deadline.
+                    crate::builtins::integers::check_integers(v, "the result").map_err(|e| e.to_string())?;
                     let text = n.format_decimal();
                     let digits = text.strip_prefix('-').unwrap_or(&text);
                     let integer = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());

@@ -11,11 +11,11 @@
 use std::cell::Cell;
 use std::mem::size_of;
 
-use anyhow::{anyhow, bail, Result};
-use regorus::unstable::{Expr, Ref, Span};
-use regorus::{Source, Value};
+use anyhow::{bail, Result};
+use regorus::Value;
 
 use super::args::{int, string, type_name};
+use super::integers::{check_integers, regorus_own};
 use crate::allocation::Baseline;
 use super::Builtin;
 
@@ -138,69 +138,72 @@ fn concat(args: &[Value]) -> Result<Value> {
     Ok(Value::from(parts.join(delimiter)))
 }
 
-/// `sprintf(format, values)`: regorus' own, once the widths and precisions of `format` fit the limit.
-/// regorus pads to a `%4200000000d` width before any check (and reads wider ones modulo 2^32).
+/// `sprintf(format, values)`: regorus' own, once the widths and precisions of `format` fit the limit
+/// and no value is an integer too large to print in time (integers.rs).
+/// regorus pads to a `%4200000000d` width before any check (and reads wider ones modulo 2^32), and
+/// hands precisions to Rust's formatter, which panics above 65,535.
 fn sprintf(args: &[Value]) -> Result<Value> {
     if let Some(Value::String(format)) = args.first() {
-        if let Some(widest) = widest_field(format) {
+        let fields = FieldSizes::of(format);
+        if let Some(widest) = fields.width.max(fields.precision) {
             claim(widest, || format!("a format field {widest} characters wide"))?;
         }
+        if let Some(precision) = fields.precision.filter(|p| *p > u128::from(u16::MAX)) {
+            bail!("a format precision of {precision} digits is more than the {} sark-opa prints", u16::MAX);
+        }
     }
-    let (regorus_sprintf, _) =
-        regorus::unstable::BUILTINS.get("sprintf").ok_or_else(|| anyhow!("regorus has no sprintf"))?;
-    // regorus' builtins take the call's span and operand expressions for their error messages; an
-    // extension has none, so they point at a stand-in text `sprintf(format, values)`.
-    CALL.with(|(span, operands)| regorus_sprintf(span, operands, args, true))
-        .map_err(|e| anyhow!("{}", e.to_string().trim_start_matches("sprintf: ")))
+    if let Some(values) = args.get(1) {
+        check_integers(values, "the values")?;
+    }
+    regorus_own("sprintf", &["format", "values"], args)
 }
 
-/// The largest width or precision in a Go format string (`%08d`, `%.200f`, `%-10s`), as the digits
-/// that follow a `%`, a flag or a `.`; `None` when there is none.
-fn widest_field(format: &str) -> Option<u128> {
-    let mut widest: Option<u128> = None;
-    let mut chars = format.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            continue;
-        }
-        if chars.peek() == Some(&'%') {
-            chars.next();
-            continue;
-        }
-        // flags, width, '.', precision, until the verb
-        let mut number: Option<u128> = None;
-        while let Some(&next) = chars.peek() {
-            match next {
-                '0'..='9' => {
-                    let digit = u128::from(next as u8 - b'0');
-                    number = Some(number.unwrap_or(0).saturating_mul(10).saturating_add(digit));
-                }
-                '.' | '+' | '-' | ' ' | '#' => {
-                    widest = widest.max(number.take());
-                }
-                _ => break,
+/// The largest width and the largest precision in a Go format string (`%08d`, `%.200f`, `%-10s`): the
+/// digits that follow a `%` or a flag, and those that follow a `.`.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct FieldSizes {
+    width: Option<u128>,
+    precision: Option<u128>,
+}
+
+impl FieldSizes {
+    fn of(format: &str) -> FieldSizes {
+        let mut sizes = FieldSizes::default();
+        let mut chars = format.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                continue;
             }
-            chars.next();
+            if chars.peek() == Some(&'%') {
+                chars.next();
+                continue;
+            }
+            // flags, width, '.', precision, until the verb
+            let mut number: Option<u128> = None;
+            let mut in_precision = false;
+            while let Some(&next) = chars.peek() {
+                match next {
+                    '0'..='9' => {
+                        let digit = u128::from(next as u8 - b'0');
+                        number = Some(number.unwrap_or(0).saturating_mul(10).saturating_add(digit));
+                    }
+                    '.' | '+' | '-' | ' ' | '#' => {
+                        sizes.note(number.take(), in_precision);
+                        in_precision |= next == '.';
+                    }
+                    _ => break,
+                }
+                chars.next();
+            }
+            sizes.note(number, in_precision);
         }
-        widest = widest.max(number);
+        sizes
     }
-    widest
-}
 
-thread_local! {
-    /// The stand-in call site handed to regorus' sprintf (built once per thread).
-    static CALL: (Span, Vec<Ref<Expr>>) = stand_in_call();
-}
-
-fn stand_in_call() -> (Span, Vec<Ref<Expr>>) {
-    const TEXT: &str = "sprintf(format, values)";
-    let source = Source::from_contents("sprintf".to_string(), TEXT.to_string()).expect("a short text is a source");
-    let span = |start: u32, end: u32| Span { source: source.clone(), line: 1, col: start + 1, start, end };
-    let var = |start: u32, end: u32| {
-        let name = &TEXT[start as usize..end as usize];
-        Ref::new(Expr::Var { span: span(start, end), value: Value::from(name), eidx: 0 })
-    };
-    (span(0, TEXT.len() as u32), vec![var(8, 14), var(16, 22)])
+    fn note(&mut self, number: Option<u128>, is_precision: bool) {
+        let field = if is_precision { &mut self.precision } else { &mut self.width };
+        *field = (*field).max(number);
+    }
 }
 
 #[cfg(test)]
@@ -235,8 +238,17 @@ mod tests {
         assert!(wide.starts_with("a format field 4200000000 characters wide"), "{wide}");
         let precise = sprintf(&[Value::from("%.9999999999f"), Value::from(vec![Value::from(1.5)])]).unwrap_err();
         assert!(precise.to_string().contains("memory limit"), "{precise}");
-        assert_eq!(widest_field("100%% sure, %-8s and %+.3f"), Some(8));
-        assert_eq!(widest_field("%s %v"), None);
+        assert_eq!(FieldSizes::of("100%% sure, %-8s and %+.3f"), FieldSizes { width: Some(8), precision: Some(3) });
+        assert_eq!(FieldSizes::of("%s %v"), FieldSizes::default());
+        assert_eq!(FieldSizes::of("%08.20f %.9d"), FieldSizes { width: Some(8), precision: Some(20) });
+        let past_rust = sprintf(&[Value::from("%.65536f"), Value::from(vec![Value::from(1.5)])]).unwrap_err().to_string();
+        assert!(past_rust.contains("precision of 65536 digits is more than the 65535"), "{past_rust}");
+        assert_eq!(sprintf(&[Value::from("%.3f"), Value::from(vec![Value::from(1.5)])]).unwrap(), Value::from("1.500"));
+        assert!(sprintf(&[Value::from("%.65535f"), Value::from(vec![Value::from(1.5)])]).is_ok());
+        let rust_limit = std::panic::catch_unwind(|| {
+            regorus_own("sprintf", &["format", "values"], &[Value::from("%.65536f"), Value::from(vec![Value::from(1.5)])])
+        });
+        assert!(rust_limit.is_err(), "regorus' own sprintf panics one digit further, which is why it is refused");
         let missing = sprintf(&[Value::from("%d %d"), Value::from(vec![Value::from(1)])]).unwrap_err().to_string();
         assert!(missing.contains("no argument specified for format verb"), "{missing}");
     }

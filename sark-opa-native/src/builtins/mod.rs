@@ -26,6 +26,7 @@ mod arrays;
 mod crypto;
 mod deprecated;
 mod encoding;
+pub mod integers;
 mod interpolate;
 mod jwt;
 mod keys;
@@ -73,6 +74,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(deprecated::BUILTINS)
         .chain(validity::BUILTINS)
         .chain(limits::BUILTINS)
+        .chain(integers::BUILTINS)
         .chain(interpolate::BUILTINS)
 }
 
@@ -99,6 +101,14 @@ pub const OVERRIDES: &[(&str, &str)] = &[
     ("numbers.range_step", LIMITS),
     ("concat", LIMITS),
     ("sprintf", LIMITS),
+    ("bits.lsh", INTEGERS),
+    ("product", INTEGERS),
+    ("format_int", INTEGERS),
+    ("json.marshal", INTEGERS),
+    ("json.marshal_with_options", INTEGERS),
+    ("yaml.marshal", INTEGERS),
+    ("units.parse", INTEGERS),
+    ("units.parse_bytes", INTEGERS),
     (
         "yaml.is_valid",
         "regorus raises a type error for a non-string operand (OPA: false) and refuses any text \
@@ -109,6 +119,10 @@ pub const OVERRIDES: &[(&str, &str)] = &[
 /// Why limits.rs replaces regorus' builtins that grow with an operand.
 const LIMITS: &str = "regorus allocates the result before any size check, and a failed allocation aborts the \
      process: one input could kill the JVM (limits.rs checks the engine's memory limit first)";
+
+/// Why integers.rs replaces regorus' builtins that make or print huge integers.
+const INTEGERS: &str = "regorus' integers have no size bound and its decimal conversions take quadratic time: one call \
+     could hold the thread far past the timeout (integers.rs refuses integers of more than 2^20 bits first)";
 
 fn is_override(name: &str) -> bool {
     OVERRIDES.iter().any(|(n, _)| *n == name)

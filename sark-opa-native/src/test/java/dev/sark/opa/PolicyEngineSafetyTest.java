@@ -167,4 +167,42 @@ class PolicyEngineSafetyTest {
                 () -> engine.evaluate("input.s", "{\"s\": \"a\uD800b\"}"));
         assertTrue(e.getMessage().contains("input JSON contains an unpaired surrogate (U+D800) at index 8"), e.getMessage());
     }
+
+    /**
+     * regorus' integers have no size bound and its decimal conversions take quadratic time, inside one builtin
+     * call where the deadline is not looked at: before the bound, printing the 15-million-bit integer below took
+     * 2.8 s and parsing 3 million digits 8.6 s against a 2 s timeout, and larger ones hours. Each way of making or
+     * printing a huge integer now ends in an exception at once; the preemptive bound only stops a hang.
+     */
+    @Test
+    void hugeIntegersAreRefusedBeforeTheyHoldTheThread() {
+        // 99999999999999999 squared 18 times: about 15 million bits, from the interpreter's own `*`.
+        StringBuilder squares = new StringBuilder("package big\nhuge := s if {\n  a0 := 99999999999999999\n");
+        for (int i = 1; i <= 18; i++) {
+            squares.append("  a").append(i).append(" := a").append(i - 1).append(" * a").append(i - 1).append('\n');
+        }
+        squares.append("  s := a18\n}\n");
+        String digits = "concat(\"\", [\"7777777777\" | some i in numbers.range(1, 300000)])";
+        try (PolicyEngine strict = PolicyEngine.builder().timeout(Duration.ofSeconds(2)).strictBuiltinErrors(true).build()) {
+            strict.loadPolicy("big", squares.toString());
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                for (String query : new String[] {
+                        "x := bits.lsh(1, 4294967295)",
+                        "x := product(numbers.range(1, 1000000))",
+                        "x := format_int(data.big.huge, 10)",
+                        "x := sprintf(\"%d\", [data.big.huge])",
+                        "x := json.marshal({\"n\": [data.big.huge]})",
+                        "x := units.parse_bytes(sprintf(\"%sKB\", [" + digits + "]))",
+                }) {
+                    PolicyEvaluationException e = assertThrows(PolicyEvaluationException.class, () -> strict.query(query, null), query);
+                    assertTrue(e.getMessage().matches("(?s).*(an integer of \\d+ bits|\\d+ digits), more than .*"), query + ": " + e.getMessage());
+                }
+                // Not a builtin: the result itself, which would be printed after the deadline.
+                PolicyEvaluationException output = assertThrows(PolicyEvaluationException.class, () -> strict.evaluate("data.big.huge", null));
+                assertTrue(output.getMessage().contains("the result holds an integer of"), output.getMessage());
+            });
+            assertEquals("true", strict.evaluate("data.big.huge > 1", null), "the integer itself is fine; only its printing is refused");
+            assertEquals("\"1024\"", strict.evaluate("format_int(bits.lsh(1, 10), 10)", null));
+        }
+    }
 }

@@ -1,0 +1,240 @@
+//! Integers too large to work with inside one builtin call, refused before the call starts.
+//!
+//! regorus' integers have no size bound, and its conversions between integers and decimal text take
+//! time quadratic in the number of digits. A builtin call runs to its end before the evaluation's
+//! deadline is looked at again, so one call on a huge integer can hold the calling thread far past the
+//! timeout. Measured with a 2 s timeout:
+//! - `sprintf("%d", [bits.lsh(1, 30000000)])` took 6.4 s;
+//! - `units.parse_bytes` of a string of 3 million digits took 8.6 s;
+//! - each doubling of the integer makes either about 4x slower.
+//!
+//! Huge integers are cheap to make: `bits.lsh(1, 4294967295)` makes one of 4.3 billion bits in half a
+//! second, and `product` multiplies a whole collection in one call.
+//!
+//! So the builtins that shift, multiply a collection, or convert between integers and decimal text
+//! refuse integers of more than [`MAX_INTEGER_BITS`]. Converting an integer of that size takes about
+//! 10 ms. Within the bound they are regorus' own. The JSON output of results (json.rs) and `sprintf`
+//! (limits.rs) refuse them too.
+//!
+//! Integers are still unbounded in the interpreter's own arithmetic (`*`, `+`, `%`), which
+//! extensions cannot reach. There an integer at most doubles per operation, and the deadline is
+//! checked between statements, so a chain of multiplications overruns the timeout by about the time
+//! of its last step, not without bound.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use anyhow::{anyhow, bail, Result};
+use regorus::unstable::{Expr, Ref, Span};
+use regorus::{Source, Value};
+
+use super::args::string;
+use super::Builtin;
+
+/// The most bits of an integer these builtins take or make: 2^20, about 315,000 decimal digits.
+pub const MAX_INTEGER_BITS: u64 = 1 << 20;
+/// The most decimal digits of an integer these builtins read: those of a [`MAX_INTEGER_BITS`]-bit integer.
+pub const MAX_INTEGER_DIGITS: usize = 315_653;
+
+pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
+    ("bits.lsh", 2, lsh),
+    ("product", 1, product),
+    ("format_int", 2, format_int),
+    ("json.marshal", 1, json_marshal),
+    ("json.marshal_with_options", 2, json_marshal_with_options),
+    ("yaml.marshal", 1, yaml_marshal),
+    ("units.parse", 1, units_parse),
+    ("units.parse_bytes", 1, units_parse_bytes),
+];
+
+/// The bits of `value` if it is an integer of more than 64 bits; 0 for anything else.
+fn big_integer_bits(value: &Value) -> u64 {
+    match value {
+        Value::Number(n) if n.as_i64().is_none() && n.as_u64().is_none() => n.as_big().map_or(0, |big| big.bits()),
+        _ => 0,
+    }
+}
+
+/// The bits of an integer operand, exactly for small ones; 0 for anything that is not an integer.
+fn integer_bits(value: &Value) -> u64 {
+    match value {
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) if n.is_integer() => u64::from(64 - i.unsigned_abs().leading_zeros()),
+            (_, Some(u)) if n.is_integer() => u64::from(64 - u.leading_zeros()),
+            _ => big_integer_bits(value),
+        },
+        _ => 0,
+    }
+}
+
+fn refuse(bits: u64, what: &str) -> anyhow::Error {
+    anyhow!("{what} would be an integer of {bits} bits, more than the {MAX_INTEGER_BITS} bits sark-opa computes with")
+}
+
+/// Fails when `value` holds, anywhere inside it (keys included), an integer of more than
+/// [`MAX_INTEGER_BITS`]; `what` names it in the message.
+pub fn check_integers(value: &Value, what: &str) -> Result<()> {
+    let mut todo = vec![value];
+    while let Some(next) = todo.pop() {
+        match next {
+            Value::Number(_) => {
+                let bits = big_integer_bits(next);
+                if bits > MAX_INTEGER_BITS {
+                    bail!("{what} holds an integer of {bits} bits, more than the {MAX_INTEGER_BITS} bits sark-opa prints");
+                }
+            }
+            Value::Array(items) => todo.extend(items.iter()),
+            Value::Set(items) => todo.extend(items.iter()),
+            Value::Object(fields) => fields.iter().for_each(|(key, value)| todo.extend([key, value])),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// `bits.lsh(x, s)`: refused when the result would pass the bound (its size is x's bits + s).
+fn lsh(args: &[Value]) -> Result<Value> {
+    if let Some(shift) = args.get(1).and_then(|s| match s {
+        Value::Number(n) if n.is_integer() => n.as_u64(),
+        _ => None,
+    }) {
+        let bits = args.first().map_or(0, integer_bits).saturating_add(shift);
+        if bits > MAX_INTEGER_BITS && args.first().is_some_and(|x| integer_bits(x) > 0) {
+            return Err(refuse(bits, "the shifted value"));
+        }
+    }
+    regorus_own("bits.lsh", &["x", "s"], args)
+}
+
+/// `product(collection)`: refused when the integers' bits add up past the bound (a product has at
+/// most as many bits as its factors together).
+fn product(args: &[Value]) -> Result<Value> {
+    let factors: Box<dyn Iterator<Item = &Value>> = match args.first() {
+        Some(Value::Array(items)) => Box::new(items.iter()),
+        Some(Value::Set(items)) => Box::new(items.iter()),
+        _ => Box::new(std::iter::empty()),
+    };
+    let bits = factors.map(integer_bits).fold(0u64, u64::saturating_add);
+    if bits > MAX_INTEGER_BITS {
+        return Err(refuse(bits, "the product"));
+    }
+    regorus_own("product", &["collection"], args)
+}
+
+fn format_int(args: &[Value]) -> Result<Value> {
+    check_integers(args.first().unwrap_or(&Value::Undefined), "the number")?;
+    regorus_own("format_int", &["number", "base"], args)
+}
+
+fn json_marshal(args: &[Value]) -> Result<Value> {
+    check_integers(args.first().unwrap_or(&Value::Undefined), "the value")?;
+    regorus_own("json.marshal", &["x"], args)
+}
+
+fn json_marshal_with_options(args: &[Value]) -> Result<Value> {
+    check_integers(args.first().unwrap_or(&Value::Undefined), "the value")?;
+    regorus_own("json.marshal_with_options", &["x", "opts"], args)
+}
+
+fn yaml_marshal(args: &[Value]) -> Result<Value> {
+    check_integers(args.first().unwrap_or(&Value::Undefined), "the value")?;
+    regorus_own("yaml.marshal", &["x"], args)
+}
+
+fn units_parse(args: &[Value]) -> Result<Value> {
+    check_digits(args)?;
+    regorus_own("units.parse", &["x"], args)
+}
+
+fn units_parse_bytes(args: &[Value]) -> Result<Value> {
+    check_digits(args)?;
+    regorus_own("units.parse_bytes", &["x"], args)
+}
+
+/// Fails when the text operand has more digits than a [`MAX_INTEGER_BITS`] integer.
+fn check_digits(args: &[Value]) -> Result<()> {
+    if let Ok(text) = string(args, 0) {
+        let digits = text.bytes().filter(u8::is_ascii_digit).count();
+        if digits > MAX_INTEGER_DIGITS {
+            bail!("the amount has {digits} digits, more than the {MAX_INTEGER_DIGITS} sark-opa reads");
+        }
+    }
+    Ok(())
+}
+
+/// Calls regorus' own builtin `name` once the checks above have passed. regorus' builtins take the
+/// call's span and operand expressions for their error messages; an extension has none, so they point
+/// at a stand-in text `name(params...)` (built once per thread and name). Errors come back as errors
+/// (strict), and `register` decides what they do to the evaluation.
+pub(super) fn regorus_own(name: &'static str, params: &[&str], args: &[Value]) -> Result<Value> {
+    let (builtin, _) = regorus::unstable::BUILTINS.get(name).ok_or_else(|| anyhow!("regorus has no {name}"))?;
+    let call = STAND_INS.with(|calls| Rc::clone(calls.borrow_mut().entry(name).or_insert_with(|| stand_in_call(name, params))));
+    let (span, operands) = &*call;
+    builtin(span, operands, args, true).map_err(|e| anyhow!("{}", e.to_string().trim_start_matches(&format!("{name}: "))))
+}
+
+thread_local! {
+    static STAND_INS: RefCell<HashMap<&'static str, Rc<(Span, Vec<Ref<Expr>>)>>> = RefCell::new(HashMap::new());
+}
+
+fn stand_in_call(name: &str, params: &[&str]) -> Rc<(Span, Vec<Ref<Expr>>)> {
+    let text = format!("{name}({})", params.join(", "));
+    let source = Source::from_contents(name.to_string(), text.clone()).expect("a short text is a source");
+    let span = |start: usize, end: usize| Span { source: source.clone(), line: 1, col: start as u32 + 1, start: start as u32, end: end as u32 };
+    let mut operands = Vec::with_capacity(params.len());
+    let mut start = name.len() + 1;
+    for param in params {
+        let end = start + param.len();
+        operands.push(Ref::new(Expr::Var { span: span(start, end), value: Value::from(*param), eidx: 0 }));
+        start = end + 2;
+    }
+    Rc::new((span(0, text.len()), operands))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2^(bits - 1), made by regorus' own shift, which has no bound.
+    fn big(bits: u64) -> Value {
+        regorus_own("bits.lsh", &["x", "s"], &[Value::from(1), Value::from(bits - 1)]).unwrap()
+    }
+
+    #[test]
+    fn within_the_bound_the_builtins_are_regorus_own() {
+        assert_eq!(lsh(&[Value::from(1), Value::from(3)]).unwrap(), Value::from(8));
+        assert_eq!(big_integer_bits(&lsh(&[Value::from(1), Value::from(MAX_INTEGER_BITS - 1)]).unwrap()), MAX_INTEGER_BITS);
+        assert_eq!(product(&[Value::from(vec![Value::from(2), Value::from(3), Value::from(7)])]).unwrap(), Value::from(42));
+        assert_eq!(format_int(&[Value::from(255), Value::from(16)]).unwrap(), Value::from("ff"));
+        assert_eq!(json_marshal(&[Value::from(vec![Value::from(1)])]).unwrap(), Value::from("[1]"));
+        assert_eq!(units_parse_bytes(&[Value::from("2KiB")]).unwrap(), Value::from(2048));
+        assert_eq!(format_int(&[big(MAX_INTEGER_BITS), Value::from(2)]).unwrap().as_string().unwrap().len() as u64, MAX_INTEGER_BITS);
+        let wrong = format_int(&[Value::from("x"), Value::from(2)]).unwrap_err().to_string();
+        assert!(!wrong.is_empty() && !wrong.starts_with("format_int: "), "regorus' own error, without the name: {wrong}");
+    }
+
+    #[test]
+    fn integers_past_the_bound_are_refused_before_the_work() {
+        let shift = lsh(&[Value::from(1), Value::from(4_294_967_295u64)]).unwrap_err().to_string();
+        assert!(shift.contains("an integer of 4294967296 bits, more than the 1048576 bits"), "{shift}");
+        assert!(lsh(&[Value::from(0), Value::from(4_294_967_295u64)]).is_ok(), "zero shifted stays zero");
+        let factors = Value::from(vec![big(MAX_INTEGER_BITS / 2 + 1), big(MAX_INTEGER_BITS / 2 + 1)]);
+        assert!(product(&[factors]).unwrap_err().to_string().starts_with("the product would be an integer of"));
+        let many = Value::from((1..=100_000).map(Value::from).collect::<Vec<_>>());
+        assert!(product(&[many]).is_err(), "100000! has about 1.5 million bits");
+        let huge = big(MAX_INTEGER_BITS + 1);
+        let nested = Value::from(vec![Value::from(1), Value::from(vec![huge.clone()])]);
+        for error in [
+            format_int(&[huge.clone(), Value::from(10)]).unwrap_err(),
+            json_marshal(&[nested.clone()]).unwrap_err(),
+            json_marshal_with_options(&[nested.clone(), Value::new_object()]).unwrap_err(),
+            yaml_marshal(&[nested]).unwrap_err(),
+        ] {
+            assert!(error.to_string().contains("an integer of 1048577 bits"), "{error}");
+        }
+        let digits = format!("{}KB", "7".repeat(MAX_INTEGER_DIGITS + 1));
+        assert!(units_parse_bytes(&[Value::from(digits.as_str())]).unwrap_err().to_string().contains("digits, more than"));
+        assert!(units_parse(&[Value::from(digits.as_str())]).is_err());
+    }
+}
