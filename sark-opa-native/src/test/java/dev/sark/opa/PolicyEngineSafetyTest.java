@@ -205,4 +205,27 @@ class PolicyEngineSafetyTest {
             assertEquals("\"1024\"", strict.evaluate("format_int(bits.lsh(1, 10), 10)", null));
         }
     }
+
+    /**
+     * Each squaring of a huge integer takes about 2.8x the one before, so 24 of them in one body (fewer steps than
+     * the timer's usual check interval of 64) ran for minutes past a 2 s timeout without one look at the clock.
+     * Policies and queries that multiply are now checked at every step: the last squaring before the deadline
+     * is the overrun. The preemptive bound only stops a hang.
+     */
+    @Test
+    void squaringChainsEndAtTheTimeout() {
+        StringBuilder chain = new StringBuilder("a0 := 99999999999999999");
+        for (int i = 1; i <= 24; i++) {
+            chain.append("; a").append(i).append(" := a").append(i - 1).append(" * a").append(i - 1);
+        }
+        chain.append("; a24 > 1");
+        try (PolicyEngine engine = PolicyEngine.builder().timeout(Duration.ofSeconds(2)).build()) {
+            engine.loadPolicy("chain", "package chain\nbig if {\n  " + chain.toString().replace("; ", "\n  ") + "\n}\n");
+            assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
+                assertThrows(PolicyTimeoutException.class, () -> engine.isAllowed("data.chain.big", null));
+                assertThrows(PolicyTimeoutException.class, () -> engine.query(chain.toString(), null));
+            });
+            assertEquals("6", engine.evaluate("2 * 3", null), "the engine keeps answering");
+        }
+    }
 }
