@@ -17,9 +17,9 @@
 //! (limits.rs) refuse them too.
 //!
 //! Integers are still unbounded in the interpreter's own arithmetic (`*`, `+`, `%`), which
-//! extensions cannot reach. There an integer at most doubles per operation, and the deadline is
-//! checked between statements, so a chain of multiplications overruns the timeout by about the time
-//! of its last step, not without bound.
+//! extensions cannot reach. There an integer at most doubles per operation, and an evaluation that
+//! multiplies has its deadline checked at every step (`MULTIPLYING_CHECK_INTERVAL` in store.rs), so a
+//! chain of squarings overruns the timeout by about the time of its last step, not without bound.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
