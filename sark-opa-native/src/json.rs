@@ -33,7 +33,7 @@
 //! them into f64 text or fail), and without recursion on nested arrays and objects.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use regorus::Value;
@@ -707,6 +707,16 @@ fn fraction_number(n: &NumberParts, integer: &str, fraction: &str, build: bool) 
 /// nested arrays and objects (object keys that are themselves arrays or objects are written by a
 /// nested call).
 pub fn to_string(value: &Value) -> Result<String, String> {
+    // Measured first, so that a text past the limit is refused before any of it is written (writing
+    // a gigabyte to find out took seconds); `make_room` stays the bound of the writing itself.
+    let measured = measure(value).bytes;
+    let limit = crate::builtins::limits::memory_limit();
+    if measured > limit as u128 {
+        return Err(format!(
+            "its JSON text would take {measured} bytes, more than the engine's memory limit of {limit} bytes \
+             (PolicyEngine.builder().memoryLimit)"
+        ));
+    }
     let mut out = String::new();
     write(value, &mut out)?;
     Ok(out)
@@ -721,21 +731,24 @@ enum Pending<'v> {
 fn write(root: &Value, out: &mut String) -> Result<(), String> {
     let mut todo: Vec<Pending> = vec![Pending::Value(root)];
     while let Some(next) = todo.pop() {
+        // Punctuation, literals and numbers: strings make room for themselves in `write_str`.
+        make_room(out, 64)?;
         match next {
             Pending::Text(t) => out.push_str(t),
             Pending::Key(k) => match k {
-                Value::String(s) => write_str(s, out),
-                other => write_str(&to_string(other)?, out),
+                Value::String(s) => write_str(s, out)?,
+                other => write_str(&to_string(other)?, out)?,
             },
             Pending::Value(v) => match v {
                 Value::Null => out.push_str("null"),
                 Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-                Value::String(s) => write_str(s, out),
+                Value::String(s) => write_str(s, out)?,
                 Value::Undefined => out.push_str("\"<undefined>\""),
                 Value::Number(n) => {
                     // Printing takes time quadratic in the digits, after the evaluation's deadline.
                     crate::builtins::integers::check_integers(v, "the result").map_err(|e| e.to_string())?;
                     let text = n.format_decimal();
+                    make_room(out, text.len())?;
                     let digits = text.strip_prefix('-').unwrap_or(&text);
                     let integer = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
                     // Short integer text is exact for every kind of Number; longer text is written
@@ -788,8 +801,128 @@ fn write(root: &Value, out: &mut String) -> Result<(), String> {
     Ok(())
 }
 
+/// Room for `more` bytes in `out`, within the evaluation's memory limit and reserved fallibly. Values
+/// share their parts, so a small value can stand for a huge text (an array of a million references to
+/// one 100 KB string is 100 GB of JSON); its writing must end in an error, not in a failed allocation,
+/// which would abort the process.
+fn make_room(out: &mut String, more: usize) -> Result<(), String> {
+    let limit = crate::builtins::limits::memory_limit();
+    let needed = out.len().saturating_add(more);
+    if needed > limit {
+        return Err(format!(
+            "its JSON text would take more than the engine's memory limit of {limit} bytes \
+             (PolicyEngine.builder().memoryLimit)"
+        ));
+    }
+    out.try_reserve(more).map_err(|_| format!("cannot allocate {needed} bytes of native memory for its JSON text"))
+}
+
+/// What a value's JSON text would be: its length in bytes, and the bits of its widest integer (0 when
+/// all fit 64 bits).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TextMeasure {
+    pub bytes: u128,
+    pub widest_integer_bits: u64,
+}
+
+impl TextMeasure {
+    fn add(self, other: TextMeasure) -> TextMeasure {
+        TextMeasure {
+            bytes: self.bytes + other.bytes,
+            widest_integer_bits: self.widest_integer_bits.max(other.widest_integer_bits),
+        }
+    }
+}
+
+/// Measures `root`'s JSON text without writing it, in time proportional to the value's memory, not to
+/// its text: values share their arrays, sets, objects and strings, so a small value can stand for a
+/// huge text (an array of a million references to one 100 KB string is 100 GB of JSON), and each
+/// shared part is measured once. Not recursive, however deep the value. Numbers count as at most 24
+/// bytes, or their digits when beyond 64 bits.
+pub fn measure(root: &Value) -> TextMeasure {
+    enum Step<'v> {
+        Visit(&'v Value),
+        /// Combine the last `children` results into the part at `key` (punctuation: `extra` bytes).
+        Combine { key: *const (), children: usize, extra: u128 },
+    }
+    let mut memo: HashMap<*const (), TextMeasure> = HashMap::new();
+    let mut done: Vec<TextMeasure> = Vec::new();
+    let mut todo = vec![Step::Visit(root)];
+    while let Some(step) = todo.pop() {
+        match step {
+            Step::Combine { key, children, extra } => {
+                let parts = done.split_off(done.len() - children);
+                let whole = parts.into_iter().fold(TextMeasure { bytes: extra, widest_integer_bits: 0 }, TextMeasure::add);
+                memo.insert(key, whole);
+                done.push(whole);
+            }
+            Step::Visit(value) => {
+                let shared = match value {
+                    Value::String(s) => Some(s.as_ptr().cast::<()>()),
+                    Value::Array(a) => Some(std::ptr::from_ref(&**a).cast::<()>()),
+                    Value::Set(s) => Some(std::ptr::from_ref(&**s).cast::<()>()),
+                    Value::Object(o) => Some(std::ptr::from_ref(&**o).cast::<()>()),
+                    _ => None,
+                };
+                if let Some(known) = shared.and_then(|key| memo.get(&key)) {
+                    done.push(*known);
+                    continue;
+                }
+                let separators = |n: usize| n.saturating_sub(1) as u128;
+                match value {
+                    Value::Null => done.push(TextMeasure { bytes: 4, widest_integer_bits: 0 }),
+                    Value::Bool(_) => done.push(TextMeasure { bytes: 5, widest_integer_bits: 0 }),
+                    Value::Undefined => done.push(TextMeasure { bytes: 13, widest_integer_bits: 0 }),
+                    Value::Number(_) => {
+                        let bits = crate::builtins::integers::big_integer_bits(value);
+                        // log10(2) < 0.30103: digits, a sign and a rounding digit
+                        let bytes = if bits == 0 { 24 } else { u128::from(bits) * 30_103 / 100_000 + 2 };
+                        done.push(TextMeasure { bytes, widest_integer_bits: bits });
+                    }
+                    Value::String(s) => {
+                        let whole = TextMeasure { bytes: (escaped_len(s) + 2) as u128, widest_integer_bits: 0 };
+                        memo.insert(shared.expect("strings are shared"), whole);
+                        done.push(whole);
+                    }
+                    Value::Array(items) => {
+                        todo.push(Step::Combine { key: shared.expect("shared"), children: items.len(), extra: 2 + separators(items.len()) });
+                        todo.extend(items.iter().map(Step::Visit));
+                    }
+                    Value::Set(items) => {
+                        todo.push(Step::Combine { key: shared.expect("shared"), children: items.len(), extra: 2 + separators(items.len()) });
+                        todo.extend(items.iter().map(Step::Visit));
+                    }
+                    Value::Object(fields) => {
+                        // keys and values, a colon each and the commas between members
+                        let extra = 2 + fields.len() as u128 + separators(fields.len());
+                        todo.push(Step::Combine { key: shared.expect("shared"), children: 2 * fields.len(), extra });
+                        for (key, value) in fields.iter() {
+                            todo.push(Step::Visit(key));
+                            todo.push(Step::Visit(value));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    done.pop().unwrap_or_default()
+}
+
+/// The length of `s` once escaped as [`write_str`] escapes it, without the quotes.
+fn escaped_len(s: &str) -> usize {
+    s.len()
+        + s.bytes()
+            .map(|b| match b {
+                b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 1,
+                0x00..=0x1f => 5,
+                _ => 0,
+            })
+            .sum::<usize>()
+}
+
 /// A JSON string literal, escaped as serde_json escapes it.
-fn write_str(s: &str, out: &mut String) {
+fn write_str(s: &str, out: &mut String) -> Result<(), String> {
+    make_room(out, escaped_len(s) + 2)?;
     out.push('"');
     let mut chunk = 0;
     for (i, b) in s.bytes().enumerate() {
@@ -814,6 +947,7 @@ fn write_str(s: &str, out: &mut String) {
     }
     out.push_str(&s[chunk..]);
     out.push('"');
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

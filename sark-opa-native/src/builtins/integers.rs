@@ -30,7 +30,9 @@ use regorus::unstable::{Expr, Ref, Span};
 use regorus::{Source, Value};
 
 use super::args::string;
+use super::limits::claim;
 use super::Builtin;
+use crate::json::{self, TextMeasure};
 
 /// The most bits of an integer these builtins take or make: 2^20, about 315,000 decimal digits.
 pub const MAX_INTEGER_BITS: u64 = 1 << 20;
@@ -49,7 +51,7 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
 ];
 
 /// The bits of `value` if it is an integer of more than 64 bits; 0 for anything else.
-fn big_integer_bits(value: &Value) -> u64 {
+pub fn big_integer_bits(value: &Value) -> u64 {
     match value {
         Value::Number(n) if n.as_i64().is_none() && n.as_u64().is_none() => n.as_big().map_or(0, |big| big.bits()),
         _ => 0,
@@ -75,22 +77,23 @@ fn refuse(bits: u64, what: &str) -> anyhow::Error {
 /// Fails when `value` holds, anywhere inside it (keys included), an integer of more than
 /// [`MAX_INTEGER_BITS`]; `what` names it in the message.
 pub fn check_integers(value: &Value, what: &str) -> Result<()> {
-    let mut todo = vec![value];
-    while let Some(next) = todo.pop() {
-        match next {
-            Value::Number(_) => {
-                let bits = big_integer_bits(next);
-                if bits > MAX_INTEGER_BITS {
-                    bail!("{what} holds an integer of {bits} bits, more than the {MAX_INTEGER_BITS} bits sark-opa prints");
-                }
-            }
-            Value::Array(items) => todo.extend(items.iter()),
-            Value::Set(items) => todo.extend(items.iter()),
-            Value::Object(fields) => fields.iter().for_each(|(key, value)| todo.extend([key, value])),
-            _ => {}
-        }
+    check_widest(json::measure(value), what)
+}
+
+fn check_widest(measure: TextMeasure, what: &str) -> Result<()> {
+    let bits = measure.widest_integer_bits;
+    if bits > MAX_INTEGER_BITS {
+        bail!("{what} holds an integer of {bits} bits, more than the {MAX_INTEGER_BITS} bits sark-opa prints");
     }
     Ok(())
+}
+
+/// Fails unless `value`'s text, and every integer in it, fit the limits: for the builtins that write a
+/// value out whole. Its JSON length stands for the text's (YAML and Go's `%v` are of the same order).
+pub(super) fn check_printable(value: &Value, what: &str) -> Result<()> {
+    let measure = json::measure(value);
+    check_widest(measure, what)?;
+    claim(measure.bytes, || format!("{what} as text ({} bytes or more)", measure.bytes))
 }
 
 /// `bits.lsh(x, s)`: refused when the result would pass the bound (its size is x's bits + s).
@@ -128,17 +131,17 @@ fn format_int(args: &[Value]) -> Result<Value> {
 }
 
 fn json_marshal(args: &[Value]) -> Result<Value> {
-    check_integers(args.first().unwrap_or(&Value::Undefined), "the value")?;
+    check_printable(args.first().unwrap_or(&Value::Undefined), "the value")?;
     regorus_own("json.marshal", &["x"], args)
 }
 
 fn json_marshal_with_options(args: &[Value]) -> Result<Value> {
-    check_integers(args.first().unwrap_or(&Value::Undefined), "the value")?;
+    check_printable(args.first().unwrap_or(&Value::Undefined), "the value")?;
     regorus_own("json.marshal_with_options", &["x", "opts"], args)
 }
 
 fn yaml_marshal(args: &[Value]) -> Result<Value> {
-    check_integers(args.first().unwrap_or(&Value::Undefined), "the value")?;
+    check_printable(args.first().unwrap_or(&Value::Undefined), "the value")?;
     regorus_own("yaml.marshal", &["x"], args)
 }
 

@@ -15,7 +15,7 @@ use anyhow::{bail, Result};
 use regorus::Value;
 
 use super::args::{int, string, type_name};
-use super::integers::{check_integers, regorus_own};
+use super::integers::{check_printable, regorus_own};
 use crate::allocation::Baseline;
 use super::Builtin;
 
@@ -24,6 +24,8 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
     ("numbers.range_step", 3, range_step),
     ("concat", 2, concat),
     ("sprintf", 2, sprintf),
+    ("replace", 3, replace),
+    ("regex.replace", 3, regex_replace),
 ];
 
 thread_local! {
@@ -138,6 +140,34 @@ fn concat(args: &[Value]) -> Result<Value> {
     Ok(Value::from(parts.join(delimiter)))
 }
 
+/// `replace(x, old, new)`: regorus' own, once its result fits the limit. The result grows with the
+/// product of two operands: an empty `old` matches before every character and at the end, so a
+/// 100 KB `x` and `new` make 10 GB.
+fn replace(args: &[Value]) -> Result<Value> {
+    if let (Ok(text), Ok(old), Ok(new)) = (string(args, 0), string(args, 1), string(args, 2)) {
+        let matches = if old.is_empty() { text.chars().count() + 1 } else { text.matches(old).count() };
+        let bytes = text.len() as u128 - (matches * old.len()) as u128 + matches as u128 * new.len() as u128;
+        claim(bytes, || format!("a string of {bytes} bytes"))?;
+    }
+    regorus_own("replace", &["x", "old", "new"], args)
+}
+
+/// `regex.replace(s, pattern, value)`: regorus' own, once its result fits the limit. Each match becomes
+/// `value`, whose `$` references each expand to at most the match itself; the matches are found here
+/// first (a pattern that does not compile is left to regorus, which reports it).
+fn regex_replace(args: &[Value]) -> Result<Value> {
+    if let (Ok(text), Ok(pattern), Ok(value)) = (string(args, 0), string(args, 1), string(args, 2)) {
+        if let Ok(regex) = regex::Regex::new(pattern) {
+            let references = value.matches('$').count() as u128;
+            let bytes = regex.find_iter(text).fold(text.len() as u128, |bytes, found| {
+                bytes + value.len() as u128 + references * found.len() as u128
+            });
+            claim(bytes, || format!("a string of up to {bytes} bytes"))?;
+        }
+    }
+    regorus_own("regex.replace", &["s", "pattern", "value"], args)
+}
+
 /// `sprintf(format, values)`: regorus' own, once the widths and precisions of `format` fit the limit
 /// and no value is an integer too large to print in time (integers.rs).
 /// regorus pads to a `%4200000000d` width before any check (and reads wider ones modulo 2^32), and
@@ -153,7 +183,7 @@ fn sprintf(args: &[Value]) -> Result<Value> {
         }
     }
     if let Some(values) = args.get(1) {
-        check_integers(values, "the values")?;
+        check_printable(values, "the values")?;
     }
     regorus_own("sprintf", &["format", "values"], args)
 }
@@ -268,6 +298,15 @@ mod tests {
             assert!(error.starts_with("a string of 1202 bytes would take about 1202 bytes"), "{error}");
             assert!(range(&[Value::from(1), Value::from(1000)]).is_err());
             assert_eq!(concat(&[Value::from(""), Value::from(vec![Value::from("a"), Value::from("b")])]).unwrap(), Value::from("ab"));
+        });
+        with_memory_limit(1000, || {
+            let text = Value::from("ab".repeat(100));
+            let empty = replace(&[text.clone(), Value::from(""), Value::from("xyzxyz")]).unwrap_err().to_string();
+            assert!(empty.starts_with("a string of 1406 bytes would take"), "200 bytes and 201 insertions of 6: {empty}");
+            assert_eq!(replace(&[text.clone(), Value::from("ab"), Value::from("c")]).unwrap(), Value::from("c".repeat(100)));
+            let regex = regex_replace(&[text.clone(), Value::from("b"), Value::from("$0$0$0")]).unwrap_err().to_string();
+            assert!(regex.starts_with("a string of up to 1100 bytes would take"), "200 bytes and 100 matches of 6 + 3 x 1: {regex}");
+            assert_eq!(regex_replace(&[text, Value::from("a"), Value::from("")]).unwrap(), Value::from("b".repeat(100)));
         });
         // the limit is back to the default afterwards
         assert!(concat(&[Value::from(","), Value::from(vec![Value::from("x".repeat(400)); 3])]).is_ok());

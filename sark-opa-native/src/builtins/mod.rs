@@ -101,6 +101,8 @@ pub const OVERRIDES: &[(&str, &str)] = &[
     ("numbers.range_step", LIMITS),
     ("concat", LIMITS),
     ("sprintf", LIMITS),
+    ("replace", LIMITS),
+    ("regex.replace", LIMITS),
     ("bits.lsh", INTEGERS),
     ("product", INTEGERS),
     ("format_int", INTEGERS),

@@ -2,10 +2,11 @@
 //! `strings.count` and `strings.replace_n`, whose results differ from OPA's (see
 //! [`super::OVERRIDES`]). OPA implements all three with Go's `strings` package.
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, bail, Result};
 use regorus::Value;
 
 use super::args::{int, object, string};
+use super::limits::claim;
 use super::Builtin;
 
 pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
@@ -84,11 +85,20 @@ fn replacements(args: &[Value]) -> Result<Vec<(&str, &str)>> {
 fn replace_n(args: &[Value]) -> Result<Value> {
     let pairs = replacements(args)?;
     let text = string(args, 1)?;
-    Ok(Value::from(replace_once(text, &pairs)))
+    Ok(Value::from(replace_once(text, &pairs)?))
 }
 
-fn replace_once(text: &str, pairs: &[(&str, &str)]) -> String {
+/// The replaced text, built within the evaluation's memory limit: an empty old string puts its new
+/// one before every character, so a 100 KB text and value make 10 GB.
+fn replace_once(text: &str, pairs: &[(&str, &str)]) -> Result<String> {
     let mut out = String::with_capacity(text.len());
+    let grow = |out: &mut String, piece: &str| -> Result<()> {
+        let bytes = out.len() as u128 + piece.len() as u128;
+        claim(bytes, || format!("a string of more than {} bytes", out.len()))?;
+        out.try_reserve(piece.len()).map_err(|_| anyhow!("cannot allocate {bytes} bytes of native memory"))?;
+        out.push_str(piece);
+        Ok(())
+    };
     let mut i = 0;
     // Go's rule for an empty old string: it matches at every position, but not twice in a row
     // at the same one, so the scan moves on (or a longer old string gets its turn).
@@ -99,7 +109,7 @@ fn replace_once(text: &str, pairs: &[(&str, &str)]) -> String {
             .iter()
             .find(|(old, _)| rest.starts_with(old) && !(old.is_empty() && after_empty_match));
         if let Some((old, new)) = found {
-            out.push_str(new);
+            grow(&mut out, new)?;
             i += old.len();
             after_empty_match = old.is_empty();
             continue;
@@ -108,8 +118,8 @@ fn replace_once(text: &str, pairs: &[(&str, &str)]) -> String {
         // Go steps one byte; stepping one character gives the same text for every valid key and
         // keeps the result valid UTF-8 where Go would put an empty key's value inside a character.
         let Some(c) = rest.chars().next() else { break };
-        out.push(c);
+        grow(&mut out, &rest[..c.len_utf8()])?;
         i += c.len_utf8();
     }
-    out
+    Ok(out)
 }

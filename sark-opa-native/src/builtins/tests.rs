@@ -230,6 +230,21 @@ fn count_is_non_overlapping_and_handles_an_empty_substring() {
 }
 
 #[test]
+fn replacements_that_would_outgrow_the_memory_limit_are_errors() {
+    // An empty old string puts the new one before every character: 201 x 1,000 bytes here.
+    super::limits::with_memory_limit(100_000, || {
+        for (expr, what) in [
+            (r#"strings.replace_n({"": concat("", ["x" | some i in numbers.range(1, 1000)])}, concat("", ["a" | some i in numbers.range(1, 200)]))"#, "strings.replace_n: a string of more than"),
+            (r#"replace(concat("", ["a" | some i in numbers.range(1, 200)]), "", concat("", ["x" | some i in numbers.range(1, 1000)]))"#, "replace: a string of 201200 bytes"),
+            (r#"regex.replace(concat("", ["a" | some i in numbers.range(1, 200)]), "a", concat("", ["$0" | some i in numbers.range(1, 1000)]))"#, "regex.replace: a string of up to 600200 bytes"),
+        ] {
+            let error = value_of(expr, OnError::Raise).unwrap_err();
+            assert!(error.contains(what) && error.contains("memory limit of 100000 bytes"), "{expr}: {error}");
+        }
+    });
+}
+
+#[test]
 fn replace_n_scans_once_in_key_order() {
     for (expr, want) in [
         (r#"strings.replace_n({"a": "b", "b": "a"}, "abba")"#, "baab"),

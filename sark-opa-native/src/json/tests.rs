@@ -485,3 +485,40 @@ fn json_timing() {
         );
     }
 }
+
+/// A million references to one 100 KB string: 16 MB of memory, 100 GB of text.
+fn shared_hundred_gigabytes() -> Value {
+    Value::from(vec![Value::from("x".repeat(100_000)); 1_000_000])
+}
+
+#[test]
+fn shared_parts_are_measured_once_and_exactly() {
+    let huge = shared_hundred_gigabytes();
+    let measured = measure(&huge);
+    assert_eq!(measured.bytes, 1_000_000 * 100_002 + 999_999 + 2);
+    assert_eq!(measured.widest_integer_bits, 0);
+    // A thousand references to that array: 10^11 strings, measured in the time of one.
+    let nested = Value::from(vec![huge; 1000]);
+    assert_eq!(measure(&nested).bytes, 1000 * (1_000_000 * 100_002 + 999_999 + 2) + 999 + 2);
+    for text in [r#"{"a":[1,"b\n",null,true],"c":{"d":-2.5}}"#, r#"[[],{},"",0]"#] {
+        let value = Value::from_json_str(text).unwrap();
+        let written = to_string(&value).unwrap();
+        assert!(measure(&value).bytes >= written.len() as u128, "{text}: measured {:?}, written {written}", measure(&value));
+        assert!(measure(&value).bytes <= written.len() as u128 + 24 * 3, "numbers count up to 24 bytes: {text}");
+    }
+}
+
+#[test]
+fn writing_stops_at_the_memory_limit_instead_of_failing_to_allocate() {
+    crate::builtins::limits::with_memory_limit(10_000_000, || {
+        let error = to_string(&shared_hundred_gigabytes()).unwrap_err();
+        assert!(error.contains("would take 100003000001 bytes, more than the engine's memory limit of 10000000 bytes"), "{error}");
+    });
+    crate::builtins::limits::with_memory_limit(1000, || {
+        assert!(to_string(&Value::from("x".repeat(2000))).unwrap_err().contains("memory limit of 1000 bytes"));
+        let mut out = String::new();
+        let error = write(&Value::from(vec![Value::from("x".repeat(400)); 3]), &mut out).unwrap_err();
+        assert!(error.contains("would take more than the engine's memory limit of 1000 bytes"), "the writer's own bound: {error}");
+        assert_eq!(to_string(&Value::from("x".repeat(900))).unwrap().len(), 902);
+    });
+}

@@ -38,6 +38,19 @@ public final class HostileCasesMain {
             cases.put("the serde_json magic key", () -> answer(engine.evaluate("input",
                     "{\"$serde_json::private::Number\": \"1\"}"), "{\"$serde_json::private::Number\":\"1\"}"));
             cases.put("a lone surrogate", () -> engine.evaluate("input", "{\"s\": \"\uD800\"}"));
+            // Products of two operands (an empty old string matches before every character) and values that share
+            // their parts (a million references to one string): kilobytes in memory, gigabytes as text. Each aborted
+            // the JVM on a failed allocation of 3.2 GB before its size was checked.
+            String hundredKb = "{\"s\": \"" + "x".repeat(100_000) + "\"}";
+            cases.put("replace with an empty old string", () -> strict.evaluate("count(replace(input.s, \"\", input.s))", hundredKb));
+            cases.put("strings.replace_n with an empty key", () -> strict.evaluate("count(strings.replace_n({\"\": input.s}, input.s))", hundredKb));
+            cases.put("regex.replace with $0 a thousand times", () -> strict.evaluate(
+                    "count(regex.replace(input.s, \"x\", concat(\"\", [\"$0\" | some i in numbers.range(1, 1000)])))", hundredKb));
+            String millionRefs = "[input.s | some i in numbers.range(1, 1000000)]";
+            cases.put("a result of a million references to one string", () -> engine.evaluate(millionRefs, hundredKb));
+            cases.put("json.marshal of them", () -> strict.evaluate("count(json.marshal(" + millionRefs + "))", hundredKb));
+            cases.put("yaml.marshal of them", () -> strict.evaluate("count(yaml.marshal(" + millionRefs + "))", hundredKb));
+            cases.put("sprintf %v of them", () -> strict.evaluate("count(sprintf(\"%v\", [" + millionRefs + "]))", hundredKb));
 
             int failed = 0;
             for (Map.Entry<String, Supplier<String>> c : cases.entrySet()) {
