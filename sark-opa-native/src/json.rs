@@ -823,13 +823,23 @@ fn make_room(out: &mut String, more: usize) -> Result<(), String> {
 pub struct TextMeasure {
     pub bytes: u128,
     pub widest_integer_bits: u64,
+    /// Values in it, counting each reference to a shared part again (as its text does).
+    pub values: u128,
+    /// Levels of arrays, sets and objects.
+    pub depth: u32,
 }
 
 impl TextMeasure {
+    fn leaf(bytes: u128, widest_integer_bits: u64) -> TextMeasure {
+        TextMeasure { bytes, widest_integer_bits, values: 1, depth: 0 }
+    }
+
     fn add(self, other: TextMeasure) -> TextMeasure {
         TextMeasure {
             bytes: self.bytes + other.bytes,
             widest_integer_bits: self.widest_integer_bits.max(other.widest_integer_bits),
+            values: self.values + other.values,
+            depth: self.depth.max(other.depth),
         }
     }
 }
@@ -852,7 +862,8 @@ pub fn measure(root: &Value) -> TextMeasure {
         match step {
             Step::Combine { key, children, extra } => {
                 let parts = done.split_off(done.len() - children);
-                let whole = parts.into_iter().fold(TextMeasure { bytes: extra, widest_integer_bits: 0 }, TextMeasure::add);
+                let mut whole = parts.into_iter().fold(TextMeasure::leaf(extra, 0), TextMeasure::add);
+                whole.depth += 1;
                 memo.insert(key, whole);
                 done.push(whole);
             }
@@ -870,17 +881,17 @@ pub fn measure(root: &Value) -> TextMeasure {
                 }
                 let separators = |n: usize| n.saturating_sub(1) as u128;
                 match value {
-                    Value::Null => done.push(TextMeasure { bytes: 4, widest_integer_bits: 0 }),
-                    Value::Bool(_) => done.push(TextMeasure { bytes: 5, widest_integer_bits: 0 }),
-                    Value::Undefined => done.push(TextMeasure { bytes: 13, widest_integer_bits: 0 }),
+                    Value::Null => done.push(TextMeasure::leaf(4, 0)),
+                    Value::Bool(_) => done.push(TextMeasure::leaf(5, 0)),
+                    Value::Undefined => done.push(TextMeasure::leaf(13, 0)),
                     Value::Number(_) => {
                         let bits = crate::builtins::integers::big_integer_bits(value);
                         // log10(2) < 0.30103: digits, a sign and a rounding digit
                         let bytes = if bits == 0 { 24 } else { u128::from(bits) * 30_103 / 100_000 + 2 };
-                        done.push(TextMeasure { bytes, widest_integer_bits: bits });
+                        done.push(TextMeasure::leaf(bytes, bits));
                     }
                     Value::String(s) => {
-                        let whole = TextMeasure { bytes: (escaped_len(s) + 2) as u128, widest_integer_bits: 0 };
+                        let whole = TextMeasure::leaf((escaped_len(s) + 2) as u128, 0);
                         memo.insert(shared.expect("strings are shared"), whole);
                         done.push(whole);
                     }

@@ -206,7 +206,6 @@ impl Lease<'_> {
     fn finish(mut self) {
         let engine = self.engine();
         engine.set_input(Value::Undefined); // drop this decision's input now, not at the next one
-        let _ = engine.take_prints();
     }
 
     /// Ends a decision that failed: an error may leave regorus' per-evaluation state half-restored,
@@ -682,9 +681,11 @@ fn on_stack<R: Send>(size: usize, f: impl FnOnce() -> R + Send) -> Result<R, Str
 fn new_engine(options: Options) -> Result<Engine, String> {
     let mut engine = Engine::new();
     engine.set_rego_v0(options.version == RegoVersion::V0);
-    // Rego's print() would otherwise write straight to the process' stderr, past System.err; as in
-    // OPA's SDKs, print output stays off unless asked for (gathered prints are dropped with the clone).
-    engine.set_gather_prints(true);
+    // As in OPA's SDKs, print output stays off unless asked for, and nothing here asks. regorus without
+    // std returns from print() at once when prints are not gathered: it writes nothing and, unlike
+    // gathering, never formats its operands (formatting a value that shares its parts, a million
+    // references to one 100 KB string, allocated 100 GB and aborted the process).
+    engine.set_gather_prints(false);
     engine.set_strict_builtin_errors(options.strict_builtin_errors);
     // OPA limits neither lines nor columns (tokens and certificates sit on one long line); the size of a
     // policy is bounded by stack_guard::MAX_POLICY_BYTES before regorus sees it.

@@ -89,11 +89,17 @@ fn check_widest(measure: TextMeasure, what: &str) -> Result<()> {
 }
 
 /// Fails unless `value`'s text, and every integer in it, fit the limits: for the builtins that write a
-/// value out whole. Its JSON length stands for the text's (YAML and Go's `%v` are of the same order).
-pub(super) fn check_printable(value: &Value, what: &str) -> Result<()> {
+/// value out whole. Its JSON length stands for the text's (YAML and Go's `%v` are of the same order),
+/// plus `per_line` bytes for each value, where the text puts every value on a line of its own.
+fn check_text(value: &Value, what: &str, per_line: impl FnOnce(&TextMeasure) -> u128) -> Result<()> {
     let measure = json::measure(value);
     check_widest(measure, what)?;
-    claim(measure.bytes, || format!("{what} as text ({} bytes or more)", measure.bytes))
+    let bytes = measure.bytes.saturating_add(measure.values.saturating_mul(per_line(&measure)));
+    claim(bytes, || format!("{what} as text ({bytes} bytes or more)"))
+}
+
+pub(super) fn check_printable(value: &Value, what: &str) -> Result<()> {
+    check_text(value, what, |_| 0)
 }
 
 /// `bits.lsh(x, s)`: refused when the result would pass the bound (its size is x's bits + s).
@@ -135,13 +141,23 @@ fn json_marshal(args: &[Value]) -> Result<Value> {
     regorus_own("json.marshal", &["x"], args)
 }
 
+/// Pretty output puts each value on a line of its own, after the prefix and an indent per level.
 fn json_marshal_with_options(args: &[Value]) -> Result<Value> {
-    check_printable(args.first().unwrap_or(&Value::Undefined), "the value")?;
+    let option = |name: &str| match args.get(1) {
+        Some(Value::Object(options)) => options.get(&Value::from(name)).and_then(|v| v.as_string().ok()).map_or(0, |s| s.len()),
+        _ => 0,
+    };
+    // "\t" when not given; a longer one is taken as given.
+    let (prefix, indent) = (option("prefix") as u128, option("indent").max(1) as u128);
+    check_text(args.first().unwrap_or(&Value::Undefined), "the value", |measure| {
+        1 + prefix + indent * u128::from(measure.depth)
+    })?;
     regorus_own("json.marshal_with_options", &["x", "opts"], args)
 }
 
+/// YAML puts each value on a line of its own, indented two spaces a level.
 fn yaml_marshal(args: &[Value]) -> Result<Value> {
-    check_printable(args.first().unwrap_or(&Value::Undefined), "the value")?;
+    check_text(args.first().unwrap_or(&Value::Undefined), "the value", |measure| 1 + 2 * u128::from(measure.depth))?;
     regorus_own("yaml.marshal", &["x"], args)
 }
 
@@ -236,6 +252,14 @@ mod tests {
         ] {
             assert!(error.to_string().contains("an integer of 1048577 bits"), "{error}");
         }
+        // A 10 KB indent on each of 1,001 lines: 10 MB, past a 1 MB limit; the compact text is 2 KB.
+        crate::builtins::limits::with_memory_limit(1_000_000, || {
+            let thousand = Value::from((0..1000).map(Value::from).collect::<Vec<_>>());
+            let options = Value::from_json_str(&format!(r#"{{"pretty": true, "indent": "{}"}}"#, " ".repeat(10_000))).unwrap();
+            let pretty = json_marshal_with_options(&[thousand.clone(), options]).unwrap_err().to_string();
+            assert!(pretty.contains("the value as text (10036002") && pretty.contains("memory limit"), "{pretty}");
+            assert!(json_marshal(&[thousand]).is_ok());
+        });
         let digits = format!("{}KB", "7".repeat(MAX_INTEGER_DIGITS + 1));
         assert!(units_parse_bytes(&[Value::from(digits.as_str())]).unwrap_err().to_string().contains("digits, more than"));
         assert!(units_parse(&[Value::from(digits.as_str())]).is_err());

@@ -51,6 +51,9 @@ public final class HostileCasesMain {
             cases.put("json.marshal of them", () -> strict.evaluate("count(json.marshal(" + millionRefs + "))", hundredKb));
             cases.put("yaml.marshal of them", () -> strict.evaluate("count(yaml.marshal(" + millionRefs + "))", hundredKb));
             cases.put("sprintf %v of them", () -> strict.evaluate("count(sprintf(\"%v\", [" + millionRefs + "]))", hundredKb));
+            cases.put("print of them", () -> answer(engine.evaluate("print(" + millionRefs + ")", hundredKb), "true"));
+            cases.put("pretty JSON indented by 100 KB a line", () -> strict.evaluate(
+                    "count(json.marshal_with_options(numbers.range(1, 100000), {\"pretty\": true, \"indent\": input.s}))", hundredKb));
 
             int failed = 0;
             for (Map.Entry<String, Supplier<String>> c : cases.entrySet()) {

@@ -21,7 +21,7 @@ public final class QuietNativeMain {
             System.out.println("builtin=" + e.getMessage().replace("\n", "\\n"));
         }
         try (PolicyEngine engine = new PolicyEngine()) {
-            engine.loadPolicy("p", "package p\nallow if { print(\"to the gathered prints\"); true }\n");
+            engine.loadPolicy("p", "package p\nallow if { print(\"to no one: prints are not gathered\"); true }\n");
             System.out.println("allowed=" + engine.isAllowed("data.p.allow", null));
         }
         // What regorus warns about on its own: a future keyword used as a name in Rego v0, a redundant
