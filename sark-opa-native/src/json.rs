@@ -746,7 +746,13 @@ fn write(root: &Value, out: &mut String) -> Result<(), String> {
                 Value::Undefined => out.push_str("\"<undefined>\""),
                 Value::Number(n) => {
                     // Printing takes time quadratic in the digits, after the evaluation's deadline.
-                    crate::builtins::integers::check_integers(v, "the result").map_err(|e| e.to_string())?;
+                    let bits = crate::builtins::integers::big_integer_bits(v);
+                    if bits > crate::builtins::integers::MAX_INTEGER_BITS {
+                        return Err(format!(
+                            "the result holds an integer of {bits} bits, more than the {} bits sark-opa prints",
+                            crate::builtins::integers::MAX_INTEGER_BITS
+                        ));
+                    }
                     let text = n.format_decimal();
                     make_room(out, text.len())?;
                     let digits = text.strip_prefix('-').unwrap_or(&text);

@@ -13,24 +13,19 @@
 //!
 //! So the builtins that shift, multiply a collection, or convert between integers and decimal text
 //! refuse integers of more than [`MAX_INTEGER_BITS`]. Converting an integer of that size takes about
-//! 10 ms. Within the bound they are regorus' own. The JSON output of results (json.rs) and `sprintf`
-//! (limits.rs) refuse them too.
+//! 10 ms. Within the bound they are regorus' own. The JSON output of results (json.rs), and `sprintf`,
+//! `json.marshal` and `yaml.marshal` (limits.rs) refuse them too.
 //!
 //! Integers are still unbounded in the interpreter's own arithmetic (`*`, `+`, `%`), which
 //! extensions cannot reach. There an integer at most doubles per operation, and an evaluation that
 //! multiplies has its deadline checked at every step (`MULTIPLYING_CHECK_INTERVAL` in store.rs), so a
 //! chain of squarings overruns the timeout by about the time of its last step, not without bound.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
-
 use anyhow::{anyhow, bail, Result};
-use regorus::unstable::{Expr, Ref, Span};
-use regorus::{Source, Value};
+use regorus::Value;
 
 use super::args::string;
-use super::limits::claim;
+use super::own::regorus_own;
 use super::Builtin;
 use crate::json::{self, TextMeasure};
 
@@ -43,9 +38,6 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
     ("bits.lsh", 2, lsh),
     ("product", 1, product),
     ("format_int", 2, format_int),
-    ("json.marshal", 1, json_marshal),
-    ("json.marshal_with_options", 2, json_marshal_with_options),
-    ("yaml.marshal", 1, yaml_marshal),
     ("units.parse", 1, units_parse),
     ("units.parse_bytes", 1, units_parse_bytes),
 ];
@@ -80,26 +72,12 @@ pub fn check_integers(value: &Value, what: &str) -> Result<()> {
     check_widest(json::measure(value), what)
 }
 
-fn check_widest(measure: TextMeasure, what: &str) -> Result<()> {
+pub(super) fn check_widest(measure: TextMeasure, what: &str) -> Result<()> {
     let bits = measure.widest_integer_bits;
     if bits > MAX_INTEGER_BITS {
         bail!("{what} holds an integer of {bits} bits, more than the {MAX_INTEGER_BITS} bits sark-opa prints");
     }
     Ok(())
-}
-
-/// Fails unless `value`'s text, and every integer in it, fit the limits: for the builtins that write a
-/// value out whole. Its JSON length stands for the text's (YAML and Go's `%v` are of the same order),
-/// plus `per_line` bytes for each value, where the text puts every value on a line of its own.
-fn check_text(value: &Value, what: &str, per_line: impl FnOnce(&TextMeasure) -> u128) -> Result<()> {
-    let measure = json::measure(value);
-    check_widest(measure, what)?;
-    let bytes = measure.bytes.saturating_add(measure.values.saturating_mul(per_line(&measure)));
-    claim(bytes, || format!("{what} as text ({bytes} bytes or more)"))
-}
-
-pub(super) fn check_printable(value: &Value, what: &str) -> Result<()> {
-    check_text(value, what, |_| 0)
 }
 
 /// `bits.lsh(x, s)`: refused when the result would pass the bound (its size is x's bits + s).
@@ -136,31 +114,6 @@ fn format_int(args: &[Value]) -> Result<Value> {
     regorus_own("format_int", &["number", "base"], args)
 }
 
-fn json_marshal(args: &[Value]) -> Result<Value> {
-    check_printable(args.first().unwrap_or(&Value::Undefined), "the value")?;
-    regorus_own("json.marshal", &["x"], args)
-}
-
-/// Pretty output puts each value on a line of its own, after the prefix and an indent per level.
-fn json_marshal_with_options(args: &[Value]) -> Result<Value> {
-    let option = |name: &str| match args.get(1) {
-        Some(Value::Object(options)) => options.get(&Value::from(name)).and_then(|v| v.as_string().ok()).map_or(0, |s| s.len()),
-        _ => 0,
-    };
-    // "\t" when not given; a longer one is taken as given.
-    let (prefix, indent) = (option("prefix") as u128, option("indent").max(1) as u128);
-    check_text(args.first().unwrap_or(&Value::Undefined), "the value", |measure| {
-        1 + prefix + indent * u128::from(measure.depth)
-    })?;
-    regorus_own("json.marshal_with_options", &["x", "opts"], args)
-}
-
-/// YAML puts each value on a line of its own, indented two spaces a level.
-fn yaml_marshal(args: &[Value]) -> Result<Value> {
-    check_text(args.first().unwrap_or(&Value::Undefined), "the value", |measure| 1 + 2 * u128::from(measure.depth))?;
-    regorus_own("yaml.marshal", &["x"], args)
-}
-
 fn units_parse(args: &[Value]) -> Result<Value> {
     check_digits(args)?;
     regorus_own("units.parse", &["x"], args)
@@ -182,41 +135,12 @@ fn check_digits(args: &[Value]) -> Result<()> {
     Ok(())
 }
 
-/// Calls regorus' own builtin `name` once the checks above have passed. regorus' builtins take the
-/// call's span and operand expressions for their error messages; an extension has none, so they point
-/// at a stand-in text `name(params...)` (built once per thread and name). Errors come back as errors
-/// (strict), and `register` decides what they do to the evaluation.
-pub(super) fn regorus_own(name: &'static str, params: &[&str], args: &[Value]) -> Result<Value> {
-    let (builtin, _) = regorus::unstable::BUILTINS.get(name).ok_or_else(|| anyhow!("regorus has no {name}"))?;
-    let call = STAND_INS.with(|calls| Rc::clone(calls.borrow_mut().entry(name).or_insert_with(|| stand_in_call(name, params))));
-    let (span, operands) = &*call;
-    builtin(span, operands, args, true).map_err(|e| anyhow!("{}", e.to_string().trim_start_matches(&format!("{name}: "))))
-}
-
-thread_local! {
-    static STAND_INS: RefCell<HashMap<&'static str, Rc<(Span, Vec<Ref<Expr>>)>>> = RefCell::new(HashMap::new());
-}
-
-fn stand_in_call(name: &str, params: &[&str]) -> Rc<(Span, Vec<Ref<Expr>>)> {
-    let text = format!("{name}({})", params.join(", "));
-    let source = Source::from_contents(name.to_string(), text.clone()).expect("a short text is a source");
-    let span = |start: usize, end: usize| Span { source: source.clone(), line: 1, col: start as u32 + 1, start: start as u32, end: end as u32 };
-    let mut operands = Vec::with_capacity(params.len());
-    let mut start = name.len() + 1;
-    for param in params {
-        let end = start + param.len();
-        operands.push(Ref::new(Expr::Var { span: span(start, end), value: Value::from(*param), eidx: 0 }));
-        start = end + 2;
-    }
-    Rc::new((span(0, text.len()), operands))
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// 2^(bits - 1), made by regorus' own shift, which has no bound.
-    fn big(bits: u64) -> Value {
+    pub(in crate::builtins) fn big(bits: u64) -> Value {
         regorus_own("bits.lsh", &["x", "s"], &[Value::from(1), Value::from(bits - 1)]).unwrap()
     }
 
@@ -226,7 +150,6 @@ mod tests {
         assert_eq!(big_integer_bits(&lsh(&[Value::from(1), Value::from(MAX_INTEGER_BITS - 1)]).unwrap()), MAX_INTEGER_BITS);
         assert_eq!(product(&[Value::from(vec![Value::from(2), Value::from(3), Value::from(7)])]).unwrap(), Value::from(42));
         assert_eq!(format_int(&[Value::from(255), Value::from(16)]).unwrap(), Value::from("ff"));
-        assert_eq!(json_marshal(&[Value::from(vec![Value::from(1)])]).unwrap(), Value::from("[1]"));
         assert_eq!(units_parse_bytes(&[Value::from("2KiB")]).unwrap(), Value::from(2048));
         assert_eq!(format_int(&[big(MAX_INTEGER_BITS), Value::from(2)]).unwrap().as_string().unwrap().len() as u64, MAX_INTEGER_BITS);
         let wrong = format_int(&[Value::from("x"), Value::from(2)]).unwrap_err().to_string();
@@ -243,23 +166,8 @@ mod tests {
         let many = Value::from((1..=100_000).map(Value::from).collect::<Vec<_>>());
         assert!(product(&[many]).is_err(), "100000! has about 1.5 million bits");
         let huge = big(MAX_INTEGER_BITS + 1);
-        let nested = Value::from(vec![Value::from(1), Value::from(vec![huge.clone()])]);
-        for error in [
-            format_int(&[huge.clone(), Value::from(10)]).unwrap_err(),
-            json_marshal(&[nested.clone()]).unwrap_err(),
-            json_marshal_with_options(&[nested.clone(), Value::new_object()]).unwrap_err(),
-            yaml_marshal(&[nested]).unwrap_err(),
-        ] {
-            assert!(error.to_string().contains("an integer of 1048577 bits"), "{error}");
-        }
-        // A 10 KB indent on each of 1,001 lines: 10 MB, past a 1 MB limit; the compact text is 2 KB.
-        crate::builtins::limits::with_memory_limit(1_000_000, || {
-            let thousand = Value::from((0..1000).map(Value::from).collect::<Vec<_>>());
-            let options = Value::from_json_str(&format!(r#"{{"pretty": true, "indent": "{}"}}"#, " ".repeat(10_000))).unwrap();
-            let pretty = json_marshal_with_options(&[thousand.clone(), options]).unwrap_err().to_string();
-            assert!(pretty.contains("the value as text (10036002") && pretty.contains("memory limit"), "{pretty}");
-            assert!(json_marshal(&[thousand]).is_ok());
-        });
+        let error = format_int(&[huge, Value::from(10)]).unwrap_err().to_string();
+        assert!(error.contains("an integer of 1048577 bits"), "{error}");
         let digits = format!("{}KB", "7".repeat(MAX_INTEGER_DIGITS + 1));
         assert!(units_parse_bytes(&[Value::from(digits.as_str())]).unwrap_err().to_string().contains("digits, more than"));
         assert!(units_parse(&[Value::from(digits.as_str())]).is_err());

@@ -15,7 +15,9 @@ use anyhow::{bail, Result};
 use regorus::Value;
 
 use super::args::{int, string, type_name};
-use super::integers::{check_printable, regorus_own};
+use super::integers::check_widest;
+use super::own::regorus_own;
+use crate::json::{self, TextMeasure};
 use crate::allocation::Baseline;
 use super::Builtin;
 
@@ -26,6 +28,9 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
     ("sprintf", 2, sprintf),
     ("replace", 3, replace),
     ("regex.replace", 3, regex_replace),
+    ("json.marshal", 1, json_marshal),
+    ("json.marshal_with_options", 2, json_marshal_with_options),
+    ("yaml.marshal", 1, yaml_marshal),
 ];
 
 thread_local! {
@@ -138,6 +143,45 @@ fn concat(args: &[Value]) -> Result<Value> {
         + delimiter.len() as u128 * parts.len().saturating_sub(1) as u128;
     claim(bytes, || format!("a string of {bytes} bytes"))?;
     Ok(Value::from(parts.join(delimiter)))
+}
+
+/// Fails unless `value`'s text, and every integer in it, fit the limits: for the builtins that write a
+/// value out whole. Its JSON length stands for the text's (YAML and Go's `%v` are of the same order),
+/// plus `per_line` bytes for each value, where the text puts every value on a line of its own.
+fn check_text(value: &Value, what: &str, per_line: impl FnOnce(&TextMeasure) -> u128) -> Result<()> {
+    let measure = json::measure(value);
+    check_widest(measure, what)?;
+    let bytes = measure.bytes.saturating_add(measure.values.saturating_mul(per_line(&measure)));
+    claim(bytes, || format!("{what} as text ({bytes} bytes or more)"))
+}
+
+pub(super) fn check_printable(value: &Value, what: &str) -> Result<()> {
+    check_text(value, what, |_| 0)
+}
+
+fn json_marshal(args: &[Value]) -> Result<Value> {
+    check_printable(args.first().unwrap_or(&Value::Undefined), "the value")?;
+    regorus_own("json.marshal", &["x"], args)
+}
+
+/// Pretty output puts each value on a line of its own, after the prefix and an indent per level.
+fn json_marshal_with_options(args: &[Value]) -> Result<Value> {
+    let option = |name: &str| match args.get(1) {
+        Some(Value::Object(options)) => options.get(&Value::from(name)).and_then(|v| v.as_string().ok()).map_or(0, |s| s.len()),
+        _ => 0,
+    };
+    // "\t" when not given; a longer one is taken as given.
+    let (prefix, indent) = (option("prefix") as u128, option("indent").max(1) as u128);
+    check_text(args.first().unwrap_or(&Value::Undefined), "the value", |measure| {
+        1 + prefix + indent * u128::from(measure.depth)
+    })?;
+    regorus_own("json.marshal_with_options", &["x", "opts"], args)
+}
+
+/// YAML puts each value on a line of its own, indented two spaces a level.
+fn yaml_marshal(args: &[Value]) -> Result<Value> {
+    check_text(args.first().unwrap_or(&Value::Undefined), "the value", |measure| 1 + 2 * u128::from(measure.depth))?;
+    regorus_own("yaml.marshal", &["x"], args)
 }
 
 /// `replace(x, old, new)`: regorus' own, once its result fits the limit. The result grows with the
@@ -310,5 +354,28 @@ mod tests {
         });
         // the limit is back to the default afterwards
         assert!(concat(&[Value::from(","), Value::from(vec![Value::from("x".repeat(400)); 3])]).is_ok());
+    }
+
+    #[test]
+    fn writing_a_value_out_checks_its_integers_and_its_text() {
+        assert_eq!(json_marshal(&[Value::from(vec![Value::from(1)])]).unwrap(), Value::from("[1]"));
+        let huge = crate::builtins::integers::tests::big(crate::builtins::integers::MAX_INTEGER_BITS + 1);
+        let nested = Value::from(vec![Value::from(1), Value::from(vec![huge])]);
+        for error in [
+            json_marshal(&[nested.clone()]).unwrap_err(),
+            json_marshal_with_options(&[nested.clone(), Value::new_object()]).unwrap_err(),
+            yaml_marshal(&[nested.clone()]).unwrap_err(),
+            sprintf(&[Value::from("%v"), Value::from(vec![nested])]).unwrap_err(),
+        ] {
+            assert!(error.to_string().contains("an integer of 1048577 bits"), "{error}");
+        }
+        // A 10 KB indent on each of 1,001 lines: 10 MB, past a 1 MB limit; the compact text is 25 KB at most.
+        with_memory_limit(1_000_000, || {
+            let thousand = Value::from((0..1000).map(Value::from).collect::<Vec<_>>());
+            let options = Value::from_json_str(&format!(r#"{{"pretty": true, "indent": "{}"}}"#, " ".repeat(10_000))).unwrap();
+            let pretty = json_marshal_with_options(&[thousand.clone(), options]).unwrap_err().to_string();
+            assert!(pretty.contains("the value as text (10036002") && pretty.contains("memory limit"), "{pretty}");
+            assert!(json_marshal(&[thousand]).is_ok());
+        });
     }
 }

@@ -32,6 +32,7 @@ mod jwt;
 mod keys;
 pub mod limits;
 mod net;
+mod own;
 pub mod out_params;
 mod random;
 mod strings;
@@ -103,12 +104,12 @@ pub const OVERRIDES: &[(&str, &str)] = &[
     ("sprintf", LIMITS),
     ("replace", LIMITS),
     ("regex.replace", LIMITS),
+    ("json.marshal", LIMITS),
+    ("json.marshal_with_options", LIMITS),
+    ("yaml.marshal", LIMITS),
     ("bits.lsh", INTEGERS),
     ("product", INTEGERS),
     ("format_int", INTEGERS),
-    ("json.marshal", INTEGERS),
-    ("json.marshal_with_options", INTEGERS),
-    ("yaml.marshal", INTEGERS),
     ("units.parse", INTEGERS),
     ("units.parse_bytes", INTEGERS),
     (
