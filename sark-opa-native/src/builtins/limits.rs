@@ -4,6 +4,11 @@
 //! failed allocation aborts the process (Rust cannot unwind from it, so `catch_unwind` never sees
 //! it). Here such a call is an evaluation error ("... more than the engine's memory limit").
 //!
+//! A result can grow with the product of two operands (`replace` with an empty old string), and a
+//! value's text can be far larger than its memory, since values share their parts; the builtins that
+//! write a value out whole (`json.marshal`, `yaml.marshal`, `sprintf`) claim its measured text
+//! ([`crate::json::measure`]).
+//!
 //! The limit is per engine (`PolicyEngine.builder().memoryLimit`), and regorus calls extensions
 //! with the operands only, so the store puts it in a thread-local for the length of each evaluation
 //! ([`with_memory_limit`]).
@@ -155,7 +160,7 @@ fn check_text(value: &Value, what: &str, per_line: impl FnOnce(&TextMeasure) -> 
     claim(bytes, || format!("{what} as text ({bytes} bytes or more)"))
 }
 
-pub(super) fn check_printable(value: &Value, what: &str) -> Result<()> {
+fn check_printable(value: &Value, what: &str) -> Result<()> {
     check_text(value, what, |_| 0)
 }
 
