@@ -33,6 +33,9 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
     ("sprintf", 2, sprintf),
     ("replace", 3, replace),
     ("regex.replace", 3, regex_replace),
+    ("split", 2, split),
+    ("regex.split", 2, regex_split),
+    ("regex.find_n", 3, regex_find_n),
     ("json.marshal", 1, json_marshal),
     ("json.marshal_with_options", 2, json_marshal_with_options),
     ("yaml.marshal", 1, yaml_marshal),
@@ -187,6 +190,50 @@ fn json_marshal_with_options(args: &[Value]) -> Result<Value> {
 fn yaml_marshal(args: &[Value]) -> Result<Value> {
     check_text(args.first().unwrap_or(&Value::Undefined), "the value", |measure| 1 + 2 * u128::from(measure.depth))?;
     regorus_own("yaml.marshal", &["x"], args)
+}
+
+/// What one part of a split costs besides its text: its `Value`, and its string's own allocation.
+const PART_BYTES: u128 = size_of::<Value>() as u128 + 16;
+
+/// Fails unless `parts` strings taking `text` bytes in all fit the limit. A split multiplies memory:
+/// a 100 MB text split into characters is 100 million values, 3.2 GB.
+fn claim_parts(parts: usize, text: usize) -> Result<()> {
+    let bytes = parts as u128 * PART_BYTES + text as u128;
+    claim(bytes, || format!("{parts} parts"))
+}
+
+/// `split(x, delimiter)`: regorus' own, once its parts fit the limit (an empty delimiter splits
+/// every character off).
+fn split(args: &[Value]) -> Result<Value> {
+    if let (Ok(text), Ok(delimiter)) = (string(args, 0), string(args, 1)) {
+        let parts = if delimiter.is_empty() { text.chars().count() } else { text.matches(delimiter).count() + 1 };
+        claim_parts(parts, text.len())?;
+    }
+    regorus_own("split", &["x", "delimiter"], args)
+}
+
+/// `regex.split(pattern, value)`: regorus' own, once its parts fit the limit.
+fn regex_split(args: &[Value]) -> Result<Value> {
+    if let (Ok(pattern), Ok(text)) = (string(args, 0), string(args, 1)) {
+        if let Ok(regex) = regex::Regex::new(pattern) {
+            claim_parts(regex.find_iter(text).count() + 1, text.len())?;
+        }
+    }
+    regorus_own("regex.split", &["pattern", "value"], args)
+}
+
+/// `regex.find_n(pattern, value, n)`: regorus' own, once the matches it returns fit the limit.
+fn regex_find_n(args: &[Value]) -> Result<Value> {
+    if let (Ok(pattern), Ok(text)) = (string(args, 0), string(args, 1)) {
+        let wanted = match args.get(2) {
+            Some(Value::Number(n)) => n.as_i64().and_then(|n| usize::try_from(n).ok()).unwrap_or(usize::MAX),
+            _ => usize::MAX,
+        };
+        if let Ok(regex) = regex::Regex::new(pattern) {
+            claim_parts(regex.find_iter(text).take(wanted).count(), text.len())?;
+        }
+    }
+    regorus_own("regex.find_n", &["pattern", "value", "n"], args)
 }
 
 /// `replace(x, old, new)`: regorus' own, once its result fits the limit. The result grows with the

@@ -104,6 +104,14 @@ pub const OVERRIDES: &[(&str, &str)] = &[
     ("sprintf", LIMITS),
     ("replace", LIMITS),
     ("regex.replace", LIMITS),
+    ("split", LIMITS),
+    ("regex.split", LIMITS),
+    ("regex.find_n", LIMITS),
+    (
+        "indexof_n",
+        "regorus compares the search string at every character: 3 million characters and a \
+         1.5-million-character search string are about 10^12 byte comparisons in one call, past any timeout",
+    ),
     ("json.marshal", LIMITS),
     ("json.marshal_with_options", LIMITS),
     ("yaml.marshal", LIMITS),

@@ -245,6 +245,49 @@ fn replacements_that_would_outgrow_the_memory_limit_are_errors() {
 }
 
 #[test]
+fn indexof_n_finds_overlapping_occurrences_by_character_in_one_pass() {
+    for (expr, want) in [
+        (r#"indexof_n("aaa", "aa")"#, "[0, 1]"),
+        (r#"indexof_n("sssss", "ss")"#, "[0, 1, 2, 3]"),
+        (r#"indexof_n("héllo wörld", "l")"#, "[2, 3, 9]"),
+        (r#"indexof_n("abcabcab", "abcab")"#, "[0, 3]"),
+        (r#"indexof_n("abc", "")"#, "[0, 1, 2]"),
+        (r#"indexof_n("abc", "x")"#, "[]"),
+        (r#"indexof_n("", "")"#, "[]"),
+    ] {
+        assert_eq!(value_of(expr, OnError::Raise).unwrap(), json(want), "{expr}");
+    }
+    // 200,000 characters and a search of 100,000: 10^10 comparisons the way regorus searched.
+    let long = r#"indexof_n(concat("", ["a" | some i in numbers.range(1, 200000)]), concat("", ["a" | some i in numbers.range(1, 100000)]))"#;
+    assert_eq!(value_of(&format!("count({long})"), OnError::Raise).unwrap(), Value::from(100_001));
+}
+
+#[test]
+fn splits_that_would_outgrow_the_memory_limit_are_errors() {
+    // 80 KB of "abab...": 80,000 one-character parts of 32 bytes each, 2.6 MB.
+    let text = format!(r#"concat("", ["{}" | some i in numbers.range(1, 200)])"#, "ab".repeat(200));
+    super::limits::with_memory_limit(1_000_000, || {
+        for (expr, what) in [
+            (format!(r#"split({text}, "")"#), "split: 80000 parts"),
+            (format!(r#"regex.split("", {text})"#), "regex.split: 80002 parts"),
+            (format!(r#"regex.find_n("", {text}, -1)"#), "regex.find_n: 80001 parts"),
+            (format!(r#"indexof_n({text}, "")"#), "indexof_n: 80000 positions"),
+        ] {
+            match value_of(&expr, OnError::Raise) {
+                Err(error) => assert!(error.contains(what) && error.contains("memory limit of 1000000 bytes"), "{what}: {error}"),
+                Ok(_) => panic!("{what}: no error"),
+            }
+        }
+        let many = value_of(&format!(r#"count(split({text}, "b"))"#), OnError::Raise).unwrap_err();
+        assert!(many.contains("split: 40001 parts"), "counted exactly: {many}");
+        let fewer = value_of(&format!(r#"count(split({text}, "bab"))"#), OnError::Raise).unwrap();
+        assert_eq!(fewer, Value::from(20_001), "every fourth character: 640 KB of parts fit");
+        let one = value_of(&format!(r#"count(split({text}, "x"))"#), OnError::Raise).unwrap();
+        assert_eq!(one, Value::from(1), "few parts are no trouble");
+    });
+}
+
+#[test]
 fn replace_n_scans_once_in_key_order() {
     for (expr, want) in [
         (r#"strings.replace_n({"a": "b", "b": "a"}, "abba")"#, "baab"),

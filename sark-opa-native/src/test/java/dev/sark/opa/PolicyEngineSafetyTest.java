@@ -228,4 +228,13 @@ class PolicyEngineSafetyTest {
             assertEquals("6", engine.evaluate("2 * 3", null), "the engine keeps answering");
         }
     }
+
+    /** regorus compared the search string at every position: about 2 * 10^12 byte comparisons here, in one call. */
+    @Test
+    void indexofNTakesOnePass() {
+        String input = "{\"text\": \"" + "a".repeat(3_000_000) + "\", \"search\": \"" + "a".repeat(1_500_000) + "\"}";
+        String count = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> engine.evaluate("count(indexof_n(input.text, input.search))", input));
+        assertEquals("1500001", count);
+    }
 }
