@@ -26,6 +26,7 @@ mod arrays;
 mod crypto;
 mod deprecated;
 mod encoding;
+mod graph;
 pub mod integers;
 mod interpolate;
 mod jwt;
@@ -76,6 +77,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(validity::BUILTINS)
         .chain(limits::BUILTINS)
         .chain(integers::BUILTINS)
+        .chain(graph::BUILTINS)
         .chain(interpolate::BUILTINS)
 }
 
@@ -107,6 +109,11 @@ pub const OVERRIDES: &[(&str, &str)] = &[
     ("split", LIMITS),
     ("regex.split", LIMITS),
     ("regex.find_n", LIMITS),
+    (
+        "graph.reachable_paths",
+        "regorus follows the graph by recursion (a 200,000-vertex chain from the input overflowed the stack and \
+         killed the JVM) and builds every path without a size check (a 36-vertex ladder has 24 million)",
+    ),
     (
         "indexof_n",
         "regorus compares the search string at every character: 3 million characters and a \

@@ -51,6 +51,14 @@ public final class HostileCasesMain {
             cases.put("json.marshal of them", () -> strict.evaluate("count(json.marshal(" + millionRefs + "))", hundredKb));
             cases.put("yaml.marshal of them", () -> strict.evaluate("count(yaml.marshal(" + millionRefs + "))", hundredKb));
             cases.put("sprintf %v of them", () -> strict.evaluate("count(sprintf(\"%v\", [" + millionRefs + "]))", hundredKb));
+            StringBuilder chain = new StringBuilder("{\"g\": {");
+            for (int i = 0; i < 200_000; i++) {
+                chain.append(i == 0 ? "" : ",").append("\"n").append(i).append("\": [\"n").append(i + 1).append("\"]");
+            }
+            String chainInput = chain.append("}}").toString();
+            // regorus' own followed the graph by recursion: SIGSEGV
+            cases.put("graph.reachable_paths along a chain of 200,000 vertices", () -> answer(
+                    engine.evaluate("count(graph.reachable_paths(input.g, {\"n0\"}))", chainInput), "1"));
             cases.put("print of them", () -> answer(engine.evaluate("print(" + millionRefs + ")", hundredKb), "true"));
             cases.put("pretty JSON indented by 100 KB a line", () -> strict.evaluate(
                     "count(json.marshal_with_options(numbers.range(1, 100000), {\"pretty\": true, \"indent\": input.s}))", hundredKb));
