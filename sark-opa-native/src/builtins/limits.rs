@@ -156,9 +156,16 @@ fn concat(args: &[Value]) -> Result<Value> {
 /// Fails unless `value`'s text, and every integer in it, fit the limits: for the builtins that write a
 /// value out whole. Its JSON length stands for the text's (YAML and Go's `%v` are of the same order),
 /// plus `per_line` bytes for each value, where the text puts every value on a line of its own.
+///
+/// Also refused: values nested deeper than JSON input may be ([`json::MAX_DEPTH`]). regorus writes
+/// them by recursion, on the calling thread, and a value of 8,000 levels that rules had built
+/// overflowed a 1 MiB thread stack there (SIGSEGV).
 fn check_text(value: &Value, what: &str, per_line: impl FnOnce(&TextMeasure) -> u128) -> Result<()> {
     let measure = json::measure(value);
     check_widest(measure, what)?;
+    if measure.depth as usize > json::MAX_DEPTH {
+        bail!("{what} is nested {} levels deep, more than the {} levels sark-opa writes out", measure.depth, json::MAX_DEPTH);
+    }
     let bytes = measure.bytes.saturating_add(measure.values.saturating_mul(per_line(&measure)));
     claim(bytes, || format!("{what} as text ({bytes} bytes or more)"))
 }
@@ -429,5 +436,19 @@ mod tests {
             assert!(pretty.contains("the value as text (10036002") && pretty.contains("memory limit"), "{pretty}");
             assert!(json_marshal(&[thousand]).is_ok());
         });
+    }
+
+    #[test]
+    fn values_nested_deeper_than_json_input_are_not_written_out() {
+        let mut deep = Value::from(1);
+        for _ in 0..json::MAX_DEPTH {
+            deep = Value::from(vec![deep]);
+        }
+        assert!(json_marshal(&[deep.clone()]).is_ok(), "as deep as JSON input may be");
+        let deeper = Value::from(vec![deep]);
+        for error in [json_marshal(&[deeper.clone()]), yaml_marshal(&[deeper.clone()])] {
+            let error = error.unwrap_err().to_string();
+            assert!(error.contains("is nested 129 levels deep, more than the 128 levels"), "{error}");
+        }
     }
 }

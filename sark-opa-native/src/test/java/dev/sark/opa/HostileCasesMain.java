@@ -30,6 +30,10 @@ public final class HostileCasesMain {
             // limit is 1,024), in rules that build on each other, still makes a value 8,000 levels deep.
             cases.put("an 8,000-deep value in one body of four brackets per statement", () -> deepValue(engine, 2000, 4, 2000));
             cases.put("an 8,000-deep value over 8 rules of 1,000 statements", () -> deepValue(engine, 8000, 1, 1000));
+            // regorus writes values out by recursion: each of these overflowed the stack (SIGSEGV) on that value.
+            cases.put("json.marshal of the 8,000-deep value", () -> engine.evaluate("count(json.marshal(data.deep.v7))", null));
+            cases.put("yaml.marshal of the 8,000-deep value", () -> engine.evaluate("count(yaml.marshal(data.deep.v7))", null));
+            cases.put("sprintf %v of the 8,000-deep value", () -> engine.evaluate("count(sprintf(\"%v\", [data.deep.v7]))", null));
             cases.put("a loop of 10^10 iterations", () -> engine.evaluate(
                     "count([1 | some x in numbers.range(1, 100000); some y in numbers.range(1, 100000); x == y + 1])", null));
             cases.put("a query nested 20 brackets deep", () -> engine.evaluate("[[[[[[[[[[[[[[[[[[[[ in numbers.range(1", null));
