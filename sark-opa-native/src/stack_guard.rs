@@ -475,7 +475,9 @@ impl<'a> Analysis<'a> {
             }
             // Arguments and locals cannot shadow a function: resolve the name as is.
             Expr::Call { fcn, params, .. } => {
-                self.reference(at, fcn, true)?.max(self.max_of(at, params.iter().map(|p| Node::Expr(p)))?)
+                let called = self.reference(at, fcn, true)?.max(self.max_of(at, params.iter().map(|p| Node::Expr(p)))?);
+                let (name, whole) = static_path(fcn);
+                if whole && is_value_recursing(&name.join(".")) { called.max(VALUE_RECURSION) } else { called }
             }
             // One link of an operator chain: no expression level of its own.
             Expr::BinExpr { .. } | Expr::BoolExpr { .. } | Expr::ArithExpr { .. } | Expr::AssignExpr { .. } | Expr::Membership { .. } => {
@@ -658,6 +660,39 @@ fn package_path(module: &Module) -> Vec<String> {
     let mut path = vec!["data".to_string()];
     path.extend(static_path(&module.package.refr).0);
     path
+}
+
+/// regorus builtins that take their operands apart by recursion, one call per level. Rules can build a
+/// value far deeper than input can be (8 rules of 1,000 statements `xK := [xJ]`: 8,000 levels), and
+/// `walk` and `json.patch` on that value overflowed a 1 MiB thread stack (SIGSEGV). An evaluation that
+/// may call one runs on a thread of its own ([`EVAL_STACK`]). (SARK's own `json.marshal`, `yaml.marshal`
+/// and `sprintf` refuse values deeper than JSON input instead; they are common, and a thread per
+/// decision would cost every policy that formats a message.)
+const VALUE_RECURSING: &[&str] = &[
+    "walk",
+    "json.patch",
+    "json.filter",
+    "json.remove",
+    "object.union",
+    "object.union_n",
+    "object.filter",
+    "object.remove",
+    "json.match_schema",
+    "json.verify_schema",
+];
+
+/// What a call of a [`VALUE_RECURSING`] builtin costs: more than [`INLINE_BUDGET`], so the evaluation
+/// gets a thread of its own.
+pub const VALUE_RECURSION: usize = INLINE_BUDGET + 1;
+
+fn is_value_recursing(name: &str) -> bool {
+    VALUE_RECURSING.contains(&name)
+}
+
+/// Whether query text may call a [`VALUE_RECURSING`] builtin: its name followed by `(` (in a string or a
+/// comment too, which only costs a thread).
+pub fn query_calls_value_recursing(query: &str) -> bool {
+    crate::builtins::out_params::calls_any(query, is_value_recursing)
 }
 
 /// The leading static components of a reference (`a.b["c"][x].d` -> [a, b, c]), and whether the

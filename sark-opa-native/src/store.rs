@@ -380,7 +380,10 @@ impl PolicyStore {
         // Malformed input is reported even by a closed engine: it is the likelier mistake.
         let input = input.map(|json| parse_input(json, paths)).transpose()?;
         let snapshot = snapshot?;
-        let cost = shape.query_cost() + snapshot.costs.for_query(query, rule_path);
+        let mut cost = shape.query_cost() + snapshot.costs.for_query(query, rule_path);
+        if !rule_path && stack_guard::query_calls_value_recursing(query) {
+            cost = cost.max(stack_guard::VALUE_RECURSION);
+        }
         if cost <= stack_guard::INLINE_BUDGET {
             let mut lease = snapshot.pool.lease(|| snapshot.private_engine(self.options), || snapshot.engine.clone())?;
             lease.engine().set_input(input.unwrap_or(Value::Undefined));

@@ -43,11 +43,17 @@ pub fn rewrite_query(query: &str, rego_v0: bool) -> Cow<'_, str> {
 pub(super) fn calls_any_builtin(source: &str) -> bool {
     static NAMES: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
     let names = NAMES.get_or_init(|| super::names().into_iter().collect());
+    calls_any(source, |name| names.contains(name))
+}
+
+/// Whether `source` has a call, a name followed by `(` (not part of a longer name), of a name `wanted`
+/// accepts.
+pub fn calls_any(source: &str, wanted: impl Fn(&str) -> bool) -> bool {
     let part_of_name = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
     source.match_indices('(').any(|(open, _)| {
         let before = source[..open].trim_end();
         let name_start = before.char_indices().rev().take_while(|&(_, c)| part_of_name(c)).last().map_or(before.len(), |(at, _)| at);
-        names.contains(&before[name_start..])
+        wanted(&before[name_start..])
     })
 }
 

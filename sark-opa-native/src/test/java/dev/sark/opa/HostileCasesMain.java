@@ -34,6 +34,13 @@ public final class HostileCasesMain {
             cases.put("json.marshal of the 8,000-deep value", () -> engine.evaluate("count(json.marshal(data.deep.v7))", null));
             cases.put("yaml.marshal of the 8,000-deep value", () -> engine.evaluate("count(yaml.marshal(data.deep.v7))", null));
             cases.put("sprintf %v of the 8,000-deep value", () -> engine.evaluate("count(sprintf(\"%v\", [data.deep.v7]))", null));
+            // ...and these recursed on it too; evaluations that call them now get a thread with a large stack.
+            cases.put("walk of the 8,000-deep value in a query", () -> answer(
+                    engine.evaluate("count([p | walk(data.deep.v7, [p, v])])", null), "8000"));
+            cases.put("json.patch of the 8,000-deep value in a rule", () -> {
+                engine.loadPolicy("patch", "package patch\nn := count(json.patch({\"a\": data.deep.v7}, [{\"op\": \"add\", \"path\": \"/b\", \"value\": 1}]))\n");
+                return answer(engine.evaluate("data.patch.n", null), "2");
+            });
             cases.put("a loop of 10^10 iterations", () -> engine.evaluate(
                     "count([1 | some x in numbers.range(1, 100000); some y in numbers.range(1, 100000); x == y + 1])", null));
             cases.put("a query nested 20 brackets deep", () -> engine.evaluate("[[[[[[[[[[[[[[[[[[[[ in numbers.range(1", null));
