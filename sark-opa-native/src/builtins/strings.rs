@@ -1,6 +1,7 @@
 //! String builtins: `strings.split_n`, which regorus 0.14.1 lacks, and overrides of regorus'
-//! `strings.count` and `strings.replace_n`, whose results differ from OPA's (see
-//! [`super::OVERRIDES`]). OPA implements all three with Go's `strings` package.
+//! `strings.count` and `strings.replace_n`, whose results differ from OPA's, and of `indexof_n`, whose
+//! search took time quadratic in its operands (see [`super::OVERRIDES`]). OPA implements them with Go's
+//! `strings` package.
 
 use anyhow::{anyhow, bail, Result};
 use regorus::Value;
