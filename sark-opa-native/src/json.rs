@@ -747,12 +747,7 @@ fn write(root: &Value, out: &mut String) -> Result<(), String> {
                 Value::Number(n) => {
                     // Printing takes time quadratic in the digits, after the evaluation's deadline.
                     let bits = crate::builtins::integers::big_integer_bits(v);
-                    if bits > crate::builtins::integers::MAX_INTEGER_BITS {
-                        return Err(format!(
-                            "the result holds an integer of {bits} bits, more than the {} bits sark-opa prints",
-                            crate::builtins::integers::MAX_INTEGER_BITS
-                        ));
-                    }
+                    crate::builtins::integers::check_bits(bits, "the result").map_err(|e| e.to_string())?;
                     let text = n.format_decimal();
                     make_room(out, text.len())?;
                     let digits = text.strip_prefix('-').unwrap_or(&text);
@@ -939,7 +934,9 @@ fn escaped_len(s: &str) -> usize {
 
 /// A JSON string literal, escaped as serde_json escapes it.
 fn write_str(s: &str, out: &mut String) -> Result<(), String> {
-    make_room(out, escaped_len(s) + 2)?;
+    // The text and its quotes now; each escape makes room again, for itself and what follows, when it
+    // comes, so the string is scanned once (escapes are rare).
+    make_room(out, s.len() + 2)?;
     out.push('"');
     let mut chunk = 0;
     for (i, b) in s.bytes().enumerate() {
@@ -955,6 +952,8 @@ fn write_str(s: &str, out: &mut String) -> Result<(), String> {
             _ => continue,
         };
         out.push_str(&s[chunk..i]);
+        // The escape (at most 6 bytes), the rest of the text and the closing quote.
+        make_room(out, 6 + (s.len() - i) + 1)?;
         if escaped.is_empty() {
             out.push_str(&format!("\\u{b:04x}"));
         } else {

@@ -27,7 +27,7 @@ use regorus::Value;
 use super::args::string;
 use super::own::regorus_own;
 use super::Builtin;
-use crate::json::{self, TextMeasure};
+use crate::json::TextMeasure;
 
 /// The most bits of an integer these builtins take or make: 2^20, about 315,000 decimal digits.
 pub const MAX_INTEGER_BITS: u64 = 1 << 20;
@@ -66,18 +66,18 @@ fn refuse(bits: u64, what: &str) -> anyhow::Error {
     anyhow!("{what} would be an integer of {bits} bits, more than the {MAX_INTEGER_BITS} bits sark-opa computes with")
 }
 
-/// Fails when `value` holds, anywhere inside it (keys included), an integer of more than
-/// [`MAX_INTEGER_BITS`]; `what` names it in the message.
-pub fn check_integers(value: &Value, what: &str) -> Result<()> {
-    check_widest(json::measure(value), what)
-}
-
-pub(super) fn check_widest(measure: TextMeasure, what: &str) -> Result<()> {
-    let bits = measure.widest_integer_bits;
+/// Fails when `what` holds an integer of `bits` bits, more than [`MAX_INTEGER_BITS`]: the one check
+/// behind every refusal to print or parse a huge integer.
+pub fn check_bits(bits: u64, what: &str) -> Result<()> {
     if bits > MAX_INTEGER_BITS {
         bail!("{what} holds an integer of {bits} bits, more than the {MAX_INTEGER_BITS} bits sark-opa prints");
     }
     Ok(())
+}
+
+/// [`check_bits`] for the widest integer anywhere in a measured value (keys included).
+pub(super) fn check_widest(measure: TextMeasure, what: &str) -> Result<()> {
+    check_bits(measure.widest_integer_bits, what)
 }
 
 /// `bits.lsh(x, s)`: refused when the result would pass the bound (its size is x's bits + s).
@@ -86,8 +86,9 @@ fn lsh(args: &[Value]) -> Result<Value> {
         Value::Number(n) if n.is_integer() => n.as_u64(),
         _ => None,
     }) {
-        let bits = args.first().map_or(0, integer_bits).saturating_add(shift);
-        if bits > MAX_INTEGER_BITS && args.first().is_some_and(|x| integer_bits(x) > 0) {
+        let value_bits = args.first().map_or(0, integer_bits);
+        let bits = value_bits.saturating_add(shift);
+        if bits > MAX_INTEGER_BITS && value_bits > 0 {
             return Err(refuse(bits, "the shifted value"));
         }
     }
@@ -110,7 +111,7 @@ fn product(args: &[Value]) -> Result<Value> {
 }
 
 fn format_int(args: &[Value]) -> Result<Value> {
-    check_integers(args.first().unwrap_or(&Value::Undefined), "the number")?;
+    check_bits(args.first().map_or(0, big_integer_bits), "the number")?;
     regorus_own("format_int", &["number", "base"], args)
 }
 
