@@ -12,6 +12,10 @@
 #   JMH_OPTS       JMH run settings             (default: -f 1 -wi 2 -i 3 -w 1s -r 1s)
 #   BENCH_THREADS  thread counts (cache, policy) (default: "1 2")
 #   CACHE_PARAMS   extra JMH -p filters, e.g. "-p valueSize=512 -p impl=native-bytes,caffeine"
+#   CACHE_ROUNDS   rounds of the cache part (default: 3). Each round runs every thread count once; the report
+#                  takes each configuration's median over the rounds. On a shared VM one JMH fork of a
+#                  memory-bound reader moves by 30% or more from minute to minute (see docs/benchmarks.md)
+#                  while an L2-resident one barely moves, so a single round's ratio is partly the hour's luck.
 #   BENCH_PARTS    which parts                  (default: "build floor policy cache heap loader plugin sizes report")
 #   POLICY_MODES   JMH modes of the policy part (default: "avgt,sample": ns/op, and p99 from sample mode)
 #   POLICY_PARAMS  extra JMH -p filters for the policy part, e.g. "-p size=1024"
@@ -128,10 +132,15 @@ if has policy; then
   done
 fi
 if has cache; then
-  for t in $THREADS; do
-    say "JMH cache, $t thread(s)"
-    # shellcheck disable=SC2086
-    jmh 'dev.sark.bench.CacheBenchmark' $JMH_OPTS ${CACHE_PARAMS:-} -t "$t" -rf json -rff "$OUT/cache-t$t.json" > "$OUT/cache-t$t.log"
+  ROUNDS=${CACHE_ROUNDS:-3}
+  rm -f "$OUT"/cache-t*.json # no round of an earlier run may enter this run's medians
+  for r in $(seq "$ROUNDS"); do
+    for t in $THREADS; do
+      say "JMH cache, $t thread(s), round $r of $ROUNDS"
+      # shellcheck disable=SC2086
+      jmh 'dev.sark.bench.CacheBenchmark' $JMH_OPTS ${CACHE_PARAMS:-} -t "$t" -rf json -rff "$OUT/cache-t$t-r$r.json" \
+        > "$OUT/cache-t$t-r$r.log"
+    done
   done
 fi
 if has heap; then

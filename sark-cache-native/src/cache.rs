@@ -217,10 +217,13 @@ impl Block {
     /// nothing of the block itself.
     fn prefetch(&self) {
         let start = self.0.as_ptr();
-        let length = self.0.len().min(PREFETCHED_BYTES);
+        // From the line holding the first byte to the line holding the last one: a block rarely starts on
+        // a line boundary, so stepping from its first byte would leave its last line out.
+        let first_line_offset = start as usize % CACHE_LINE;
+        let length = first_line_offset + self.0.len().min(PREFETCHED_BYTES);
         for offset in (0..length).step_by(CACHE_LINE) {
-            // wrapping_add: the address is only a hint to the CPU, never dereferenced here.
-            prefetch_for_read(start.wrapping_add(offset));
+            // wrapping arithmetic: the address is only a hint to the CPU, never dereferenced here.
+            prefetch_for_read(start.wrapping_sub(first_line_offset).wrapping_add(offset));
         }
     }
 }
