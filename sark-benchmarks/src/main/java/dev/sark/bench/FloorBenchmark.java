@@ -1,5 +1,7 @@
 package dev.sark.bench;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sark.cache.NativeCache;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -13,6 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -23,8 +26,11 @@ import java.util.concurrent.TimeUnit;
  * call and byte[]/String echoes that only copy. The {@code cache*} methods are the cheapest real calls
  * into the cache library: {@code cacheSizeEmpty} is NativeCache.size() on an empty cache (JNI call +
  * closed check + a mutex), {@code cacheGet*} read a value of {@link #size} bytes from a 1-entry cache
- * (16 B key in, value copied out), {@code cachePutBytes} writes one. {@code javaCopy} is the copy a
- * pure-Java path would need at most.
+ * (16 B key in, value copied out), {@code cachePutBytes} writes one. {@code cacheGetBuffer} is the buffer read
+ * API on a cache as large as {@link CacheBenchmark}'s (so segmented, with shared-lock reads) holding one entry:
+ * the fixed cost of a read, everything in the CPU's L1 cache, and {@code caffeineGet} the same one-entry read
+ * from Caffeine configured as in CacheBenchmark. What CacheBenchmark's reads cost on top of these is their cache
+ * misses. {@code javaCopy} is the copy a pure-Java path would need at most.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,6 +62,9 @@ public class FloorBenchmark {
         byte[] bytes;
         String string;
         NativeCache one;
+        NativeCache segmented;
+        Cache<String, byte[]> caffeine;
+        ByteBuffer dst;
         final byte[] key = KEY.getBytes(StandardCharsets.US_ASCII);
 
         @Setup(Level.Trial)
@@ -66,11 +75,17 @@ public class FloorBenchmark {
             string = new String(bytes, StandardCharsets.US_ASCII);
             one = new NativeCache(1024, Duration.ofMinutes(5));
             one.put(key, bytes);
+            segmented = new NativeCache(2L * CacheBenchmark.SIZE, CacheBenchmark.TTL);
+            segmented.put(key, bytes);
+            dst = ByteBuffer.allocate(size);
+            caffeine = Caffeine.newBuilder().maximumSize(2L * CacheBenchmark.SIZE).expireAfterWrite(CacheBenchmark.TTL).build();
+            caffeine.put(KEY, bytes);
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
             one.close();
+            segmented.close();
         }
     }
 
@@ -102,6 +117,16 @@ public class FloorBenchmark {
     @Benchmark
     public byte[] cacheGetBytes(Sized s) {
         return s.one.get(s.key);
+    }
+
+    @Benchmark
+    public int cacheGetBuffer(Sized s) {
+        return s.segmented.get(s.key, s.dst.clear());
+    }
+
+    @Benchmark
+    public byte[] caffeineGet(Sized s) {
+        return s.caffeine.getIfPresent(KEY);
     }
 
     @Benchmark
