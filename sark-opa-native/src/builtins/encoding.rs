@@ -244,6 +244,7 @@ fn line(text: &str) -> (&str, &str) {
 /// JSON text to a value, as OPA's `json.unmarshal` (and so its JWT code) reads it: the whole text
 /// must be one JSON value; errors read like Go's.
 pub(super) fn parse_json(text: &str) -> Result<Value> {
+    super::limits::claim_reading(text, "a JSON text")?;
     let parsed: serde_json::Value =
         serde_json::from_str(text).map_err(|e| go_json_error(&e, text))?;
     Ok(Value::from(parsed))

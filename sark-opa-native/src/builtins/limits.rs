@@ -36,9 +36,13 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
     ("split", 2, split),
     ("regex.split", 2, regex_split),
     ("regex.find_n", 3, regex_find_n),
+    ("regex.find_all_string_submatch_n", 3, regex_find_all_submatches),
     ("json.marshal", 1, json_marshal),
     ("json.marshal_with_options", 2, json_marshal_with_options),
     ("yaml.marshal", 1, yaml_marshal),
+    ("json.unmarshal", 1, json_unmarshal),
+    ("yaml.unmarshal", 1, yaml_unmarshal),
+    ("array.concat", 2, array_concat),
 ];
 
 thread_local! {
@@ -90,10 +94,14 @@ pub fn memory_limit() -> usize {
     MEMORY_LIMIT.with(Cell::get)
 }
 
-/// Fails unless `bytes` fit the current evaluation's memory limit.
+/// Fails unless `bytes` fit what the current evaluation may still take: its memory limit less what it
+/// already holds. Against the limit alone, results that each fit could pile up between two of the
+/// timer's memory checks: `array.concat(a, a)` twenty-eight times over (no step in between) asked for
+/// 6 GB at once, and the failed allocation aborted the process.
 pub(super) fn claim(bytes: u128, what: impl FnOnce() -> String) -> Result<()> {
     let limit = MEMORY_LIMIT.with(Cell::get);
-    if bytes > limit as u128 {
+    let held = BASELINE.with(Cell::get).map_or(0, Baseline::grown);
+    if bytes.saturating_add(held as u128) > limit as u128 {
         bail!(
             "{} would take about {bytes} bytes, more than the engine's memory limit of {limit} bytes \
              (PolicyEngine.builder().memoryLimit)",
@@ -241,6 +249,63 @@ fn regex_find_n(args: &[Value]) -> Result<Value> {
         }
     }
     regorus_own("regex.find_n", &["pattern", "value", "n"], args)
+}
+
+/// `regex.find_all_string_submatch_n(pattern, value, n)`: regorus' own, once its matches fit the limit:
+/// each is an array of the match and its groups. An empty pattern matches at every character.
+fn regex_find_all_submatches(args: &[Value]) -> Result<Value> {
+    if let (Ok(pattern), Ok(text)) = (string(args, 0), string(args, 1)) {
+        let wanted = match args.get(2) {
+            Some(Value::Number(n)) => n.as_i64().and_then(|n| usize::try_from(n).ok()).unwrap_or(usize::MAX),
+            _ => usize::MAX,
+        };
+        if let Ok(regex) = regex::Regex::new(pattern) {
+            let matches = regex.find_iter(text).take(wanted).count();
+            // The match and its groups each a part, and the array holding them one more.
+            claim_parts(matches.saturating_mul(regex.captures_len() + 1), text.len())?;
+        }
+    }
+    regorus_own("regex.find_all_string_submatch_n", &["pattern", "value", "n"], args)
+}
+
+/// What reading a JSON or YAML text into values may take, at most, per value: the `Value`, and the
+/// allocation of its own that a number, string, array or object has.
+const READ_VALUE_BYTES: u128 = size_of::<Value>() as u128 + 48;
+
+/// Fails unless the values `text` reads as may fit the limit. A value's text can be far smaller than the
+/// value: `[0,0,0,...]` is two bytes a value, and a 600 MB text of it asked for 1.6 GB in one
+/// allocation (an abort). Every value but the first follows one of `, : [ {` (JSON), or a line break or
+/// `-` (YAML's block style), so counting those bytes, inside strings too, bounds the number of values.
+/// YAML's aliases repeat a value without its text; the YAML reader refuses texts that repeat a lot.
+pub(super) fn claim_reading(text: &str, what: &str) -> Result<()> {
+    let values = 1 + text.bytes().filter(|b| matches!(b, b',' | b':' | b'[' | b'{' | b'\n' | b'-')).count() as u128;
+    let bytes = values * READ_VALUE_BYTES + text.len() as u128;
+    claim(bytes, || format!("{what} of {} bytes, read into values,", text.len()))
+}
+
+fn json_unmarshal(args: &[Value]) -> Result<Value> {
+    if let Ok(text) = string(args, 0) {
+        claim_reading(text, "a JSON text")?;
+    }
+    regorus_own("json.unmarshal", &["x"], args)
+}
+
+fn yaml_unmarshal(args: &[Value]) -> Result<Value> {
+    if let Ok(text) = string(args, 0) {
+        claim_reading(text, "a YAML text")?;
+    }
+    regorus_own("yaml.unmarshal", &["x"], args)
+}
+
+/// `array.concat(a, b)`: regorus' own, once the result fits the limit. The operands share their
+/// elements with the result, but its array is new: `a1 := array.concat(a0, a0)`, `a2 := array.concat(a1,
+/// a1)` and so on double it each time.
+fn array_concat(args: &[Value]) -> Result<Value> {
+    if let (Some(Value::Array(a)), Some(Value::Array(b))) = (args.first(), args.get(1)) {
+        let elements = a.len() as u128 + b.len() as u128;
+        claim(elements * size_of::<Value>() as u128, || format!("an array of {elements} elements"))?;
+    }
+    regorus_own("array.concat", &["x", "y"], args)
 }
 
 /// `replace(x, old, new)`: regorus' own, once its result fits the limit. The result grows with the
@@ -402,14 +467,27 @@ mod tests {
             assert!(range(&[Value::from(1), Value::from(1000)]).is_err());
             assert_eq!(concat(&[Value::from(""), Value::from(vec![Value::from("a"), Value::from("b")])]).unwrap(), Value::from("ab"));
         });
+        // Made before the limits below: what an evaluation held before a claim counts against it (and
+        // compiling a regex holds memory of its own).
+        let text = Value::from("ab".repeat(100));
         with_memory_limit(1000, || {
-            let text = Value::from("ab".repeat(100));
             let empty = replace(&[text.clone(), Value::from(""), Value::from("xyzxyz")]).unwrap_err().to_string();
             assert!(empty.starts_with("a string of 1406 bytes would take"), "200 bytes and 201 insertions of 6: {empty}");
-            assert_eq!(replace(&[text.clone(), Value::from("ab"), Value::from("c")]).unwrap(), Value::from("c".repeat(100)));
             let regex = regex_replace(&[text.clone(), Value::from("b"), Value::from("$0$0$0")]).unwrap_err().to_string();
             assert!(regex.starts_with("a string of up to 1100 bytes would take"), "200 bytes and 100 matches of 6 + 3 x 1: {regex}");
+        });
+        with_memory_limit(1_000_000, || {
+            assert_eq!(replace(&[text.clone(), Value::from("ab"), Value::from("c")]).unwrap(), Value::from("c".repeat(100)));
             assert_eq!(regex_replace(&[text, Value::from("a"), Value::from("")]).unwrap(), Value::from("b".repeat(100)));
+        });
+        // What the evaluation holds already counts: 600 bytes held leave room for 400 more.
+        let pieces = Value::from(vec![Value::from("x".repeat(300)); 2]);
+        with_memory_limit(1000, || {
+            let held = vec![0u8; 600];
+            let error = concat(&[Value::from(""), pieces.clone()]).unwrap_err().to_string();
+            assert!(error.starts_with("a string of 600 bytes would take about 600 bytes"), "{error}");
+            drop((held, error));
+            assert!(concat(&[Value::from(""), pieces]).is_ok(), "fits once the 600 bytes are freed");
         });
         // the limit is back to the default afterwards
         assert!(concat(&[Value::from(","), Value::from(vec![Value::from("x".repeat(400)); 3])]).is_ok());

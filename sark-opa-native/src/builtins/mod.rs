@@ -119,9 +119,13 @@ pub const OVERRIDES: &[(&str, &str)] = &[
         "regorus compares the search string at every character: 3 million characters and a \
          1.5-million-character search string are about 10^12 byte comparisons in one call, past any timeout",
     ),
+    ("regex.find_all_string_submatch_n", LIMITS),
     ("json.marshal", LIMITS),
     ("json.marshal_with_options", LIMITS),
     ("yaml.marshal", LIMITS),
+    ("json.unmarshal", LIMITS),
+    ("yaml.unmarshal", LIMITS),
+    ("array.concat", LIMITS),
     ("bits.lsh", INTEGERS),
     ("product", INTEGERS),
     ("format_int", INTEGERS),

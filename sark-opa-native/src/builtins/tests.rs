@@ -245,6 +245,42 @@ fn replacements_that_would_outgrow_the_memory_limit_are_errors() {
 }
 
 #[test]
+fn results_that_would_outgrow_what_is_left_of_the_memory_limit_are_errors() {
+    // Each array.concat doubles the array, and the rules keep every one: a16 (524,288 elements of 24
+    // bytes, 12.6 MB) fits a 16 MB limit alone, but not beside a0 to a15 (another 12.6 MB).
+    let mut policy = String::from("package p\na0 := [1, 2, 3, 4, 5, 6, 7, 8]\n");
+    for n in 1..=16 {
+        policy.push_str(&format!("a{n} := array.concat(a{}, a{})\n", n - 1, n - 1));
+    }
+    let mut doubling = engine_with(&policy, OnError::Raise);
+    super::limits::with_memory_limit(16_000_000, || {
+        let error = eval(&mut doubling, "data.p.a16").unwrap_err();
+        assert!(error.contains("array.concat: an array of 524288 elements") && error.contains("memory limit of 16000000"), "{error}");
+    });
+
+    // 100,000 values of two bytes each: 200 KB of text, several MB of values (the comprehensions that build
+    // the text hold about 3 MB).
+    let zeros = r#"concat("", ["[", concat(",", ["0" | some i in numbers.range(1, 100000)]), "]"])"#;
+    let a_100k = r#"concat("", ["a" | some i in numbers.range(1, 100000)])"#;
+    for (expr, what) in [
+        (format!("json.unmarshal({zeros})"), "json.unmarshal: a JSON text of 200001 bytes"),
+        (format!("yaml.unmarshal({zeros})"), "yaml.unmarshal: a YAML text of 200001 bytes"),
+        (format!("json.is_valid({zeros})"), "json.is_valid: a JSON text of 200001 bytes"),
+        (format!("yaml.is_valid({zeros})"), "yaml.is_valid: a YAML text of 200001 bytes"),
+        (format!(r#"regex.find_all_string_submatch_n("", {a_100k}, -1)"#), "regex.find_all_string_submatch_n: 200002 parts"),
+    ] {
+        let mut engine = engine_with(&format!("package p\nx := {expr}\n"), OnError::Raise);
+        let error = super::limits::with_memory_limit(6_000_000, || eval(&mut engine, "data.p.x")).unwrap_err();
+        assert!(error.contains(what) && error.contains("memory limit of 6000000 bytes"), "{expr}: {error}");
+    }
+    // Small ones read as before.
+    assert_eq!(value_of(r#"json.unmarshal("[1, {\"a\": [2.5, \"x\"]}]")"#, OnError::Raise).unwrap(), json(r#"[1, {"a": [2.5, "x"]}]"#));
+    assert_eq!(value_of(r#"yaml.unmarshal("a: [1, x]")"#, OnError::Raise).unwrap(), json(r#"{"a": [1, "x"]}"#));
+    assert_eq!(value_of(r#"array.concat([1], [2, 3])"#, OnError::Raise).unwrap(), json("[1, 2, 3]"));
+    assert_eq!(value_of(r#"regex.find_all_string_submatch_n("a(b)?", "aab", -1)"#, OnError::Raise).unwrap(), json(r#"[["a", ""], ["ab", "b"]]"#));
+}
+
+#[test]
 fn indexof_n_finds_overlapping_occurrences_by_character_in_one_pass() {
     for (expr, want) in [
         (r#"indexof_n("aaa", "aa")"#, "[0, 1]"),

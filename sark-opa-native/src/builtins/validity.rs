@@ -7,6 +7,7 @@ use anyhow::Result;
 use regorus::Value;
 use serde::Deserialize;
 
+use super::limits::claim_reading;
 use super::Builtin;
 
 pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
@@ -16,8 +17,11 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
 
 /// `json.is_valid(x)`: whether `x` is a string holding one JSON value (regorus' parser).
 fn json_is_valid(args: &[Value]) -> Result<Value> {
-    let valid = matches!(&args[0], Value::String(s) if Value::from_json_str(s).is_ok());
-    Ok(Value::from(valid))
+    let Value::String(text) = &args[0] else {
+        return Ok(Value::from(false));
+    };
+    claim_reading(text, "a JSON text")?; // the check reads the whole value
+    Ok(Value::from(Value::from_json_str(text).is_ok()))
 }
 
 /// `yaml.is_valid(x)`: whether `x` is a string of YAML. OPA (Go's YAML parser) reads the first
@@ -27,6 +31,7 @@ fn yaml_is_valid(args: &[Value]) -> Result<Value> {
     let Value::String(text) = &args[0] else {
         return Ok(Value::from(false));
     };
+    claim_reading(text, "a YAML text")?;
     let valid = yaml_serde::Deserializer::from_str(text)
         .all(|document| Value::deserialize(document).is_ok());
     Ok(Value::from(valid))

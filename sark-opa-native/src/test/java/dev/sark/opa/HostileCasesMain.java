@@ -73,6 +73,19 @@ public final class HostileCasesMain {
             cases.put("print of them", () -> answer(engine.evaluate("print(" + millionRefs + ")", hundredKb), "true"));
             cases.put("pretty JSON indented by 100 KB a line", () -> strict.evaluate(
                     "count(json.marshal_with_options(numbers.range(1, 100000), {\"pretty\": true, \"indent\": input.s}))", hundredKb));
+            // Results that each fit the memory limit piled up between two of the timer's checks: 6 GB at once.
+            StringBuilder doubling = new StringBuilder("package doubling\nn := count(a28) if {\n  a0 := [1, 2, 3, 4, 5, 6, 7, 8]\n");
+            for (int k = 1; k <= 28; k++) {
+                doubling.append("  a").append(k).append(" := array.concat(a").append(k - 1).append(", a").append(k - 1).append(")\n");
+            }
+            strict.loadPolicy("doubling", doubling.append("}\n").toString());
+            cases.put("array.concat doubling 28 times in one body", () -> strict.evaluate("data.doubling.n", null));
+            // 300 MB of "0,0,0,...": two bytes of text a value, 150 million values of a Value and an allocation each.
+            strict.loadPolicy("zeros", "package zeros\ntext := concat(\"\", [\"[\", u, \"]\"]) if {\n"
+                    + "  s := concat(\",\", [\"0\" | some i in numbers.range(1, 1000000)])\n"
+                    + "  u := concat(\",\", [s | some i in numbers.range(1, 150)])\n}\n");
+            cases.put("json.unmarshal of 300 MB of zeros", () -> strict.evaluate("count(json.unmarshal(data.zeros.text))", null));
+            cases.put("yaml.unmarshal of 300 MB of zeros", () -> strict.evaluate("count(yaml.unmarshal(data.zeros.text))", null));
 
             int failed = 0;
             for (Map.Entry<String, Supplier<String>> c : cases.entrySet()) {
