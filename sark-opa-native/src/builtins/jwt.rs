@@ -397,6 +397,8 @@ fn decode_verify(args: &[Value]) -> Result<Value> {
 /// writes them (sorted keys, HTML-escaped), so HMAC and RSA-PKCS#1 tokens equal OPA's byte for byte.
 fn encode_sign(args: &[Value]) -> Result<Value> {
     let text = |i: usize, what: &str| -> Result<String> {
+        // Go's HTML-safe escapes take up to six bytes a character, and base64 adds a third.
+        super::limits::check_printable_times(&args[i], &format!("the JWT {what}"), 8)?;
         go_json(&args[i]).map_err(|e| anyhow!("failed to marshal JWT {what}: {e}"))
     };
     let headers = text(0, "headers")?;

@@ -43,6 +43,7 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
     ("json.unmarshal", 1, json_unmarshal),
     ("yaml.unmarshal", 1, yaml_unmarshal),
     ("array.concat", 2, array_concat),
+    ("urlquery.encode_object", 1, urlquery_encode_object),
 ];
 
 thread_local! {
@@ -162,24 +163,31 @@ fn concat(args: &[Value]) -> Result<Value> {
 }
 
 /// Fails unless `value`'s text, and every integer in it, fit the limits: for the builtins that write a
-/// value out whole. Its JSON length stands for the text's (YAML and Go's `%v` are of the same order),
-/// plus `per_line` bytes for each value, where the text puts every value on a line of its own.
+/// value out whole: `text_bytes` is the size of the text from the value's [`TextMeasure`] (its JSON
+/// length stands for the text's, as YAML and Go's `%v` are of the same order, plus a line per value where
+/// the text puts every value on a line of its own, or a factor for escapes).
 ///
 /// Also refused: values nested deeper than JSON input may be ([`json::MAX_DEPTH`]). regorus writes
 /// them by recursion, on the calling thread, and a value of 8,000 levels that rules had built
 /// overflowed a 1 MiB thread stack there (SIGSEGV).
-fn check_text(value: &Value, what: &str, per_line: impl FnOnce(&TextMeasure) -> u128) -> Result<()> {
+fn check_text(value: &Value, what: &str, text_bytes: impl FnOnce(&TextMeasure) -> u128) -> Result<()> {
     let measure = json::measure(value);
     check_widest(measure, what)?;
     if measure.depth as usize > json::MAX_DEPTH {
         bail!("{what} is nested {} levels deep, more than the {} levels sark-opa writes out", measure.depth, json::MAX_DEPTH);
     }
-    let bytes = measure.bytes.saturating_add(measure.values.saturating_mul(per_line(&measure)));
+    let bytes = text_bytes(&measure);
     claim(bytes, || format!("{what} as text ({bytes} bytes or more)"))
 }
 
 fn check_printable(value: &Value, what: &str) -> Result<()> {
-    check_text(value, what, |_| 0)
+    check_text(value, what, |measure| measure.bytes)
+}
+
+/// [`check_printable`] for a text of up to `times` bytes per byte of the value's JSON: escapes that take
+/// several bytes a character (URL encoding, Go's HTML-safe JSON), and base64 on top.
+pub(super) fn check_printable_times(value: &Value, what: &str, times: u128) -> Result<()> {
+    check_text(value, what, |measure| measure.bytes.saturating_mul(times))
 }
 
 fn json_marshal(args: &[Value]) -> Result<Value> {
@@ -196,14 +204,17 @@ fn json_marshal_with_options(args: &[Value]) -> Result<Value> {
     // "\t" when not given; a longer one is taken as given.
     let (prefix, indent) = (option("prefix") as u128, option("indent").max(1) as u128);
     check_text(args.first().unwrap_or(&Value::Undefined), "the value", |measure| {
-        1 + prefix + indent * u128::from(measure.depth)
+        let per_line = 1 + prefix + indent * u128::from(measure.depth);
+        measure.bytes.saturating_add(measure.values.saturating_mul(per_line))
     })?;
     regorus_own("json.marshal_with_options", &["x", "opts"], args)
 }
 
 /// YAML puts each value on a line of its own, indented two spaces a level.
 fn yaml_marshal(args: &[Value]) -> Result<Value> {
-    check_text(args.first().unwrap_or(&Value::Undefined), "the value", |measure| 1 + 2 * u128::from(measure.depth))?;
+    check_text(args.first().unwrap_or(&Value::Undefined), "the value", |measure| {
+        measure.bytes.saturating_add(measure.values.saturating_mul(1 + 2 * u128::from(measure.depth)))
+    })?;
     regorus_own("yaml.marshal", &["x"], args)
 }
 
@@ -306,6 +317,13 @@ fn array_concat(args: &[Value]) -> Result<Value> {
         claim(elements * size_of::<Value>() as u128, || format!("an array of {elements} elements"))?;
     }
     regorus_own("array.concat", &["x", "y"], args)
+}
+
+/// `urlquery.encode_object(object)`: regorus' own, once its text fits the limit (a byte can take three
+/// escaped, and values that share their parts are written out for every reference).
+fn urlquery_encode_object(args: &[Value]) -> Result<Value> {
+    check_printable_times(args.first().unwrap_or(&Value::Undefined), "the object", 3)?;
+    regorus_own("urlquery.encode_object", &["object"], args)
 }
 
 /// `replace(x, old, new)`: regorus' own, once its result fits the limit. The result grows with the

@@ -126,6 +126,7 @@ pub const OVERRIDES: &[(&str, &str)] = &[
     ("json.unmarshal", LIMITS),
     ("yaml.unmarshal", LIMITS),
     ("array.concat", LIMITS),
+    ("urlquery.encode_object", LIMITS),
     ("bits.lsh", INTEGERS),
     ("product", INTEGERS),
     ("format_int", INTEGERS),

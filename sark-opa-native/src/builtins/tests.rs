@@ -273,10 +273,21 @@ fn results_that_would_outgrow_what_is_left_of_the_memory_limit_are_errors() {
         let error = super::limits::with_memory_limit(6_000_000, || eval(&mut engine, "data.p.x")).unwrap_err();
         assert!(error.contains(what) && error.contains("memory limit of 6000000 bytes"), "{expr}: {error}");
     }
+    // Values that share their parts are written out once per reference: a thousand references to 10 KB.
+    let thousand = r#"[s | s := concat("", ["x" | some i in numbers.range(1, 10000)]); some j in numbers.range(1, 1000)]"#;
+    for (expr, what) in [
+        (format!(r#"urlquery.encode_object({{"a": {thousand}}})"#), "urlquery.encode_object: the object as text"),
+        (format!(r#"io.jwt.encode_sign({{"alg": "HS256"}}, {{"a": {thousand}}}, {{"kty": "oct", "k": "c2VjcmV0"}})"#), "the JWT payload as text"),
+    ] {
+        let mut engine = engine_with(&format!("package p\nx := {expr}\n"), OnError::Raise);
+        let error = super::limits::with_memory_limit(6_000_000, || eval(&mut engine, "data.p.x")).unwrap_err();
+        assert!(error.contains(what) && error.contains("memory limit of 6000000 bytes"), "{expr}: {error}");
+    }
     // Small ones read as before.
     assert_eq!(value_of(r#"json.unmarshal("[1, {\"a\": [2.5, \"x\"]}]")"#, OnError::Raise).unwrap(), json(r#"[1, {"a": [2.5, "x"]}]"#));
     assert_eq!(value_of(r#"yaml.unmarshal("a: [1, x]")"#, OnError::Raise).unwrap(), json(r#"{"a": [1, "x"]}"#));
     assert_eq!(value_of(r#"array.concat([1], [2, 3])"#, OnError::Raise).unwrap(), json("[1, 2, 3]"));
+    assert_eq!(value_of(r#"urlquery.encode_object({"a": ["b c", "d"], "e": "f"})"#, OnError::Raise).unwrap(), Value::from("a=b+c&a=d&e=f"));
     assert_eq!(value_of(r#"regex.find_all_string_submatch_n("a(b)?", "aab", -1)"#, OnError::Raise).unwrap(), json(r#"[["a", ""], ["ab", "b"]]"#));
 }
 

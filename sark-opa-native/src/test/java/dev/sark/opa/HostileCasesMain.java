@@ -62,6 +62,10 @@ public final class HostileCasesMain {
             cases.put("json.marshal of them", () -> strict.evaluate("count(json.marshal(" + millionRefs + "))", hundredKb));
             cases.put("yaml.marshal of them", () -> strict.evaluate("count(yaml.marshal(" + millionRefs + "))", hundredKb));
             cases.put("sprintf %v of them", () -> strict.evaluate("count(sprintf(\"%v\", [" + millionRefs + "]))", hundredKb));
+            cases.put("urlquery.encode_object of them", () -> strict.evaluate(
+                    "count(urlquery.encode_object({\"a\": " + millionRefs + "}))", hundredKb));
+            cases.put("io.jwt.encode_sign of them", () -> strict.evaluate("count(io.jwt.encode_sign({\"alg\": \"HS256\"}, {\"a\": "
+                    + millionRefs + "}, {\"kty\": \"oct\", \"k\": \"c2VjcmV0\"}))", hundredKb));
             StringBuilder chain = new StringBuilder("{\"g\": {");
             for (int i = 0; i < 200_000; i++) {
                 chain.append(i == 0 ? "" : ",").append("\"n").append(i).append("\": [\"n").append(i + 1).append("\"]");
