@@ -12,7 +12,7 @@
 //! evaluation with its usual error at its next check. [`interruptible`] then reports it as interrupted.
 //! An evaluation that holds more than its memory limit (builtins::limits) is ended the same way.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::{Once, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -67,6 +67,49 @@ impl TimeSource for Monotonic {
 }
 
 static MONOTONIC: Monotonic = Monotonic;
+
+thread_local! {
+    /// When the evaluation on this thread must end (its engine's timeout from its start); None outside
+    /// evaluations and for engines without a timeout.
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+    /// Whether a builtin of the evaluation on this thread gave up at the deadline ([`ran_out`]).
+    static RAN_OUT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `evaluate` with a deadline `timeout` from now for [`past_deadline`] (the one regorus' timer
+/// enforces between steps, which the builtins that can run long inside one step look at themselves).
+pub fn with_deadline<R>(timeout: Option<Duration>, evaluate: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Instant>, bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            DEADLINE.with(|d| d.set(self.0));
+            RAN_OUT.with(|r| r.set(self.1));
+        }
+    }
+    let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+    let _restore = Restore(DEADLINE.with(|d| d.replace(deadline)), RAN_OUT.with(|r| r.replace(false)));
+    evaluate()
+}
+
+/// The error of a builtin that stops at [`past_deadline`]; from then on [`ran_out`] is true for the rest of
+/// the evaluation, so the call is an error even where builtin errors make a call undefined (an undefined
+/// result would be a silently wrong answer), and the evaluation's error is a timeout.
+pub fn give_up(what: &str) -> anyhow::Error {
+    RAN_OUT.with(|r| r.set(true));
+    anyhow::anyhow!("{what} ran past the evaluation's deadline")
+}
+
+/// Whether a builtin of the evaluation on this thread gave up at its deadline ([`give_up`]).
+pub fn ran_out() -> bool {
+    RAN_OUT.with(Cell::get)
+}
+
+/// Whether the evaluation on this thread has run past its deadline or been asked to stop: for builtins
+/// whose one call can outlast any timeout (sorting or merging values that share big parts), so they end
+/// early. regorus' timer then ends the evaluation at its next check, with its usual error.
+pub fn past_deadline() -> bool {
+    DEADLINE.with(|d| d.get()).is_some_and(|deadline| Instant::now() >= deadline) || stop_requested_here()
+}
 
 /// Gives regorus' execution timer its clock; call before any evaluation with a time limit.
 pub fn install() {

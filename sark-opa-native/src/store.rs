@@ -388,7 +388,7 @@ impl PolicyStore {
             let mut lease = snapshot.pool.lease(|| snapshot.private_engine(self.options), || snapshot.engine.clone())?;
             lease.engine().set_input(input.unwrap_or(Value::Undefined));
             lease.engine().set_execution_timer_config(timer_config(self.options, snapshot.multiplies, query));
-            let outcome = builtins::evaluation(self.options.memory_limit, || evaluate(lease.engine(), query));
+            let outcome = builtins::evaluation(self.options.memory_limit, self.options.timeout, || evaluate(lease.engine(), query));
             return match outcome {
                 Ok(result) => {
                     lease.finish();
@@ -401,7 +401,7 @@ impl PolicyStore {
             };
         }
         // Deep evaluations run on a thread of their own, on a clone.
-        let memory_limit = self.options.memory_limit;
+        let (memory_limit, timeout) = (self.options.memory_limit, self.options.timeout);
         let timer = timer_config(self.options, snapshot.multiplies, query);
         let deep = move || {
             let mut engine = snapshot.engine.clone();
@@ -409,7 +409,7 @@ impl PolicyStore {
             if let Some(input) = input {
                 engine.set_input(input);
             }
-            builtins::evaluation(memory_limit, || evaluate(&mut engine, query))
+            builtins::evaluation(memory_limit, timeout, || evaluate(&mut engine, query))
         };
         on_stack(stack_guard::EVAL_STACK, deep).map_err(StoreError::Evaluation)?
     }
@@ -708,9 +708,8 @@ fn new_engine(options: Options) -> Result<Engine, String> {
 
 /// An evaluation error, told apart by cause: the execution timer's expiry is a timeout.
 fn evaluation_error(error: &anyhow::Error) -> StoreError {
-    let timed_out = error
-        .chain()
-        .any(|cause| matches!(cause.downcast_ref::<LimitError>(), Some(LimitError::TimeLimitExceeded { .. })));
+    let timed_out = execution_clock::ran_out()
+        || error.chain().any(|cause| matches!(cause.downcast_ref::<LimitError>(), Some(LimitError::TimeLimitExceeded { .. })));
     if timed_out && builtins::limits::memory_exceeded() {
         // The timer ended it, but because the clock found the evaluation over its memory limit.
         StoreError::MemoryLimit(format!(

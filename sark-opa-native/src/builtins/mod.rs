@@ -32,6 +32,7 @@ mod interpolate;
 mod jwt;
 mod keys;
 pub mod limits;
+mod long_calls;
 mod net;
 mod own;
 pub mod out_params;
@@ -56,11 +57,11 @@ pub enum OnError {
     Undefined,
 }
 
-/// Runs one evaluation on this thread: the engine's memory limit for the builtins that check it, and
-/// fresh numbers for `rand.intn`.
-pub fn evaluation<R>(memory_limit: usize, evaluate: impl FnOnce() -> R) -> R {
+/// Runs one evaluation on this thread: the engine's memory limit and deadline for the builtins that
+/// check them, and fresh numbers for `rand.intn`.
+pub fn evaluation<R>(memory_limit: usize, timeout: Option<std::time::Duration>, evaluate: impl FnOnce() -> R) -> R {
     random::reseed();
-    limits::with_memory_limit(memory_limit, evaluate)
+    crate::execution_clock::with_deadline(timeout, || limits::with_memory_limit(memory_limit, evaluate))
 }
 
 /// Every builtin of this module: name, number of operands, implementation.
@@ -76,6 +77,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(deprecated::BUILTINS)
         .chain(validity::BUILTINS)
         .chain(limits::BUILTINS)
+        .chain(long_calls::BUILTINS)
         .chain(integers::BUILTINS)
         .chain(graph::BUILTINS)
         .chain(interpolate::BUILTINS)
@@ -126,6 +128,8 @@ pub const OVERRIDES: &[(&str, &str)] = &[
     ("json.unmarshal", LIMITS),
     ("yaml.unmarshal", LIMITS),
     ("array.concat", LIMITS),
+    ("sort", LONG_CALLS),
+    ("object.union_n", LONG_CALLS),
     ("urlquery.encode_object", LIMITS),
     ("bits.lsh", INTEGERS),
     ("product", INTEGERS),
@@ -142,6 +146,9 @@ pub const OVERRIDES: &[(&str, &str)] = &[
 /// Why limits.rs replaces regorus' builtins that grow with an operand.
 const LIMITS: &str = "regorus allocates the result before any size check, and a failed allocation aborts the \
      process: one input could kill the JVM (limits.rs checks the engine's memory limit first)";
+
+/// Why long_calls.rs replaces `sort` and `object.union_n`.
+const LONG_CALLS: &str = "one call compares or merges each element in full, and elements can share one big value:      sorting 100,000 references to one object of 50,000 keys ran for minutes past the timeout in one step      (long_calls.rs looks at the deadline as it goes)";
 
 /// Why integers.rs replaces regorus' builtins that make or print huge integers.
 const INTEGERS: &str = "regorus' integers have no size bound and its decimal conversions take quadratic time: one call \
@@ -183,7 +190,8 @@ pub fn register(engine: &mut Engine, on_error: OnError, rego_v0: bool) -> Result
         }
         let extension = move |args: Vec<Value>| match builtin(&args) {
             Ok(value) => Ok(value),
-            Err(e) if on_error == OnError::Raise => Err(anyhow!("{name}: {e}")),
+            // A call that gave up at the deadline is never undefined: the evaluation ends as a timeout.
+            Err(e) if on_error == OnError::Raise || crate::execution_clock::ran_out() => Err(anyhow!("{name}: {e}")),
             Err(_) => Ok(Value::Undefined),
         };
         engine
