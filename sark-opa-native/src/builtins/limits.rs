@@ -248,15 +248,19 @@ fn regex_split(args: &[Value]) -> Result<Value> {
     regorus_own("regex.split", &["pattern", "value"], args)
 }
 
+/// How many matches the `n` operand of `regex.find_n` and its kin asks for: all of them when negative.
+fn wanted_matches(args: &[Value]) -> usize {
+    match args.get(2) {
+        Some(Value::Number(n)) => n.as_i64().and_then(|n| usize::try_from(n).ok()).unwrap_or(usize::MAX),
+        _ => usize::MAX,
+    }
+}
+
 /// `regex.find_n(pattern, value, n)`: regorus' own, once the matches it returns fit the limit.
 fn regex_find_n(args: &[Value]) -> Result<Value> {
     if let (Ok(pattern), Ok(text)) = (string(args, 0), string(args, 1)) {
-        let wanted = match args.get(2) {
-            Some(Value::Number(n)) => n.as_i64().and_then(|n| usize::try_from(n).ok()).unwrap_or(usize::MAX),
-            _ => usize::MAX,
-        };
         if let Ok(regex) = regex::Regex::new(pattern) {
-            claim_parts(regex.find_iter(text).take(wanted).count(), text.len())?;
+            claim_parts(regex.find_iter(text).take(wanted_matches(args)).count(), text.len())?;
         }
     }
     regorus_own("regex.find_n", &["pattern", "value", "n"], args)
@@ -266,12 +270,8 @@ fn regex_find_n(args: &[Value]) -> Result<Value> {
 /// each is an array of the match and its groups. An empty pattern matches at every character.
 fn regex_find_all_submatches(args: &[Value]) -> Result<Value> {
     if let (Ok(pattern), Ok(text)) = (string(args, 0), string(args, 1)) {
-        let wanted = match args.get(2) {
-            Some(Value::Number(n)) => n.as_i64().and_then(|n| usize::try_from(n).ok()).unwrap_or(usize::MAX),
-            _ => usize::MAX,
-        };
         if let Ok(regex) = regex::Regex::new(pattern) {
-            let matches = regex.find_iter(text).take(wanted).count();
+            let matches = regex.find_iter(text).take(wanted_matches(args)).count();
             // The match and its groups each a part, and the array holding them one more.
             claim_parts(matches.saturating_mul(regex.captures_len() + 1), text.len())?;
         }
