@@ -1,8 +1,8 @@
 //! Builtins whose one call can outlast any timeout, replaced by versions that look at the evaluation's
 //! deadline as they go ([`crate::execution_clock::past_deadline`]). regorus' timer checks the clock between
-//! steps of an evaluation, and a builtin call is one step. `sort` compares its elements in full, and
-//! `object.union_n` merges each of its objects in full; values share their parts, so an array of 100,000
-//! references to one object of 50,000 keys is a few megabytes, and sorting it ran for minutes.
+//! steps of an evaluation, and a builtin call is one step. `sort`, `max` and `min` compare their elements in
+//! full, and `object.union_n` merges each of its objects in full; values share their parts, so an array of
+//! 100,000 references to one object of 50,000 keys is a few megabytes, and sorting it ran for minutes.
 //!
 //! Past the deadline a call ends with an error ([`give_up`]) that ends the evaluation as a timeout (a
 //! `PolicyTimeoutException`), also where builtin errors make a call undefined. One comparison or one pairwise
@@ -10,14 +10,16 @@
 
 use std::cmp::Ordering;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use regorus::Value;
 
+use super::args::type_name;
 use super::own::regorus_own;
 use super::Builtin;
 use crate::execution_clock::{give_up, past_deadline};
 
-pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[("sort", 1, sort), ("object.union_n", 1, object_union_n)];
+pub(super) const BUILTINS: &[(&str, u8, Builtin)] =
+    &[("sort", 1, sort), ("max", 1, max), ("min", 1, min), ("object.union_n", 1, object_union_n)];
 
 /// How many comparisons between two looks at the deadline: a look costs about as much as comparing two
 /// short values.
@@ -51,6 +53,50 @@ fn sort(args: &[Value]) -> Result<Value> {
         return Err(give_up("sort"));
     }
     Ok(Value::from(sorted))
+}
+
+/// `max(collection)`: the greatest element, undefined when there is none.
+fn max(args: &[Value]) -> Result<Value> {
+    extreme(args, "max", true)
+}
+
+/// `min(collection)`: the least element, undefined when there is none.
+fn min(args: &[Value]) -> Result<Value> {
+    extreme(args, "min", false)
+}
+
+/// The greatest or least element of an array or set (a set is ordered already), with the deadline looked at
+/// every [`COMPARISONS_PER_LOOK`] elements. Another operand is a type error that names its type without
+/// quoting it: regorus' own message quotes the operand, and an operand of a million references to a 100 KB
+/// string made that message 100 GB (an abort).
+fn extreme(args: &[Value], name: &str, greatest: bool) -> Result<Value> {
+    let items = match args.first() {
+        Some(Value::Array(items)) => items,
+        Some(Value::Set(items)) => {
+            let found = if greatest { items.iter().next_back() } else { items.iter().next() };
+            return Ok(found.cloned().unwrap_or(Value::Undefined));
+        }
+        Some(other) => bail!("operand 1 must be one of {{array, set}} but got {}", type_name(other)),
+        None => bail!("expects 1 argument"),
+    };
+    let mut best: Option<&Value> = None;
+    for (i, item) in items.iter().enumerate() {
+        if (i + 1) % COMPARISONS_PER_LOOK as usize == 0 && past_deadline() {
+            return Err(give_up(name));
+        }
+        let better = match best {
+            None => true,
+            Some(b) => {
+                let order = if same_value(item, b) { Ordering::Equal } else { item.cmp(b) };
+                // Of equal ones max keeps the last and min the first, as regorus' own (Iterator::max, min).
+                if greatest { order != Ordering::Less } else { order == Ordering::Less }
+            }
+        };
+        if better {
+            best = Some(item);
+        }
+    }
+    Ok(best.cloned().unwrap_or(Value::Undefined))
 }
 
 /// Whether `a` and `b` are one value: the same allocation (values are immutable once built).
@@ -104,6 +150,20 @@ mod tests {
             assert_eq!(ours, theirs);
         }
         assert!(sort(&values(r#""not a collection""#)).is_err());
+        for args in ["[3, 1, 2, 1]", r#"[[2], {"a": 1}, "x", null, 1.5, [1, 2], true]"#, "[]", "[[1], [1]]"] {
+            let args = values(args);
+            assert_eq!(max(&args).unwrap(), regorus_own("max", &["collection"], &args).unwrap(), "max");
+            assert_eq!(min(&args).unwrap(), regorus_own("min", &["collection"], &args).unwrap(), "min");
+            let mut set = Value::new_set();
+            for item in args[0].as_array().unwrap().iter() {
+                set.as_set_mut().unwrap().insert(item.clone());
+            }
+            let set = vec![set];
+            assert_eq!(max(&set).unwrap(), regorus_own("max", &["collection"], &set).unwrap(), "max of a set");
+            assert_eq!(min(&set).unwrap(), regorus_own("min", &["collection"], &set).unwrap(), "min of a set");
+        }
+        let object = values(r#"{"a": "a long string that the message must not quote"}"#);
+        assert_eq!(min(&object).unwrap_err().to_string(), "operand 1 must be one of {array, set} but got object");
     }
 
     #[test]
@@ -116,6 +176,7 @@ mod tests {
             assert_eq!(error, "sort ran past the evaluation's deadline");
             assert!(ran_out());
             assert!(object_union_n(&[Value::from(objects.clone())]).is_err());
+            assert_eq!(max(&[Value::from(big.clone())]).unwrap_err().to_string(), "max ran past the evaluation's deadline");
         });
         assert!(!ran_out(), "reset after the evaluation");
         with_deadline(Some(Duration::from_secs(60)), || {

@@ -129,6 +129,8 @@ pub const OVERRIDES: &[(&str, &str)] = &[
     ("yaml.unmarshal", LIMITS),
     ("array.concat", LIMITS),
     ("sort", LONG_CALLS),
+    ("max", LONG_CALLS),
+    ("min", LONG_CALLS),
     ("object.union_n", LONG_CALLS),
     ("urlquery.encode_object", LIMITS),
     ("bits.lsh", INTEGERS),
@@ -147,7 +149,7 @@ pub const OVERRIDES: &[(&str, &str)] = &[
 const LIMITS: &str = "regorus allocates the result before any size check, and a failed allocation aborts the \
      process: one input could kill the JVM (limits.rs checks the engine's memory limit first)";
 
-/// Why long_calls.rs replaces `sort` and `object.union_n`.
+/// Why long_calls.rs replaces `sort`, `max`, `min` and `object.union_n`.
 const LONG_CALLS: &str = "one call compares or merges each element in full, and elements can share one big value:      sorting 100,000 references to one object of 50,000 keys ran for minutes past the timeout in one step      (long_calls.rs looks at the deadline as it goes)";
 
 /// Why integers.rs replaces regorus' builtins that make or print huge integers.

@@ -62,6 +62,8 @@ public final class HostileCasesMain {
             cases.put("json.marshal of them", () -> strict.evaluate("count(json.marshal(" + millionRefs + "))", hundredKb));
             cases.put("yaml.marshal of them", () -> strict.evaluate("count(yaml.marshal(" + millionRefs + "))", hundredKb));
             cases.put("sprintf %v of them", () -> strict.evaluate("count(sprintf(\"%v\", [" + millionRefs + "]))", hundredKb));
+            // regorus' own type error quoted the operand: a message of 100 GB.
+            cases.put("min of an object of them", () -> strict.evaluate("min({\"a\": " + millionRefs + "})", hundredKb));
             cases.put("urlquery.encode_object of them", () -> strict.evaluate(
                     "count(urlquery.encode_object({\"a\": " + millionRefs + "}))", hundredKb));
             cases.put("io.jwt.encode_sign of them", () -> strict.evaluate("count(io.jwt.encode_sign({\"alg\": \"HS256\"}, {\"a\": "

@@ -230,9 +230,10 @@ class PolicyEngineSafetyTest {
     }
 
     /**
-     * One call of {@code sort} or {@code object.union_n} compares or merges every element in full, and elements
-     * can be references to one big value: sorting 100,000 references to one object of 50,000 keys, or to two
-     * equal ones, and merging 20,000 of them, each ran for minutes past the timeout in one step. They now
+     * One call of {@code sort}, {@code max}, {@code min} or {@code object.union_n} compares or merges every element
+     * in full, and elements can be references to one big value: sorting or taking the greatest of 100,000
+     * references to one object of 50,000 keys, or to two equal ones, and merging 20,000 of them, each ran for
+     * minutes past the timeout in one step. They now
      * look at the deadline as they go and end the evaluation as a timeout, never as an undefined call. The
      * preemptive bound only stops a hang.
      */
@@ -243,7 +244,8 @@ class PolicyEngineSafetyTest {
         String policy = "package shared\n"
                 + "one := count(sort([o1 | some i in numbers.range(1, 100000)])) if {\n  " + objects + "}\n"
                 + "two := count(sort([o | some i in numbers.range(1, 100000); o := [o1, o2][i % 2]])) if {\n  " + objects + "}\n"
-                + "merged := count(object.union_n([o1 | some i in numbers.range(1, 20000)])) if {\n  " + objects + "}\n";
+                + "merged := count(object.union_n([o1 | some i in numbers.range(1, 20000)])) if {\n  " + objects + "}\n"
+                + "greatest := count(max([o | some i in numbers.range(1, 100000); o := [o1, o2][i % 2]])) if {\n  " + objects + "}\n";
         try (PolicyEngine lenient = PolicyEngine.builder().timeout(Duration.ofSeconds(3)).build()) {
             lenient.loadPolicy("shared", policy);
             assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
@@ -251,6 +253,7 @@ class PolicyEngineSafetyTest {
                 // A timeout within the preemptive bound: regorus cannot stop a call, so the call stopped itself.
                 assertThrows(PolicyTimeoutException.class, () -> lenient.evaluate("data.shared.two", null));
                 assertThrows(PolicyTimeoutException.class, () -> lenient.evaluate("data.shared.merged", null));
+                assertThrows(PolicyTimeoutException.class, () -> lenient.evaluate("data.shared.greatest", null));
             });
             assertEquals("[1,2,3]", lenient.evaluate("sort([3, 1, 2])", null), "the engine keeps answering");
         }
