@@ -48,16 +48,7 @@ impl TimeSource for Monotonic {
         static ORIGIN: OnceLock<Instant> = OnceLock::new();
         let origin = *ORIGIN.get_or_init(Instant::now);
         let now = Instant::now();
-        let stopped = WATCH.with(|watch| match watch.try_borrow_mut().as_deref_mut() {
-            Ok(Some(watch)) => {
-                if !watch.stopped && now >= watch.next_poll {
-                    watch.stopped = (watch.stop_requested)();
-                    watch.next_poll = now + POLL_EVERY;
-                }
-                watch.stopped
-            }
-            _ => false,
-        });
+        let stopped = poll_watch(now);
         // The evaluation's memory is checked here too: the timer's checks are the only regular points
         // of an evaluation that reach SARK's code.
         let stopped = stopped || crate::builtins::limits::check_memory();
@@ -67,6 +58,21 @@ impl TimeSource for Monotonic {
 }
 
 static MONOTONIC: Monotonic = Monotonic;
+
+/// Whether the watched evaluation on this thread is to stop, asking the watch at most every [`POLL_EVERY`]
+/// (each question is a call into Java); false when unwatched.
+fn poll_watch(now: Instant) -> bool {
+    WATCH.with(|watch| match watch.try_borrow_mut().as_deref_mut() {
+        Ok(Some(watch)) => {
+            if !watch.stopped && now >= watch.next_poll {
+                watch.stopped = (watch.stop_requested)();
+                watch.next_poll = now + POLL_EVERY;
+            }
+            watch.stopped
+        }
+        _ => false,
+    })
+}
 
 thread_local! {
     /// When the evaluation on this thread must end (its engine's timeout from its start); None outside
@@ -108,7 +114,8 @@ pub fn ran_out() -> bool {
 /// whose one call can outlast any timeout (sorting or merging values that share big parts), so they end
 /// early. regorus' timer then ends the evaluation at its next check, with its usual error.
 pub fn past_deadline() -> bool {
-    DEADLINE.with(|d| d.get()).is_some_and(|deadline| Instant::now() >= deadline) || stop_requested_here()
+    let now = Instant::now();
+    DEADLINE.with(|d| d.get()).is_some_and(|deadline| now >= deadline) || poll_watch(now)
 }
 
 /// Gives regorus' execution timer its clock; call before any evaluation with a time limit.
