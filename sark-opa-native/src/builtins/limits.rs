@@ -295,17 +295,19 @@ pub(super) fn claim_reading(text: &str, what: &str) -> Result<()> {
 }
 
 fn json_unmarshal(args: &[Value]) -> Result<Value> {
-    if let Ok(text) = string(args, 0) {
-        claim_reading(text, "a JSON text")?;
-    }
-    regorus_own("json.unmarshal", &["x"], args)
+    unmarshal("json.unmarshal", "a JSON text", args)
 }
 
 fn yaml_unmarshal(args: &[Value]) -> Result<Value> {
+    unmarshal("yaml.unmarshal", "a YAML text", args)
+}
+
+/// regorus' own `name`, once the values its text reads as fit the limit ([`claim_reading`]).
+fn unmarshal(name: &'static str, what: &str, args: &[Value]) -> Result<Value> {
     if let Ok(text) = string(args, 0) {
-        claim_reading(text, "a YAML text")?;
+        claim_reading(text, what)?;
     }
-    regorus_own("yaml.unmarshal", &["x"], args)
+    regorus_own(name, &["x"], args)
 }
 
 /// `array.concat(a, b)`: regorus' own, once the result fits the limit. The operands share their

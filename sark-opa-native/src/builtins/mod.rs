@@ -150,7 +150,9 @@ const LIMITS: &str = "regorus allocates the result before any size check, and a 
      process: one input could kill the JVM (limits.rs checks the engine's memory limit first)";
 
 /// Why long_calls.rs replaces `sort`, `max`, `min` and `object.union_n`.
-const LONG_CALLS: &str = "one call compares or merges each element in full, and elements can share one big value:      sorting 100,000 references to one object of 50,000 keys ran for minutes past the timeout in one step      (long_calls.rs looks at the deadline as it goes)";
+const LONG_CALLS: &str = "one call compares or merges each element in full, and elements can share one big value: \
+     sorting 100,000 references to one object of 50,000 keys ran for minutes past the timeout in one step \
+     (long_calls.rs looks at the deadline as it goes)";
 
 /// Why integers.rs replaces regorus' builtins that make or print huge integers.
 const INTEGERS: &str = "regorus' integers have no size bound and its decimal conversions take quadratic time: one call \
