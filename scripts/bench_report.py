@@ -6,7 +6,7 @@ import os
 import sys
 
 out = sys.argv[1] if len(sys.argv) > 1 else "sark-benchmarks/target/bench-results"
-IMPLS = ["native-string", "native-bytes", "native-buffer", "caffeine", "caffeine-own", "caffeine-copy", "ohc", "chm"]
+IMPLS = ["native-string", "native-bytes", "native-buffer", "native-direct", "caffeine", "caffeine-own", "caffeine-copy", "ohc", "chm"]
 MIXES = ["readOnly", "readWrite", "writeOnly"]
 
 
@@ -167,8 +167,8 @@ for t in (1, 2):
     print(f"## Cache, {t} thread(s): ns/op (lower is better) and ratios (NativeCache / reference; <1 = NativeCache faster)\n")
     if n > 1:
         print(f"Each ns/op is the median of {n} rounds (`CACHE_ROUNDS`); the ratios are of the medians.\n")
-    print("| mix | value | native String | native byte[] | native buffer | Caffeine | Caffeine, own arrays | Caffeine + copy | OHC | CHM | bytes/Caffeine | bytes/(Caffeine + copy) | bytes/OHC | bytes/CHM | buffer/Caffeine | buffer/(Caffeine, own arrays) | buffer/OHC | String/Caffeine | String/OHC |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| mix | value | native String | native byte[] | native buffer | native direct | Caffeine | Caffeine, own arrays | Caffeine + copy | OHC | CHM | bytes/Caffeine | bytes/(Caffeine + copy) | bytes/OHC | bytes/CHM | buffer/Caffeine | buffer/(Caffeine, own arrays) | buffer/OHC | direct/Caffeine | direct/(Caffeine, own arrays) | direct/OHC | String/Caffeine | String/OHC |")
+    print("|---|" + "---:|" * 23)
     for mix in MIXES:
         for vs in sorted({k[1] for k in res}):
             row = {i: res.get((mix, vs, i), (None, None, None))[0] for i in IMPLS}
@@ -178,6 +178,7 @@ for t in (1, 2):
             print(f"| {mix} | {vs} | " + " | ".join(fmt(row[i]) for i in IMPLS) + " | "
                   + " | ".join([r("native-bytes", "caffeine"), r("native-bytes", "caffeine-copy"), r("native-bytes", "ohc"), r("native-bytes", "chm"),
                                 r("native-buffer", "caffeine"), r("native-buffer", "caffeine-own"), r("native-buffer", "ohc"),
+                                r("native-direct", "caffeine"), r("native-direct", "caffeine-own"), r("native-direct", "ohc"),
                                 r("native-string", "caffeine"), r("native-string", "ohc")]) + " |")
             if row["native-bytes"] and row["ohc"]:
                 checks.append((f"ahead of OHC: {mix}, {vs} B, {t}T, byte[] API", row["native-bytes"] < row["ohc"],
@@ -185,16 +186,18 @@ for t in (1, 2):
             if row["native-string"] and row["ohc"]:
                 checks.append((f"ahead of OHC: {mix}, {vs} B, {t}T, String API", row["native-string"] < row["ohc"],
                                f"{row['native-string'] / row['ohc']:.2f}x OHC"))
-            for impl, api in (("native-bytes", "byte[] API"), ("native-buffer", "buffer read API")):
+            buffer_apis = (("native-buffer", "buffer read API, heap buffer"), ("native-direct", "buffer read API, direct buffer"))
+            for impl, api in (("native-bytes", "byte[] API"),) + buffer_apis:
                 if vs == 512 and row[impl] and row["caffeine"]:
                     ours, theirs = rounds.get((mix, vs, impl), {}), rounds.get((mix, vs, "caffeine"), {})
                     per_round = sorted(ours[r] / theirs[r] for r in ours.keys() & theirs.keys())
                     spread = f" (rounds: {per_round[0]:.2f}-{per_round[-1]:.2f}x)" if len(per_round) > 1 else ""
                     checks.append((f"within 2x of Caffeine: {mix}, 512 B, {t}T, {api}",
                                    row[impl] <= 2 * row["caffeine"], f"{row[impl] / row['caffeine']:.2f}x Caffeine{spread}"))
-            if row["native-buffer"] and row["ohc"]:
-                checks.append((f"ahead of OHC: {mix}, {vs} B, {t}T, buffer read API", row["native-buffer"] < row["ohc"],
-                               f"{row['native-buffer'] / row['ohc']:.2f}x OHC"))
+            for impl, api in buffer_apis:
+                if row[impl] and row["ohc"]:
+                    checks.append((f"ahead of OHC: {mix}, {vs} B, {t}T, {api}", row[impl] < row["ohc"],
+                                   f"{row[impl] / row['ohc']:.2f}x OHC"))
     print()
 
 print_targets("Cache targets", checks)

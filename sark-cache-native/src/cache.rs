@@ -656,6 +656,22 @@ impl Cache {
         })
     }
 
+    /// The length of the live value under `key`, copied into the front of `out` when it fits: a hit
+    /// either way, as the caller learns the length it needs (the buffer read API into a caller's
+    /// direct buffer, where there is no other way to read the value).
+    pub fn get_into_if_fits(&self, key: &[u8], out: &mut [u8]) -> Result<Option<usize>, CacheError> {
+        let read = self.read_at(key, self.time.now(), |value| {
+            if let Some(target) = out.get_mut(..value.len()) {
+                target.copy_from_slice(value);
+            }
+            Ok(Some(value.len()))
+        })?;
+        Ok(match read {
+            Read::Hit(length) => Some(length),
+            Read::Miss | Read::Declined => None,
+        })
+    }
+
     /// `ttl` of `None` uses the default TTL.
     pub fn put(&self, key: &[u8], value: &[u8], ttl: Option<Duration>) -> Result<(), CacheError> {
         // Checked before the copy, so an oversized value is refused without allocating it first.
@@ -1219,6 +1235,21 @@ mod tests {
         assert_eq!(c.get_into(b"b", &mut out).unwrap(), Read::Miss);
         let s = c.stats().unwrap();
         assert_eq!((s.hits, s.misses), (1, 1), "the declined read is not counted");
+    }
+
+    #[test]
+    fn get_into_if_fits_copies_what_fits_and_counts_every_hit() {
+        let c = cache(10);
+        put(&c, "a", "12345");
+        let mut out = [0u8; 8];
+        assert_eq!(c.get_into_if_fits(b"a", &mut out).unwrap(), Some(5));
+        assert_eq!(&out[..5], b"12345");
+        let mut small = [0u8; 4];
+        assert_eq!(c.get_into_if_fits(b"a", &mut small).unwrap(), Some(5), "the length the caller needs");
+        assert_eq!(small, [0u8; 4], "a value that does not fit is not written");
+        assert_eq!(c.get_into_if_fits(b"b", &mut out).unwrap(), None);
+        let s = c.stats().unwrap();
+        assert_eq!((s.hits, s.misses), (2, 1));
     }
 
     #[test]

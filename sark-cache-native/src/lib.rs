@@ -178,6 +178,43 @@ pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeGetScratch<'l>(
     })
 }
 
+/// Get into the caller's direct buffer: the key in the first `key_length` bytes of the scratch buffer at
+/// `key_address`, the value copied to the `dst_length` bytes at `dst_address` when it fits. Returns the
+/// value's length (a hit whether or not it fitted), or -1 when absent or expired.
+#[no_mangle]
+pub extern "system" fn Java_dev_sark_cache_NativeCache_nativeGetDirect<'l>(
+    mut env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    handle: jlong,
+    key_address: jlong,
+    key_length: jint,
+    dst_address: jlong,
+    dst_length: jint,
+) -> jint {
+    guard(&mut env, -1, |_| {
+        let cache = cache_ref(handle)?;
+        let (key, _) = unsafe { scratch(key_address, key_length, key_length)? };
+        let dst = unsafe { caller_buffer(dst_address, dst_length)? };
+        Ok(match cache.get_into_if_fits(key, dst)? {
+            Some(length) => length as jint, // the length of a value that came from a Java array
+            None => -1,
+        })
+    })
+}
+
+/// The `length` bytes at `address`, the remaining part of the caller's direct ByteBuffer.
+///
+/// Safety: Java keeps the buffer reachable for the whole call and computed `address` and `length` from
+/// its position and limit, so the memory is valid; it is the caller's memory, not the scratch buffer,
+/// so it does not alias the key.
+unsafe fn caller_buffer<'a>(address: jlong, length: jint) -> JavaResult<&'a mut [u8]> {
+    match usize::try_from(length) {
+        Ok(0) => Ok(&mut []),
+        Ok(length) if address != 0 => Ok(std::slice::from_raw_parts_mut(address as *mut u8, length)),
+        _ => Err(JavaError::illegal_argument(format!("bad destination buffer: address {address:#x}, length {length}"))),
+    }
+}
+
 /// Put through the scratch buffer: the key in its first `key_length` bytes, the value right after.
 #[no_mangle]
 pub extern "system" fn Java_dev_sark_cache_NativeCache_nativePutScratch<'l>(

@@ -60,7 +60,7 @@ public class CacheBenchmark {
     static final int ITEMS = SIZE / 3;
     static final Duration TTL = Duration.ofMinutes(5);
 
-    @Param({"native-string", "native-bytes", "native-buffer", "caffeine", "caffeine-own", "caffeine-copy", "ohc", "chm"})
+    @Param({"native-string", "native-bytes", "native-buffer", "native-direct", "caffeine", "caffeine-own", "caffeine-copy", "ohc", "chm"})
     public String impl;
 
     @Param({"64", "512", "4096"})
@@ -72,12 +72,12 @@ public class CacheBenchmark {
     public static class ThreadState {
         int index = ThreadLocalRandom.current().nextInt();
         int op;
-        /** The reused read buffer of native-buffer's gets. */
+        /** The reused read buffer of native-buffer's (heap) and native-direct's (direct) gets. */
         private ByteBuffer buffer;
 
-        ByteBuffer buffer(int size) {
+        ByteBuffer buffer(int size, boolean direct) {
             if (buffer == null) {
-                buffer = ByteBuffer.allocate(size);
+                buffer = direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
             }
             return buffer.clear();
         }
@@ -142,7 +142,7 @@ public class CacheBenchmark {
     abstract static class Store implements AutoCloseable {
         abstract Object get(int i);
 
-        /** A get made by a benchmark thread; only native-buffer uses the thread's state. */
+        /** A get made by a benchmark thread; only native-buffer and native-direct use the thread's state. */
         Object get(int i, ThreadState t) {
             return get(i);
         }
@@ -157,7 +157,8 @@ public class CacheBenchmark {
             switch (impl) {
                 case "native-string": return new NativeStringStore(keys, valueSize);
                 case "native-bytes": return new NativeBytesStore(keys, valueSize);
-                case "native-buffer": return new NativeBufferStore(keys, valueSize);
+                case "native-buffer": return new NativeBufferStore(keys, valueSize, false);
+                case "native-direct": return new NativeBufferStore(keys, valueSize, true);
                 case "caffeine": return new CaffeineStore(keys, valueSize, Copies.NONE);
                 case "caffeine-own": return new CaffeineStore(keys, valueSize, Copies.ON_PUT);
                 case "caffeine-copy": return new CaffeineStore(keys, valueSize, Copies.ON_PUT_AND_GET);
@@ -206,16 +207,23 @@ public class CacheBenchmark {
         @Override public void close() { cache.close(); }
     }
 
-    /** The byte[] API, but reading into the thread's reused buffer: no array allocated per get. */
+    /**
+     * The byte[] API, but reading into the thread's reused buffer: no array allocated per get. A heap buffer
+     * receives the value through the thread's scratch memory (two copies), a direct one straight from the
+     * cache (one).
+     */
     static final class NativeBufferStore extends NativeBytesStore {
-        NativeBufferStore(String[] keys, int valueSize) {
+        private final boolean direct;
+
+        NativeBufferStore(String[] keys, int valueSize, boolean direct) {
             super(keys, valueSize);
+            this.direct = direct;
         }
 
         @Override Object get(int i) { return get(i, new ThreadState()); }
 
         @Override Object get(int i, ThreadState t) {
-            ByteBuffer dst = t.buffer(value.length);
+            ByteBuffer dst = t.buffer(value.length, direct);
             return cache.get(keys[i], dst) < 0 ? null : dst;
         }
     }

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * into the cache library: {@code cacheSizeEmpty} is NativeCache.size() on an empty cache (JNI call +
  * closed check + a mutex), {@code cacheGet*} read a value of {@link #size} bytes from a 1-entry cache
  * (16 B key in, value copied out), {@code cachePutBytes} writes one. {@code cacheGetBuffer} is the buffer read
- * API on a cache as large as {@link CacheBenchmark}'s (so segmented, with shared-lock reads) holding one entry:
+ * API (into a heap buffer; {@code cacheGetDirect} into a direct one) on a cache as large as {@link CacheBenchmark}'s (so segmented, with shared-lock reads) holding one entry:
  * the fixed cost of a read, everything in the CPU's L1 cache, and {@code caffeineGet} the same one-entry read
  * from Caffeine configured as in CacheBenchmark. What CacheBenchmark's reads cost on top of these is their cache
  * misses. {@code javaCopy} is the copy a pure-Java path would need at most.
@@ -65,6 +65,7 @@ public class FloorBenchmark {
         NativeCache segmented;
         Cache<String, byte[]> caffeine;
         ByteBuffer dst;
+        ByteBuffer directDst;
         final byte[] key = KEY.getBytes(StandardCharsets.US_ASCII);
 
         @Setup(Level.Trial)
@@ -78,6 +79,7 @@ public class FloorBenchmark {
             segmented = new NativeCache(2L * CacheBenchmark.SIZE, CacheBenchmark.TTL);
             segmented.put(key, bytes);
             dst = ByteBuffer.allocate(size);
+            directDst = ByteBuffer.allocateDirect(size);
             caffeine = Caffeine.newBuilder().maximumSize(2L * CacheBenchmark.SIZE).expireAfterWrite(CacheBenchmark.TTL).build();
             caffeine.put(KEY, bytes);
         }
@@ -122,6 +124,11 @@ public class FloorBenchmark {
     @Benchmark
     public int cacheGetBuffer(Sized s) {
         return s.segmented.get(s.key, s.dst.clear());
+    }
+
+    @Benchmark
+    public int cacheGetDirect(Sized s) {
+        return s.segmented.get(s.key, s.directDst.clear());
     }
 
     @Benchmark

@@ -5,6 +5,7 @@ import static dev.sark.loader.NativeHandle.requireArgument;
 import dev.sark.loader.ExactUtf8;
 import dev.sark.loader.NativeHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -236,7 +237,8 @@ public final class NativeCache implements AutoCloseable {
      * read for callers that reuse a buffer (heap or direct). When the value fits {@code dst.remaining()}
      * it is written at {@code dst}'s position, which advances past it; when it does not fit, {@code dst}
      * is left untouched and the caller can retry with a buffer of at least the returned length (the retry
-     * counts as another hit).
+     * counts as another hit). A direct {@code dst} is the fastest: the native side copies the value straight
+     * into it, where a heap buffer receives it through this thread's scratch memory (two copies).
      *
      * @return the value's length in bytes, or -1 when absent or expired
      * @throws java.nio.ReadOnlyBufferException when {@code dst} is read-only and the value fits
@@ -251,6 +253,9 @@ public final class NativeCache implements AutoCloseable {
         ScratchBuffer scratch = ScratchBuffer.forThread(key.length);
         if (scratch != null) {
             scratch.buffer.put(0, key);
+            if (dst.isDirect() && !dst.isReadOnly() && dst.hasRemaining()) {
+                return getIntoDirect(handle, scratch, key.length, dst);
+            }
             int length = nativeGetScratch(handle, scratch.address, scratch.capacity, key.length);
             if (length >= 0 && length <= dst.remaining()) {
                 dst.put(dst.position(), scratch.buffer, key.length, length);
@@ -269,6 +274,23 @@ public final class NativeCache implements AutoCloseable {
             dst.put(value);
         }
         return value.length;
+    }
+
+    /** The value copied straight into a direct {@code dst}: one copy, where a heap buffer takes two. */
+    private static int getIntoDirect(long handle, ScratchBuffer scratch, int keyLength, ByteBuffer dst) {
+        // Position and limit read once each: each is within the capacity whatever another thread does
+        // to dst meanwhile, so the native side never writes outside the buffer's memory.
+        int position = dst.position();
+        int room = Math.max(0, dst.limit() - position);
+        try {
+            int length = nativeGetDirect(handle, scratch.address, keyLength, scratch.addressOf(dst) + position, room);
+            if (length >= 0 && length <= room) {
+                dst.position(position + length);
+            }
+            return length;
+        } finally {
+            Reference.reachabilityFence(dst); // its memory is freed once unreachable, maybe mid-copy
+        }
     }
 
     /** Stores {@code value} under {@code key} (both as UTF-8) with the default TTL. */
@@ -429,6 +451,14 @@ public final class NativeCache implements AutoCloseable {
      * the value does not fit (nothing counted).
      */
     private static native int nativeGetScratch(long handle, long address, int capacity, int keyLength);
+
+    /**
+     * Get into a caller's direct buffer: the key in the first {@code keyLength} bytes of the scratch memory
+     * at {@code keyAddress}, the value copied to {@code dstAddress} when it fits its {@code dstLength} bytes.
+     * Returns the value's length (a hit either way), or -1 when absent or expired.
+     */
+    private static native int nativeGetDirect(long handle, long keyAddress, int keyLength, long dstAddress,
+                                              int dstLength);
 
     /** Put through the scratch memory: the key in its first {@code keyLength} bytes, the value after it. */
     private static native void nativePutScratch(long handle, long address, int capacity, int keyLength,

@@ -3,6 +3,7 @@ package dev.sark.cache;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 
 /**
@@ -34,6 +35,14 @@ final class ScratchBuffer {
     final ByteBuffer buffer;
     final long address;
     final int capacity;
+
+    /**
+     * The last direct buffer this thread read into, and its address: a reader reusing one buffer asks for
+     * the address once. Weak, so a buffer the caller dropped is freed; a collected buffer's slot reads
+     * null, never matching a new buffer that got the same memory.
+     */
+    private WeakReference<ByteBuffer> lastDestination = new WeakReference<>(null);
+    private long lastDestinationAddress;
 
     private ScratchBuffer(int capacity) {
         this.buffer = ByteBuffer.allocateDirect(capacity);
@@ -79,6 +88,15 @@ final class ScratchBuffer {
         } catch (NoSuchMethodException | IllegalAccessException beforeJava21) {
             return null;
         }
+    }
+
+    /** The address of the direct buffer {@code destination} (a buffer's address never changes). */
+    long addressOf(ByteBuffer destination) {
+        if (lastDestination.get() != destination) {
+            lastDestinationAddress = NativeCache.nativeScratchAddress(destination);
+            lastDestination = new WeakReference<>(destination);
+        }
+        return lastDestinationAddress;
     }
 
     /** Doubles this thread's buffer (up to the maximum) after a value did not fit. */

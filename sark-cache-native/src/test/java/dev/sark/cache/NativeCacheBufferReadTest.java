@@ -66,6 +66,50 @@ class NativeCacheBufferReadTest {
     }
 
     @Test
+    void aDirectBufferIsWrittenOnlyBetweenItsPositionAndLimit() {
+        try (NativeCache cache = new NativeCache(10, Duration.ofHours(1))) {
+            ByteBuffer dst = ByteBuffer.allocateDirect(16);
+            dst.position(2).limit(8);
+            cache.put(KEY, new byte[] {1, 2, 3, 4, 5, 6, 7});
+            assertEquals(7, cache.get(KEY, dst), "one byte over the limit");
+            assertEquals(2, dst.position());
+            ByteBuffer wholeView = dst.duplicate().clear();
+            for (int i = 0; i < 16; i++) {
+                assertEquals(0, wholeView.get(i), "nothing written at " + i);
+            }
+            cache.put(KEY, new byte[] {1, 2, 3, 4, 5, 6});
+            assertEquals(6, cache.get(KEY, dst));
+            assertEquals(8, dst.position());
+            byte[] all = new byte[16];
+            wholeView.get(0, all);
+            assertArrayEquals(new byte[] {0, 0, 1, 2, 3, 4, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0}, all);
+            assertEquals(2, cache.stats().hits(), "the read that did not fit is a hit too");
+        }
+    }
+
+    @Test
+    void readsIntoDifferentDirectBuffersInTurnLandInEach() {
+        try (NativeCache cache = new NativeCache(10, Duration.ofHours(1))) {
+            cache.put(KEY, new byte[] {4, 5});
+            ByteBuffer whole = ByteBuffer.allocateDirect(8);
+            ByteBuffer firstHalf = whole.duplicate().limit(4).slice();
+            ByteBuffer secondHalf = whole.duplicate().position(4).slice();
+            for (int round = 0; round < 3; round++) {
+                for (ByteBuffer dst : new ByteBuffer[] {secondHalf, firstHalf, ByteBuffer.allocateDirect(2)}) {
+                    dst.clear();
+                    assertEquals(2, cache.get(KEY, dst));
+                    assertEquals(4, dst.get(0));
+                    assertEquals(5, dst.get(1));
+                }
+            }
+            byte[] all = new byte[8];
+            whole.get(0, all);
+            assertArrayEquals(new byte[] {4, 5, 0, 0, 4, 5, 0, 0}, all);
+            assertThrows(ReadOnlyBufferException.class, () -> cache.get(KEY, whole.asReadOnlyBuffer()));
+        }
+    }
+
+    @Test
     void valuesBeyondTheScratchBufferAndEmptyValues() {
         try (NativeCache cache = new NativeCache(10, Duration.ofHours(1))) {
             byte[] big = new byte[ScratchBuffer.MAX_CAPACITY * 3 + 17];
@@ -79,6 +123,10 @@ class NativeCacheBufferReadTest {
 
             cache.put(KEY, new byte[0]);
             assertEquals(0, cache.get(KEY, ByteBuffer.allocate(0)));
+            assertEquals(0, cache.get(KEY, ByteBuffer.allocateDirect(0)));
+            ByteBuffer direct = ByteBuffer.allocateDirect(4);
+            assertEquals(0, cache.get(KEY, direct));
+            assertEquals(0, direct.position());
         }
     }
 
