@@ -153,17 +153,18 @@ fn might_have_roots(source: &str) -> bool {
         .any(|k| source.match_indices(k).any(|(i, _)| starts_name(i) && source[i + k.len()..].starts_with('.')))
 }
 
-struct Token {
-    kind: TokenKind,
-    start: usize,
-    end: usize,
-    line: u32,
+pub(crate) struct Token {
+    pub(crate) kind: TokenKind,
+    /// Byte range of the token's text; a string's excludes its quotes (see [`Tokens::extent`]).
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) line: u32,
 }
 
-/// A policy tokenized by regorus' lexer.
-struct Tokens<'a> {
-    source: &'a str,
-    list: Vec<Token>,
+/// A policy tokenized by regorus' lexer (comments are not tokens).
+pub(crate) struct Tokens<'a> {
+    pub(crate) source: &'a str,
+    pub(crate) list: Vec<Token>,
 }
 
 /// A top-level statement: tokens `first..=last`, its text from its first token to the next
@@ -217,7 +218,7 @@ struct Root {
 }
 
 impl<'a> Tokens<'a> {
-    fn of(source: &'a str) -> Option<Self> {
+    pub(crate) fn of(source: &'a str) -> Option<Self> {
         let parsed = Source::from_contents_with_limits(String::new(), source.to_string(), NonZeroUsize::MAX, NonZeroUsize::MAX).ok()?;
         let mut lexer = Lexer::new(&parsed);
         lexer.set_max_col(NonZeroU32::MAX);
@@ -232,11 +233,11 @@ impl<'a> Tokens<'a> {
         }
     }
 
-    fn text(&self, i: usize) -> &str {
+    pub(crate) fn text(&self, i: usize) -> &str {
         &self.source[self.list[i].start..self.list[i].end]
     }
 
-    fn is(&self, i: usize, kind: TokenKind, text: &str) -> bool {
+    pub(crate) fn is(&self, i: usize, kind: TokenKind, text: &str) -> bool {
         self.list.get(i).is_some_and(|t| t.kind == kind) && self.text(i) == text
     }
 
@@ -253,7 +254,7 @@ impl<'a> Tokens<'a> {
     }
 
     /// Token `i` directly follows a dot: a field name.
-    fn after_dot(&self, i: usize) -> bool {
+    pub(crate) fn after_dot(&self, i: usize) -> bool {
         i > 0 && self.is(i - 1, TokenKind::Symbol, ".") && self.list[i - 1].end == self.list[i].start
     }
 

@@ -16,6 +16,7 @@ mod execution_clock;
 pub mod interpolation;
 pub mod json;
 pub mod keywords;
+pub mod logic_operators;
 pub mod projection;
 pub mod store;
 pub mod walk;

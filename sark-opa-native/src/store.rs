@@ -572,8 +572,18 @@ fn compile(options: Options, policies: &BTreeMap<String, String>) -> Result<Engi
     // accepts them. A policy may become several modules (same name, same line numbers).
     // Template strings (`$"Hi {input.name}"`), which regorus cannot parse, as builtin calls; first,
     // so the keywords rewrite can tokenize the text.
-    let policies: BTreeMap<&String, std::borrow::Cow<str>> =
-        policies.iter().map(|(n, s)| (n, crate::interpolation::rewrite(s))).collect();
+    // OPA 1.2x's `and`, `or` and `not { ... }` in modules that import them, as comprehensions.
+    let policies: BTreeMap<&String, std::borrow::Cow<str>> = policies
+        .iter()
+        .map(|(n, s)| {
+            let templated = crate::interpolation::rewrite(s);
+            let logical = match crate::logic_operators::rewrite(&templated, rego_v0) {
+                std::borrow::Cow::Borrowed(_) => templated,
+                std::borrow::Cow::Owned(rewritten) => std::borrow::Cow::Owned(rewritten),
+            };
+            (n, logical)
+        })
+        .collect();
     let keyword_refs = keywords::Rewriter::new(policies.values().map(|s| &**s), rego_v0);
     for (&name, source) in &policies {
         for module in keyword_refs.rewrite(source) {

@@ -1,0 +1,117 @@
+use super::*;
+use crate::store::{Options, PolicyStore, RegoVersion};
+
+/// `data.test` as JSON: the rules that are defined, with their values.
+fn decisions(policy: &str, input: &str) -> String {
+    decisions_in(RegoVersion::V1, policy, input)
+}
+
+fn decisions_in(version: RegoVersion, policy: &str, input: &str) -> String {
+    let store = PolicyStore::new(Options::new(version)).unwrap();
+    store.load_policy("p.rego", policy).unwrap();
+    store.evaluate_json("data.test", Some(input)).unwrap()
+}
+
+const IMPORTS: &str = "package test\nimport future.keywords.and\nimport future.keywords.or\nimport future.keywords.not\n";
+
+#[test]
+fn a_module_without_the_imports_is_untouched_and_and_or_stay_names() {
+    let policy = "package test\nimport rego.v1\np if { and := 1; or := 2; and < or }\n";
+    assert!(matches!(rewrite(policy, false), Cow::Borrowed(_)));
+    assert_eq!(decisions(policy, "{}"), r#"{"p":true}"#);
+}
+
+#[test]
+fn only_the_imported_operators_are_keywords() {
+    let policy = "package test\nimport future.keywords.and\np if input.a and input.b\nq := or if { or := 1 }\n";
+    assert_eq!(decisions(policy, r#"{"a": true, "b": true}"#), r#"{"p":true,"q":1}"#);
+}
+
+#[test]
+fn statements_become_comprehension_tests_and_keep_their_line_count() {
+    let policy = format!("{IMPORTS}p if {{\n  input.a or\n    # or and\n    input.b and input.c\n  q\n}}\nq := true\n");
+    let out = rewrite(&policy, false).into_owned();
+    assert_eq!(out.lines().count(), policy.lines().count(), "{out}");
+    assert!(out.contains("[1 | [1 | input.a] == []; [1 | input.b; input.c] == []"), "{out}");
+    assert!(out.ends_with("] == []\n  q\n}\nq := true\n"), "the lines after keep their numbers: {out}");
+    assert!(!out.contains("future.keywords"), "the imports are blanked: {out}");
+}
+
+#[test]
+fn and_binds_tighter_than_or_and_not_applies_to_one_operand() {
+    let policy = format!("{IMPORTS}p if input.x or input.y and input.z\nq if not input.x and not input.y or input.z\n");
+    assert_eq!(decisions(&policy, r#"{"x": true, "y": false, "z": false}"#), r#"{"p":true}"#);
+    assert_eq!(decisions(&policy, r#"{"x": false, "y": true, "z": false}"#), "{}");
+    assert_eq!(decisions(&policy, r#"{"x": false, "y": false, "z": false}"#), r#"{"q":true}"#);
+    assert_eq!(decisions(&policy, r#"{"x": true, "y": true, "z": true}"#), r#"{"p":true,"q":true}"#);
+}
+
+#[test]
+fn parentheses_group_and_bodies_negate() {
+    let policy = format!(
+        "{IMPORTS}p if {{ (input.a or input.b) and input.c }}\nq if {{ not {{ input.a and input.b }} }}\nr if not (input.a or input.c)\n"
+    );
+    assert_eq!(decisions(&policy, r#"{"a": false, "b": true, "c": true}"#), r#"{"p":true,"q":true}"#);
+    assert_eq!(decisions(&policy, r#"{"a": true, "b": true, "c": false}"#), "{}");
+    assert_eq!(decisions(&policy, r#"{"a": false, "b": false, "c": false}"#), r#"{"q":true,"r":true}"#);
+}
+
+#[test]
+fn operand_bodies_have_their_own_scope_and_see_the_enclosing_one() {
+    let policy = format!(
+        "{IMPORTS}p if {{\n  a := -1\n  {{ a := 1; a > 0 }} and {{ a := 2; a > 1 }}\n  a == -1\n}}\n\
+         q contains n if {{ some n in input.ns; {{ m := n * 2; m > 10 }} or n < 0 }}\n"
+    );
+    assert_eq!(decisions(&policy, r#"{"ns": [-3, 2, 9]}"#), r#"{"p":true,"q":[-3,9]}"#);
+}
+
+#[test]
+fn a_statement_holds_once_however_many_ways_its_operands_do() {
+    let policy = format!("{IMPORTS}xs := [i | some i in input.xs; i > 0 or i != 0]\nys := [1 | {{ some n in input.xs; n > 0 }} and true]\n");
+    assert_eq!(decisions(&policy, r#"{"xs": [1, 2, 3]}"#), r#"{"xs":[1,2,3],"ys":[1]}"#);
+}
+
+#[test]
+fn a_trailing_with_applies_to_every_operand() {
+    let policy = format!("{IMPORTS}p if {{ input.x > 0 and input.y > 0 with input as {{\"x\": 1, \"y\": 2}} }}\n");
+    assert_eq!(decisions(&policy, r#"{"x": 0, "y": 0}"#), r#"{"p":true}"#);
+}
+
+#[test]
+fn strings_comments_fields_and_plain_rego_are_left_alone() {
+    let policy = format!(
+        "{IMPORTS}s := \"a or b and not {{c}}\"\n# x or y\nf := input.or\np if {{ not input.q; {{1, 2}}[_] == 2 }}\nt := `raw and`\n"
+    );
+    assert_eq!(
+        decisions(&policy, r#"{"or": 7}"#),
+        r#"{"f":7,"p":true,"s":"a or b and not {c}","t":"raw and"}"#
+    );
+}
+
+#[test]
+fn rego_v2_brings_all_three_and_rego_v1_syntax_to_v0_modules() {
+    let policy = "package test\nimport rego.v2\np if { not { input.a and input.b } }\nq contains x if { some x in input.xs; x > 1 or x < 0 }\n";
+    let input = r#"{"a": true, "b": false, "xs": [-1, 1, 2]}"#;
+    assert_eq!(decisions(policy, input), r#"{"p":true,"q":[-1,2]}"#);
+    assert_eq!(decisions_in(RegoVersion::V0, policy, input), r#"{"p":true,"q":[-1,2]}"#);
+    let with_v1 = policy.replace("import rego.v2", "import rego.v1\nimport rego.v2");
+    assert_eq!(decisions(&with_v1, input), r#"{"p":true,"q":[-1,2]}"#);
+}
+
+#[test]
+fn all_future_keywords_bring_them_in_rego_v1_only() {
+    let policy = "package test\nimport future.keywords\np if input.a or input.b\n";
+    assert_eq!(decisions(policy, r#"{"a": false, "b": true}"#), r#"{"p":true}"#);
+    let v0 = "package test\nimport future.keywords\np { or := 1; and := or + 1; and == 2 }\n";
+    assert!(matches!(rewrite(v0, true), Cow::Borrowed(_)));
+    assert_eq!(decisions_in(RegoVersion::V0, v0, "{}"), r#"{"p":true}"#);
+}
+
+#[test]
+fn a_with_inside_parentheses_applies_to_the_group() {
+    let policy = format!(
+        "{IMPORTS}p if {{ (input.x < 2 with input.x as 1) and input.x == 5 }}\n\
+         q if {{ (input.x > 7 or input.y > 0 with input as {{\"x\": 0, \"y\": 1}}) }}\n"
+    );
+    assert_eq!(decisions(&policy, r#"{"x": 5}"#), r#"{"p":true,"q":true}"#);
+}
