@@ -164,10 +164,17 @@ enum Node {
     /// The statements inside an operand's braces.
     Body(usize, usize),
     Not(Box<Node>),
-    And(Vec<Node>),
-    Or(Vec<Node>),
+    And(Vec<Operand>),
+    Or(Vec<Operand>),
     /// A clause and the `with` modifiers after it (tokens), which apply to all of it.
     With(Box<Node>, usize, usize),
+}
+
+/// An operand of `and` or `or`, and its tokens (for the line breaks between operands).
+struct Operand {
+    node: Node,
+    first: usize,
+    last: usize,
 }
 
 struct Logic<'t, 'a> {
@@ -309,20 +316,36 @@ impl Logic<'_, '_> {
     /// The outermost statements within `lo..=hi` made with the operators, in order.
     fn statements(&self, lo: usize, hi: usize) -> Vec<Statement> {
         let mut found: Vec<Statement> = Vec::new();
+        // The last statement around a candidate that turned out not to be one (malformed, say), with
+        // its bracket depth: the other candidates at that depth in it are skipped, so a long run of
+        // them is looked at once, not once each (which would be quadratic in the policy's size).
+        let mut not_logic: Option<(usize, usize)> = None;
+        let mut depth = 0usize;
         for k in lo..=hi {
+            let at_depth = depth;
+            match self.symbol(k) {
+                Some("(" | "[" | "{") => depth += 1,
+                Some(")" | "]" | "}") => depth = depth.saturating_sub(1),
+                _ => {}
+            }
             let starts_logic = self.either_operator(k)
                 || (self.enabled.not_bodies
                     && self.keyword(k, "not")
                     && k < hi
                     && matches!(self.symbol(k + 1), Some("{" | "(")));
-            if !starts_logic || found.last().is_some_and(|s| k <= s.last) {
+            let seen = found.last().is_some_and(|s| k <= s.last)
+                || not_logic.is_some_and(|(last, level)| k <= last && at_depth == level);
+            if !starts_logic || seen {
                 continue;
             }
             let (first, last) = self.statement_around(k, lo, hi);
-            if let Some(statement) = self.statement(first, last) {
-                // A statement found later can only contain an earlier one, never overlap it.
-                found.retain(|s| s.last < first);
-                found.push(statement);
+            match self.statement(first, last) {
+                Some(statement) => {
+                    // A statement found later can only contain an earlier one, never overlap it.
+                    found.retain(|s| s.last < first);
+                    found.push(statement);
+                }
+                None => not_logic = Some((last, at_depth)),
             }
         }
         found
@@ -366,7 +389,7 @@ impl Logic<'_, '_> {
         if parts.len() == 1 {
             return self.and(first, last);
         }
-        Some(Node::Or(parts.into_iter().map(|(a, b)| self.and(a, b)).collect::<Option<_>>()?))
+        Some(Node::Or(parts.into_iter().map(|(a, b)| self.and(a, b).map(|node| Operand { node, first: a, last: b })).collect::<Option<_>>()?))
     }
 
     fn and(&self, first: usize, last: usize) -> Option<Node> {
@@ -374,7 +397,7 @@ impl Logic<'_, '_> {
         if parts.len() == 1 {
             return self.operand(first, last);
         }
-        Some(Node::And(parts.into_iter().map(|(a, b)| self.operand(a, b)).collect::<Option<_>>()?))
+        Some(Node::And(parts.into_iter().map(|(a, b)| self.operand(a, b).map(|node| Operand { node, first: a, last: b })).collect::<Option<_>>()?))
     }
 
     /// One operand: `{ body }`, `( group )`, either negated when `not` bodies are on, or plain.
@@ -426,10 +449,7 @@ impl Logic<'_, '_> {
     fn test_parts(&self, node: &Node) -> (String, &'static str) {
         match node {
             Node::Not(inner) => (self.body(inner), "=="),
-            Node::Or(operands) => (
-                operands.iter().map(|o| format!("[1 | {}] == []", self.body(o))).collect::<Vec<_>>().join("; "),
-                "==",
-            ),
+            Node::Or(operands) => (self.joined(operands, |o| format!("[1 | {}] == []", self.body(o))), "=="),
             _ => (self.body(node), "!="),
         }
     }
@@ -438,10 +458,26 @@ impl Logic<'_, '_> {
     fn body(&self, node: &Node) -> String {
         match node {
             Node::Plain(first, last) | Node::Body(first, last) => self.text(*first, *last),
-            Node::And(operands) => operands.iter().map(|o| self.single(o)).collect::<Vec<_>>().join("; "),
+            Node::And(operands) => self.joined(operands, |o| self.single(o)),
             Node::With(inner, first, last) => format!("{} {}", self.single(inner), self.text(*first, *last)),
             Node::Not(_) | Node::Or(_) => self.test(node),
         }
+    }
+
+    /// The operands, each as `each` writes it, separated by `;` and the line breaks that were
+    /// between them: a long statement keeps its lines, which regorus limits in length.
+    fn joined(&self, operands: &[Operand], each: impl Fn(&Node) -> String) -> String {
+        let mut out = String::new();
+        for (i, operand) in operands.iter().enumerate() {
+            if let Some(previous) = i.checked_sub(1).map(|p| &operands[p]) {
+                let gap = &self.tokens.source[self.extent(previous.last).1..self.extent(operand.first).0];
+                let breaks = gap.matches('\n').count();
+                out.push(';');
+                out.push_str(&if breaks == 0 { " ".to_string() } else { "\n".repeat(breaks) });
+            }
+            out.push_str(&each(&operand.node));
+        }
+        out
     }
 
     /// `node` as one statement: a plain expression as it is, anything with a scope of its own (or
