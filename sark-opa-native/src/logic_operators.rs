@@ -214,14 +214,15 @@ impl Logic<'_, '_> {
         self.operator(i, "and") || self.operator(i, "or")
     }
 
-    /// Index of the bracket closing the one opened at `open`.
+    /// Index of the bracket closing the one opened at `open`; `None` when there is none before
+    /// `last`, or `open` opens nothing.
     fn closing(&self, open: usize, last: usize) -> Option<usize> {
         let mut depth = 0usize;
         for i in open..=last {
             match self.symbol(i) {
                 Some("(" | "[" | "{") => depth += 1,
                 Some(")" | "]" | "}") => {
-                    depth -= 1;
+                    depth = depth.checked_sub(1)?;
                     if depth == 0 {
                         return Some(i);
                     }

@@ -3,7 +3,8 @@
 //! Families (one file each): `io.jwt.*` (jwt.rs, with keys.rs for JWK/PEM keys and signatures),
 //! `crypto.md5/sha1/sha256` and `crypto.hmac.*` (crypto.rs), `net.cidr_intersects`,
 //! `net.cidr_contains_matches` and `net.cidr_merge` (net.rs), `strings.split_n` (strings.rs),
-//! `array.flatten` (arrays.rs), `uri.parse` and `uri.is_valid` (uri.rs), and the deprecated
+//! `array.flatten` (arrays.rs), `uri.parse` and `uri.is_valid` (uri.rs),
+//! `providers.aws.sign_req` (aws.rs), and the deprecated
 //! builtins of Rego v0 (deprecated.rs). encoding.rs and args.rs hold what they share: Go's
 //! base64, PEM and JSON conventions, and OPA's operand errors.
 //!
@@ -23,6 +24,7 @@
 
 mod args;
 mod arrays;
+mod aws;
 mod crypto;
 mod deprecated;
 mod encoding;
@@ -81,6 +83,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(integers::BUILTINS)
         .chain(graph::BUILTINS)
         .chain(interpolate::BUILTINS)
+        .chain(aws::BUILTINS)
 }
 
 /// regorus builtins this module replaces, and why. regorus looks extensions up before its own

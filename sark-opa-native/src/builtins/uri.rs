@@ -124,6 +124,31 @@ fn parse_without_fragment(text: &str) -> Result<Url> {
     Ok(url)
 }
 
+/// The parts of `text`'s URL that an AWS signature covers, as Go's `net/url` gives them: `Host` (with
+/// its port), `EscapedPath()` and `RawQuery`. Errors are `url.Parse`'s, in its words.
+pub(super) fn signed_parts(text: &str) -> Result<(String, String, String)> {
+    let url = go_parse(text).map_err(|e| anyhow!("parse {}: {e}", go_quote(text)))?;
+    Ok((url.host.clone(), escaped_path(&url), url.raw_query))
+}
+
+/// Go's `URL.EscapedPath`: the path as written when that is a valid encoding of it, else the path
+/// escaped.
+fn escaped_path(url: &Url) -> String {
+    let valid_encoding = |raw: &str| {
+        raw.bytes().all(|b| b"!$&'()*+,;=:@[]%".contains(&b) || !should_escape(b, Mode::Path))
+    };
+    if !url.raw_path.is_empty()
+        && valid_encoding(&url.raw_path)
+        && unescape(&url.raw_path, Mode::Path).is_ok_and(|p| p == url.path)
+    {
+        return url.raw_path.clone();
+    }
+    if url.path == "*" {
+        return "*".to_string();
+    }
+    escape_path(&url.path)
+}
+
 /// Go's `getScheme`: letters, then letters, digits, `+`, `-` or `.`, up to a `:`; anything else
 /// first means there is no scheme.
 fn split_scheme(text: &str) -> Result<(&str, &str)> {

@@ -124,3 +124,12 @@ fn long_and_malformed_runs_of_operators_are_read_in_one_pass() {
     let long = format!("{IMPORTS}p if {{\n{}input.z\n}}\n", "input.a or\n".repeat(1_000));
     assert_eq!(decisions(&long, r#"{"z": true}"#), r#"{"p":true}"#);
 }
+
+#[test]
+fn unbalanced_brackets_are_left_for_the_parser_to_report() {
+    for broken in ["p if { x) or y }", "p if { (x or y }", "p if { x or (y }", "p if { not { x and y }"] {
+        let policy = format!("{IMPORTS}{broken}\n");
+        let store = PolicyStore::new(Options::new(RegoVersion::V1)).unwrap();
+        assert!(store.load_policy("p.rego", &policy).is_err(), "{broken}");
+    }
+}

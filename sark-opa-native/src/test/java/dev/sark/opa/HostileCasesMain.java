@@ -68,6 +68,13 @@ public final class HostileCasesMain {
                     "count(urlquery.encode_object({\"a\": " + millionRefs + "}))", hundredKb));
             cases.put("io.jwt.encode_sign of them", () -> strict.evaluate("count(io.jwt.encode_sign({\"alg\": \"HS256\"}, {\"a\": "
                     + millionRefs + "}, {\"kty\": \"oct\", \"k\": \"c2VjcmV0\"}))", hundredKb));
+            String awsConfig = "{\"aws_access_key\": \"k\", \"aws_secret_access_key\": \"s\", \"aws_service\": \"s3\", "
+                    + "\"aws_region\": \"r\"}";
+            cases.put("providers.aws.sign_req of a body of them", () -> strict.evaluate("providers.aws.sign_req({\"method\": \"get\", "
+                    + "\"url\": \"http://a\", \"body\": " + millionRefs + "}, " + awsConfig + ", 0)", hundredKb));
+            cases.put("providers.aws.sign_req of headers of them", () -> strict.evaluate("providers.aws.sign_req({\"method\": \"get\", "
+                    + "\"url\": \"http://a\", \"headers\": {sprintf(\"h%d\", [i]): input.s | some i in numbers.range(1, 1000000)}}, "
+                    + awsConfig + ", 0)", hundredKb));
             StringBuilder chain = new StringBuilder("{\"g\": {");
             for (int i = 0; i < 200_000; i++) {
                 chain.append(i == 0 ? "" : ",").append("\"n").append(i).append("\": [\"n").append(i + 1).append("\"]");
