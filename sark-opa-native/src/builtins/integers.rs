@@ -117,12 +117,50 @@ fn format_int(args: &[Value]) -> Result<Value> {
 
 fn units_parse(args: &[Value]) -> Result<Value> {
     check_digits(args)?;
+    check_exponent(args)?;
     regorus_own("units.parse", &["x"], args)
 }
 
 fn units_parse_bytes(args: &[Value]) -> Result<Value> {
     check_digits(args)?;
+    check_exponent(args)?;
     regorus_own("units.parse_bytes", &["x"], args)
+}
+
+/// The most digits OPA reads in an amount's exponent (`1e999999`), as its `maxExponentDigits`.
+const MAX_EXPONENT_DIGITS: usize = 6;
+
+/// OPA's "exponent too large": an exponent of more than [`MAX_EXPONENT_DIGITS`] digits in the amount
+/// (`10e10000000Ei`), which regorus would try to compute. A text with spaces is left to regorus, which
+/// refuses it first, as OPA does.
+fn check_exponent(args: &[Value]) -> Result<()> {
+    let Ok(text) = string(args, 0) else { return Ok(()) };
+    if text.contains(' ') {
+        return Ok(());
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'0'..=b'9' | b'.' | b'+' | b'-' => {}
+            b'e' | b'E' => {
+                let sign = matches!(bytes.get(i + 1), Some(b'+' | b'-'));
+                if !sign && !bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                    break; // the unit starts here ("1e" is not an exponent)
+                }
+                let start = i + 1 + usize::from(sign);
+                let digits = bytes[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+                if digits > MAX_EXPONENT_DIGITS {
+                    bail!("exponent too large");
+                }
+                i = start;
+                continue;
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 /// Fails when the text operand has more digits than a [`MAX_INTEGER_BITS`] integer.
@@ -155,6 +193,17 @@ pub(super) mod tests {
         assert_eq!(format_int(&[big(MAX_INTEGER_BITS), Value::from(2)]).unwrap().as_string().unwrap().len() as u64, MAX_INTEGER_BITS);
         let wrong = format_int(&[Value::from("x"), Value::from(2)]).unwrap_err().to_string();
         assert!(!wrong.is_empty() && !wrong.starts_with("format_int: "), "regorus' own error, without the name: {wrong}");
+    }
+
+    #[test]
+    fn exponents_of_more_than_six_digits_are_refused_as_opa_does() {
+        for text in ["10e10000000Ei", "1E+1234567", "2.5e-9999999"] {
+            assert_eq!(units_parse(&[Value::from(text)]).unwrap_err().to_string(), "exponent too large", "{text}");
+        }
+        assert_eq!(units_parse_bytes(&[Value::from("10e10000000EiB")]).unwrap_err().to_string(), "exponent too large");
+        assert_eq!(units_parse(&[Value::from("1e3")]).unwrap(), Value::from(1000));
+        assert_eq!(units_parse_bytes(&[Value::from("1e3KB")]).unwrap(), Value::from(1_000_000));
+        assert!(units_parse(&[Value::from("1e1234567 K")]).unwrap_err().to_string().contains("spaces"));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! `crypto.md5/sha1/sha256` and `crypto.hmac.*` (crypto.rs), `net.cidr_intersects`,
 //! `net.cidr_contains_matches` and `net.cidr_merge` (net.rs), `strings.split_n` (strings.rs),
 //! `array.flatten` (arrays.rs), `uri.parse` and `uri.is_valid` (uri.rs),
-//! `providers.aws.sign_req` (aws.rs), and the deprecated
+//! `providers.aws.sign_req` (aws.rs), day, week and year units in `time.parse_duration_ns`
+//! (durations.rs), and the deprecated
 //! builtins of Rego v0 (deprecated.rs). encoding.rs and args.rs hold what they share: Go's
 //! base64, PEM and JSON conventions, and OPA's operand errors.
 //!
@@ -27,6 +28,7 @@ mod arrays;
 mod aws;
 mod crypto;
 mod deprecated;
+mod durations;
 mod encoding;
 mod graph;
 pub mod integers;
@@ -84,6 +86,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(graph::BUILTINS)
         .chain(interpolate::BUILTINS)
         .chain(aws::BUILTINS)
+        .chain(durations::BUILTINS)
 }
 
 /// regorus builtins this module replaces, and why. regorus looks extensions up before its own
@@ -141,6 +144,11 @@ pub const OVERRIDES: &[(&str, &str)] = &[
     ("format_int", INTEGERS),
     ("units.parse", INTEGERS),
     ("units.parse_bytes", INTEGERS),
+    (
+        "time.parse_duration_ns",
+        "regorus refuses OPA 1.2x's day, week and year units (\"1d2h\"); durations.rs reads them and hands \
+         the rest to regorus",
+    ),
     (
         "yaml.is_valid",
         "regorus raises a type error for a non-string operand (OPA: false) and refuses any text \
