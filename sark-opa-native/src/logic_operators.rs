@@ -42,14 +42,14 @@ use crate::keywords::Tokens;
 
 /// `source` (one policy) with its logical operators rewritten; returned as it is when it imports
 /// none of them, or does not tokenize (the parser then reports it).
-pub fn rewrite(source: &str, rego_v0: bool) -> Cow<'_, str> {
+pub fn rewrite(source: &str) -> Cow<'_, str> {
     if !might_import_operators(source) {
         return Cow::Borrowed(source);
     }
     let Some(tokens) = Tokens::of(source) else {
         return Cow::Borrowed(source);
     };
-    let Some((enabled, imports)) = Enabled::imported(&tokens, rego_v0) else {
+    let Some((enabled, imports)) = Enabled::imported(&tokens) else {
         return Cow::Borrowed(source);
     };
     let logic = Logic { tokens: &tokens, enabled };
@@ -71,6 +71,9 @@ pub fn rewrite(source: &str, rego_v0: bool) -> Cow<'_, str> {
     let mut out = String::with_capacity(source.len() + 64);
     let mut at = 0;
     for (start, end, text) in edits {
+        if start < at {
+            continue; // cannot happen (a statement never spans an import), but never cut text twice
+        }
         out.push_str(&source[at..start]);
         out.push_str(&text);
         at = end;
@@ -105,9 +108,9 @@ impl Enabled {
     const ALL: Enabled = Enabled { and: true, or: true, not_bodies: true };
 
     /// The operators the module imports, and the imports to rewrite; `None` when it imports none.
-    /// `import future.keywords` brings them all in Rego v1 (a v1 module, or a v0 one importing
-    /// `rego.v1`), as in OPA; in v0 it keeps meaning the v0 keywords, so `and` and `or` stay names.
-    fn imported(tokens: &Tokens, rego_v0: bool) -> Option<(Enabled, Vec<Import>)> {
+    /// `import future.keywords` brings them all, in v0 as in v1 (OPA's capabilities list them as
+    /// future keywords of both).
+    fn imported(tokens: &Tokens) -> Option<(Enabled, Vec<Import>)> {
         let mut enabled = Enabled { and: false, or: false, not_bodies: false };
         let mut imports = Vec::new();
         let (mut all_future, mut rego_v1) = (false, false);
@@ -140,7 +143,7 @@ impl Enabled {
                 all_future = true;
             }
         }
-        if all_future && (!rego_v0 || rego_v1) {
+        if all_future {
             enabled = Enabled::ALL;
         }
         if rego_v1 {
@@ -202,12 +205,34 @@ impl Logic<'_, '_> {
     }
 
     fn operator(&self, i: usize, name: &str) -> bool {
-        let on = match name {
+        self.logical_word(i) && self.tokens.text(i) == name && !self.names_something(i)
+    }
+
+    /// An imported `and` or `or` at `i` (an operator, or a name as [`Logic::names_something`] says).
+    fn logical_word(&self, i: usize) -> bool {
+        let on = match self.tokens.text(i) {
             "and" => self.enabled.and,
             "or" => self.enabled.or,
             _ => false,
         };
-        on && self.keyword(i, name)
+        on && self.tokens.list[i].kind == TokenKind::Ident && !self.tokens.after_dot(i)
+    }
+
+    /// `and`/`or` at `i` is a name where a term is expected (a statement's start, a line's start, or
+    /// after an operator) and directly followed by `(` or `.`: a call of OPA's set builtins `and` and
+    /// `or`, or a reference such as the rule `or.foo`, as OPA's parser reads them.
+    fn names_something(&self, i: usize) -> bool {
+        let next = i + 1;
+        let opens = next < self.tokens.list.len()
+            && matches!(self.symbol(next), Some("(" | "."))
+            && self.tokens.list[i].end == self.tokens.list[next].start;
+        opens && (i == 0 || self.end_line(i - 1) < self.tokens.list[i].line || !self.ends_operand(i - 1))
+    }
+
+    /// The line token `i` ends on (a string may span lines).
+    fn end_line(&self, i: usize) -> u32 {
+        let (start, end) = self.extent(i);
+        self.tokens.list[i].line + self.tokens.source[start..end].matches('\n').count() as u32
     }
 
     fn either_operator(&self, i: usize) -> bool {
@@ -253,8 +278,9 @@ impl Logic<'_, '_> {
         match self.tokens.list[i].kind {
             TokenKind::Symbol => matches!(self.tokens.text(i), ")" | "]" | "}"),
             TokenKind::Ident if self.tokens.after_dot(i) => true,
+            // An imported `and`/`or` is an operator, or a name that `(` or `.` continues.
             TokenKind::Ident => {
-                !self.either_operator(i)
+                !self.logical_word(i)
                     && !matches!(self.tokens.text(i), "in" | "not" | "with" | "as" | "if" | "else" | "contains" | "some" | "every")
             }
             _ => true,
@@ -266,37 +292,61 @@ impl Logic<'_, '_> {
         match self.tokens.list[i].kind {
             TokenKind::Symbol => matches!(
                 self.tokens.text(i),
-                "." | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "*" | "/" | "%" | "&" | "|" | ":=" | "="
+                "." | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" | "/" | "%" | "&" | "|" | ":=" | "="
             ),
-            TokenKind::Ident => self.either_operator(i) || matches!(self.tokens.text(i), "with" | "as"),
+            TokenKind::Ident => self.either_operator(i) || matches!(self.tokens.text(i), "with" | "as" | "in"),
+            // The lexer reads `-1` as one number; after a line's expression it is a subtraction.
+            TokenKind::Number => self.tokens.text(i).starts_with('-'),
             _ => false,
         }
     }
 
-    /// A line break between tokens `a` and `b = a + 1` ends a statement.
-    fn breaks_between(&self, a: usize, b: usize) -> bool {
-        self.tokens.list[a].line < self.tokens.list[b].line && self.ends_operand(a) && !self.continues(b)
+    /// The bracket at `open` starts a term (an array, set, object or comprehension), not a body: it is
+    /// a `[`, or a `{` after an operator, bracket or comma (a body's `{` follows `if`, `else`, `not`, a
+    /// rule head or `every`'s domain).
+    fn opens_term(&self, open: usize) -> bool {
+        self.symbol(open) == Some("[")
+            || open == 0
+            || matches!(self.symbol(open - 1), Some(s) if !matches!(s, ")" | "]" | "}"))
     }
 
-    /// The statement around token `k`, within `lo..=hi`: from after the enclosing bracket, `;`,
-    /// comprehension bar, `if` or line break, to before the next such boundary or `else`.
+    /// A line break between tokens `a` and `b = a + 1` ends a statement.
+    fn breaks_between(&self, a: usize, b: usize) -> bool {
+        self.end_line(a) < self.tokens.list[b].line && self.ends_operand(a) && !self.continues(b)
+    }
+
+    /// The statement around token `k`, within `lo..=hi`: from after the enclosing bracket (or the
+    /// comprehension bar inside it), `;`, `if`, `else` or line break, to before the next such boundary.
     fn statement_around(&self, k: usize, lo: usize, hi: usize) -> (usize, usize) {
-        let (mut first, mut depth) = (k, 0usize);
+        // `k` may itself be a bracket: the scan away from it starts inside it.
+        let (mut first, mut depth) = (k, usize::from(matches!(self.symbol(k), Some(")" | "]" | "}"))));
+        // The leftmost `|` met at depth 0: a comprehension's bar if an enclosing `[` or `{` follows,
+        // else set union inside the statement.
+        let mut bar = None;
         while first > lo {
             let previous = first - 1;
-            if depth == 0 && (self.breaks_between(previous, first) || self.keyword(previous, "if")) {
+            if depth == 0
+                && (self.breaks_between(previous, first) || self.keyword(previous, "if") || self.keyword(previous, "else"))
+            {
                 break;
             }
             match self.symbol(previous) {
                 Some(")" | "]" | "}") => depth += 1,
-                Some("(" | "[" | "{") if depth == 0 => break,
+                Some("[" | "{") if depth == 0 => {
+                    if self.opens_term(previous) {
+                        first = bar.unwrap_or(first);
+                    }
+                    break;
+                }
+                Some("(") if depth == 0 => break,
                 Some("(" | "[" | "{") => depth -= 1,
-                Some(";" | "|") if depth == 0 => break,
+                Some(";") if depth == 0 => break,
+                Some("|") if depth == 0 => bar = Some(first),
                 _ => {}
             }
             first = previous;
         }
-        let (mut last, mut depth) = (k, 0usize);
+        let (mut last, mut depth) = (k, usize::from(matches!(self.symbol(k), Some("(" | "[" | "{"))));
         while last < hi {
             let next = last + 1;
             if depth == 0 && (self.breaks_between(last, next) || self.keyword(next, "else")) {
@@ -317,10 +367,10 @@ impl Logic<'_, '_> {
     /// The outermost statements within `lo..=hi` made with the operators, in order.
     fn statements(&self, lo: usize, hi: usize) -> Vec<Statement> {
         let mut found: Vec<Statement> = Vec::new();
-        // The last statement around a candidate that turned out not to be one (malformed, say), with
-        // its bracket depth: the other candidates at that depth in it are skipped, so a long run of
-        // them is looked at once, not once each (which would be quadratic in the policy's size).
-        let mut not_logic: Option<(usize, usize)> = None;
+        // For each bracket depth, the end of the last statement around a candidate there that turned
+        // out not to be one (malformed, say): the other candidates at that depth in it are skipped, so
+        // each statement is looked at once, not once per operator in it (quadratic in the policy's size).
+        let mut not_logic: Vec<Option<usize>> = Vec::new();
         let mut depth = 0usize;
         for k in lo..=hi {
             let at_depth = depth;
@@ -335,18 +385,30 @@ impl Logic<'_, '_> {
                     && k < hi
                     && matches!(self.symbol(k + 1), Some("{" | "(")));
             let seen = found.last().is_some_and(|s| k <= s.last)
-                || not_logic.is_some_and(|(last, level)| k <= last && at_depth == level);
+                || not_logic.get(at_depth).copied().flatten().is_some_and(|last| k <= last);
             if !starts_logic || seen {
                 continue;
             }
-            let (first, last) = self.statement_around(k, lo, hi);
+            let (mut first, mut last) = self.statement_around(k, lo, hi);
+            // Parentheses around the whole statement group it: the statement is the one around them
+            // (`x := 1⏎(a or b)` is a statement of its own, not an argument list after `1`).
+            while first > lo && last < hi && self.symbol(first - 1) == Some("(") && self.symbol(last + 1) == Some(")") {
+                (first, last) = self.statement_around(first - 1, lo, hi);
+            }
             match self.statement(first, last) {
                 Some(statement) => {
-                    // A statement found later can only contain an earlier one, never overlap it.
-                    found.retain(|s| s.last < first);
+                    // A statement found later can only contain earlier ones, never overlap them.
+                    while found.last().is_some_and(|s| s.first >= first) {
+                        found.pop();
+                    }
                     found.push(statement);
                 }
-                None => not_logic = Some((last, at_depth)),
+                None => {
+                    if not_logic.len() <= at_depth {
+                        not_logic.resize(at_depth + 1, None);
+                    }
+                    not_logic[at_depth] = Some(last);
+                }
             }
         }
         found
@@ -409,7 +471,10 @@ impl Logic<'_, '_> {
         let inner = match self.symbol(open) {
             Some("{") if enclosed => Node::Body(open + 1, last - 1),
             Some("(") if enclosed => match self.clause(open + 1, last - 1)? {
-                Node::Plain(..) => return Some(Node::Plain(first, last)),
+                // `(not x)` is `not x` (regorus refuses `not` inside parentheses)...
+                Node::Plain(a, b) if !negated => Node::Plain(a, b),
+                // ...but `({a})` is a set, as in OPA, and `not (x)` is plain Rego.
+                Node::Plain(..) | Node::Body(..) => return Some(Node::Plain(first, last)),
                 group => group,
             },
             _ => return Some(Node::Plain(first, last)),

@@ -577,7 +577,7 @@ fn compile(options: Options, policies: &BTreeMap<String, String>) -> Result<Engi
         .iter()
         .map(|(n, s)| {
             let templated = crate::interpolation::rewrite(s);
-            let logical = match crate::logic_operators::rewrite(&templated, rego_v0) {
+            let logical = match crate::logic_operators::rewrite(&templated) {
                 std::borrow::Cow::Borrowed(_) => templated,
                 std::borrow::Cow::Owned(rewritten) => std::borrow::Cow::Owned(rewritten),
             };
