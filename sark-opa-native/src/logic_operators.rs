@@ -53,6 +53,9 @@ pub fn rewrite(source: &str) -> Cow<'_, str> {
         return Cow::Borrowed(source);
     };
     let logic = Logic { tokens: &tokens, enabled };
+    if !logic.balanced() {
+        return Cow::Borrowed(source);
+    }
     let mut edits: Vec<(usize, usize, String)> = imports
         .into_iter()
         .map(|import| {
@@ -195,8 +198,37 @@ impl Logic<'_, '_> {
         }
     }
 
+    /// The symbol at `i`. regorus' lexer reads `set()` as the name `set(` and `)`: that name counts as
+    /// the `(` it holds, so brackets still pair.
     fn symbol(&self, i: usize) -> Option<&str> {
-        (self.tokens.list[i].kind == TokenKind::Symbol).then(|| self.tokens.text(i))
+        match self.tokens.list[i].kind {
+            TokenKind::Symbol => Some(self.tokens.text(i)),
+            TokenKind::Ident if self.tokens.text(i) == "set(" => Some("("),
+            _ => None,
+        }
+    }
+
+    /// Whether every bracket of the module pairs up. Stray closing brackets would make each statement's
+    /// scan run to the start of the module (quadratic); such text is left for the parser to report.
+    fn balanced(&self) -> bool {
+        let mut open: Vec<&str> = Vec::new();
+        for i in 0..self.tokens.list.len() {
+            match self.symbol(i) {
+                Some(s @ ("(" | "[" | "{")) => open.push(s),
+                Some(s @ (")" | "]" | "}")) => {
+                    let pair = match s {
+                        ")" => "(",
+                        "]" => "[",
+                        _ => "{",
+                    };
+                    if open.pop() != Some(pair) {
+                        return false;
+                    }
+                }
+                _ => {}
+            }
+        }
+        open.is_empty()
     }
 
     /// A keyword name at `i` (not a field after a dot).
@@ -226,7 +258,12 @@ impl Logic<'_, '_> {
         let opens = next < self.tokens.list.len()
             && matches!(self.symbol(next), Some("(" | "."))
             && self.tokens.list[i].end == self.tokens.list[next].start;
-        opens && (i == 0 || self.end_line(i - 1) < self.tokens.list[i].line || !self.ends_operand(i - 1))
+        if !opens || i == 0 || !self.ends_operand(i - 1) {
+            return opens;
+        }
+        // After a complete expression: `or(` on the next line is still the operator, as OPA reads it;
+        // `or.foo` there starts a rule.
+        self.symbol(next) == Some(".") && self.end_line(i - 1) < self.tokens.list[i].line
     }
 
     /// The line token `i` ends on (a string may span lines).
@@ -302,12 +339,14 @@ impl Logic<'_, '_> {
     }
 
     /// The bracket at `open` starts a term (an array, set, object or comprehension), not a body: it is
-    /// a `[`, or a `{` after an operator, bracket or comma (a body's `{` follows `if`, `else`, `not`, a
-    /// rule head or `every`'s domain).
+    /// a `[`, or a `{` after an operator, bracket, comma, `in` or `as` (a body's `{` follows `if`,
+    /// `else`, `not`, a rule head or `every`'s domain).
     fn opens_term(&self, open: usize) -> bool {
         self.symbol(open) == Some("[")
             || open == 0
             || matches!(self.symbol(open - 1), Some(s) if !matches!(s, ")" | "]" | "}"))
+            || self.keyword(open - 1, "in")
+            || self.keyword(open - 1, "as")
     }
 
     /// A line break between tokens `a` and `b = a + 1` ends a statement.

@@ -573,17 +573,23 @@ fn compile(options: Options, policies: &BTreeMap<String, String>) -> Result<Engi
     // Template strings (`$"Hi {input.name}"`), which regorus cannot parse, as builtin calls; first,
     // so the keywords rewrite can tokenize the text.
     // OPA 1.2x's `and`, `or` and `not { ... }` in modules that import them, as comprehensions.
-    let policies: BTreeMap<&String, std::borrow::Cow<str>> = policies
-        .iter()
-        .map(|(n, s)| {
-            let templated = crate::interpolation::rewrite(s);
-            let logical = match crate::logic_operators::rewrite(&templated) {
-                std::borrow::Cow::Borrowed(_) => templated,
-                std::borrow::Cow::Owned(rewritten) => std::borrow::Cow::Owned(rewritten),
-            };
-            (n, logical)
-        })
-        .collect();
+    // Each level of them becomes two levels of comprehension brackets, which regorus parses in time
+    // that doubles per level: the rewritten text passes the nesting checks of load_policy again.
+    let mut rewritten: BTreeMap<&String, std::borrow::Cow<str>> = BTreeMap::new();
+    for (name, source) in policies {
+        let templated = crate::interpolation::rewrite(source);
+        let logical = match crate::logic_operators::rewrite(&templated) {
+            std::borrow::Cow::Borrowed(_) => templated,
+            std::borrow::Cow::Owned(text) => {
+                stack_guard::scan(&text, name).map_err(|e| {
+                    format!("{name}: the logical operators (and, or, not {{ }}) nest too deeply once written as comprehensions: {e}")
+                })?;
+                std::borrow::Cow::Owned(text)
+            }
+        };
+        rewritten.insert(name, logical);
+    }
+    let policies = rewritten;
     let keyword_refs = keywords::Rewriter::new(policies.values().map(|s| &**s), rego_v0);
     for (&name, source) in &policies {
         for module in keyword_refs.rewrite(source) {

@@ -156,6 +156,12 @@ fn statement_boundaries_follow_the_expression_as_opa_reads_it() {
         ("p if input.y and ({input.x})\n", r#"{"x": false, "y": true}"#, r#"{"p":true}"#),
         // `|` outside a comprehension is set union.
         ("s := {1, 2}\np if { s | {3} == {1, 2, 3} or input.t }\n", r#"{"t": false}"#, r#"{"p":true,"s":[1,2]}"#),
+        // `set()` is one name and a `)` to regorus' lexer; brackets still pair.
+        ("p if { input.a or set() == set() }\n", r#"{"a": false}"#, r#"{"p":true}"#),
+        // `or(` on the line after an expression is the operator.
+        ("p if {\n  input.a\n  or(input.b)\n}\n", r#"{"a": false, "b": true}"#, r#"{"p":true}"#),
+        // A comprehension after `in` is a term, not a body: its bar is no union.
+        ("s := {\"x\"}\ne := {1}\nq contains v if { some v in {s | e == {2} or false} }\n", "{}", r#"{"e":[1],"q":[],"s":["x"]}"#),
         // `else` ends the statement before it on either side.
         ("p := 1 if input.a or input.b else := 2 if input.c or input.d\n", r#"{"a": false, "b": false, "c": false, "d": true}"#, r#"{"p":2}"#),
     ];
@@ -172,7 +178,26 @@ fn hostile_runs_of_operators_and_statements_are_read_in_linear_time() {
         format!("{IMPORTS}p if {{ a {}}}\n", "or (or) ".repeat(30_000)),
         format!("{IMPORTS}p if {{ {}c }}\n", "a or b else ".repeat(30_000)),
         format!("{IMPORTS}{}", "p if input.a or input.b\n".repeat(40_000)),
+        format!("{IMPORTS}{}", "p if set() == set() or input.a\n".repeat(40_000)),
+        format!("{IMPORTS}{}", "p if a) or b\n".repeat(40_000)),
     ] {
         let _ = rewrite(&policy); // completes; what the parser then says of it does not matter here
     }
+}
+
+#[test]
+fn groups_nested_past_what_regorus_parses_quickly_are_refused_at_load() {
+    // Each level becomes two levels of comprehension brackets, and regorus' parsing time doubles with each.
+    let mut group = "input.a or input.b".to_string();
+    for _ in 0..8 {
+        group = format!("({group}) or input.b");
+    }
+    let store = PolicyStore::new(Options::new(RegoVersion::V1)).unwrap();
+    let error = store.load_policy("p.rego", &format!("{IMPORTS}p if {group}\n")).unwrap_err().to_string();
+    assert!(error.contains("nest too deeply"), "{error}");
+    let mut shallow = "input.a or input.b".to_string();
+    for _ in 0..2 {
+        shallow = format!("({shallow}) or input.b");
+    }
+    assert_eq!(decisions(&format!("{IMPORTS}p if {shallow}\n"), r#"{"a": false, "b": true}"#), r#"{"p":true}"#);
 }
