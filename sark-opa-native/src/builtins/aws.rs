@@ -58,10 +58,7 @@ fn sign_req(args: &[Value]) -> Result<Value> {
     if !not_text.is_empty() {
         bail!("operand 2 invalid values for required AWS config parameters(s): {}", go_set(&not_text));
     }
-    let text = |object: &Object, key: &str| match field(object, key) {
-        Some(Value::String(s)) => s.to_string(),
-        _ => String::new(),
-    };
+    let text = |object: &Object, key: &str| field(object, key).as_ref().map_or_else(String::new, plain_text);
     let credentials = Credentials {
         access_key: text(config, "aws_access_key"),
         secret_key: text(config, "aws_secret_access_key"),
@@ -129,14 +126,17 @@ fn sign_req(args: &[Value]) -> Result<Value> {
 
 /// OPA's `validateHTTPRequestOperand`: only `http.send`'s keys, and `method` and `url` present.
 fn check_request_keys(request: &Object) -> Result<()> {
-    let unknown: Vec<String> = request
-        .keys()
-        .filter(|k| !matches!(k, Value::String(s) if REQUEST_KEYS.contains(&&**s)))
-        .map(|k| match k {
+    let mut unknown = Vec::new();
+    for key in request.keys().filter(|k| !matches!(k, Value::String(s) if REQUEST_KEYS.contains(&&**s))) {
+        unknown.push(match key {
             Value::String(s) => go_quote(s),
-            other => other.to_string(),
-        })
-        .collect();
+            other => {
+                // A key made of shared parts can be gigabytes as text: claimed before it is printed.
+                super::limits::check_printable_times(other, "a request key", 1)?;
+                other.to_string()
+            }
+        });
+    }
     if !unknown.is_empty() {
         bail!("operand 1 invalid request parameters(s): {{{}}}", unknown.join(", "));
     }
@@ -288,6 +288,23 @@ mod tests {
                 .expect_err(name);
             assert!(error.to_string().contains("memory"), "{name}: {error}");
         }
+    }
+
+    #[test]
+    fn an_unknown_key_too_large_to_print_is_refused_before_it_is_printed() {
+        // A million references to one 100 KB string as a key: 100 GB once printed in the error.
+        let key = Value::from(vec![Value::from("x".repeat(100_000)); 1_000_000]);
+        let error = super::super::limits::with_memory_limit(64 << 20, || sign_req(&[request((" ", Value::Null)), config(), Value::from(0)]))
+            .unwrap_err();
+        assert!(error.to_string().contains("invalid request parameters(s): {\" \"}"), "{error}");
+        let Value::Object(mut fields) = request((" ", Value::Null)) else { unreachable!() };
+        let fields = regorus::Rc::make_mut(&mut fields);
+        fields.remove(&Value::from(" "));
+        fields.insert(key, Value::Null);
+        let object = Value::Object(regorus::Rc::new(fields.clone()));
+        let error = super::super::limits::with_memory_limit(64 << 20, || sign_req(&[object, config(), Value::from(0)]))
+            .unwrap_err();
+        assert!(error.to_string().contains("memory"), "{error}");
     }
 
     #[test]
