@@ -31,6 +31,7 @@ mod deprecated;
 mod durations;
 mod encoding;
 mod graph;
+mod graphql;
 pub mod integers;
 mod interpolate;
 mod jwt;
@@ -87,6 +88,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(interpolate::BUILTINS)
         .chain(aws::BUILTINS)
         .chain(durations::BUILTINS)
+        .chain(graphql::BUILTINS)
 }
 
 /// regorus builtins this module replaces, and why. regorus looks extensions up before its own

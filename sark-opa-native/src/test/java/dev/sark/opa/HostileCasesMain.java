@@ -75,6 +75,18 @@ public final class HostileCasesMain {
             cases.put("providers.aws.sign_req of headers of them", () -> strict.evaluate("providers.aws.sign_req({\"method\": \"get\", "
                     + "\"url\": \"http://a\", \"headers\": {sprintf(\"h%d\", [i]): input.s | some i in numbers.range(1, 1000000)}}, "
                     + awsConfig + ", 0)", hundredKb));
+            // GraphQL documents: each AST token takes a kilobyte or two, nesting recurses, fragments chain.
+            cases.put("graphql.parse_query of 4 million one-letter fields", () -> strict.evaluate(
+                    "count(graphql.parse_query(input.q))", "{\"q\": \"{" + "a ".repeat(4_000_000) + "}\"}"));
+            cases.put("graphql.parse_query nested 200,000 selections deep", () -> strict.evaluate("graphql.parse_query(input.q)",
+                    "{\"q\": \"" + "{a ".repeat(200_000) + "}".repeat(200_000) + "\"}"));
+            StringBuilder fragments = new StringBuilder("{...F0} ");
+            for (int i = 0; i < 100_000; i++) {
+                fragments.append("fragment F").append(i).append(" on Query {a ...F").append(i + 1).append("} ");
+            }
+            fragments.append("fragment F100000 on Query {a}");
+            cases.put("graphql.parse of 100,000 chained fragments", () -> strict.evaluate(
+                    "graphql.parse(input.q, \"type Query { a: Int }\")", "{\"q\": \"" + fragments + "\"}"));
             StringBuilder chain = new StringBuilder("{\"g\": {");
             for (int i = 0; i < 200_000; i++) {
                 chain.append(i == 0 ? "" : ",").append("\"n").append(i).append("\": [\"n").append(i + 1).append("\"]");
