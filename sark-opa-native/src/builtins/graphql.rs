@@ -87,7 +87,8 @@ fn parse_and_verify(args: &[Value]) -> Result<Value> {
 fn parse(args: &[Value]) -> Result<Value> {
     for (index, operand) in args.iter().enumerate() {
         if !matches!(operand, Value::String(_) | Value::Object(_)) {
-            bail!("operand {} must be one of {{object, string}} but got {}", index + 1, type_name(operand));
+            // OPA numbers these two operands from 0 (its builtin passes the index as it is).
+            bail!("operand {index} must be one of {{string, object}} but got {}", type_name(operand));
         }
     }
     match verify(args) {
@@ -140,7 +141,7 @@ fn query_document(operand: &Value) -> Result<ast::QueryDocument, Failure> {
     match operand {
         Value::String(text) => Ok(parse_text(text, parser::parse_query).map_err(limit_or_invalid)?),
         Value::Object(_) => from_object(operand),
-        other => Err(Failure::Invalid(anyhow!("operand 1 must be one of {{object, string}} but got {}", type_name(other)))),
+        other => Err(Failure::Invalid(anyhow!("operand 0 must be one of {{string, object}} but got {}", type_name(other)))),
     }
 }
 
@@ -148,7 +149,7 @@ fn schema_document(operand: &Value) -> Result<ast::SchemaDocument, Failure> {
     match operand {
         Value::String(text) => Ok(parse_text(text, parser::parse_schema).map_err(limit_or_invalid)?),
         Value::Object(_) => from_object(operand),
-        other => Err(Failure::Invalid(anyhow!("operand 2 must be one of {{object, string}} but got {}", type_name(other)))),
+        other => Err(Failure::Invalid(anyhow!("operand 1 must be one of {{string, object}} but got {}", type_name(other)))),
     }
 }
 

@@ -33,6 +33,7 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
     ("io.jwt.verify_es256", 2, |a| verify_with_keys(a, "ES256")),
     ("io.jwt.verify_es384", 2, |a| verify_with_keys(a, "ES384")),
     ("io.jwt.verify_es512", 2, |a| verify_with_keys(a, "ES512")),
+    ("io.jwt.verify_eddsa", 2, |a| verify_with_keys(a, "EdDSA")),
 ];
 
 /// The three base64url parts of a compact JWS.
@@ -420,17 +421,17 @@ fn sign_compact(headers: &str, payload: &str, jwk: &str) -> Result<Value> {
     let key = keys
         .first()
         .ok_or_else(|| anyhow!("no usable key in the JWK set"))?;
-    let (alg, typ) = jws_header_fields(headers)?;
-    if alg == "unsupported" {
-        bail!("unknown signature algorithm");
-    }
-    if (typ.is_empty() || typ == "JWT")
-        && serde_json::from_str::<serde_json::Value>(payload).is_err()
+    let header = SigningHeader::read(headers).map_err(|e| anyhow!("missing or invalid 'alg' header: {e}"))?;
+    let Some(alg) = header.alg else {
+        bail!("missing or invalid 'alg' header: jwsbb: header \"alg\" not found");
+    };
+    let alg = alg.map_err(|kind| anyhow!("missing or invalid 'alg' header: value doesn't contain string; it contains {kind}"))?;
+    let spec = algorithm(&alg).ok_or_else(|| anyhow!("unknown JWS algorithm: {alg}"))?;
+    if header.typ.as_deref().is_none_or(|typ| typ == "JWT")
+        && serde_json::from_str::<serde::de::IgnoredAny>(payload).is_err()
     {
         bail!("type is JWT but payload is not JSON");
     }
-    let spec = algorithm(&alg)
-        .ok_or_else(|| anyhow!("failed to create signer: unsupported signature algorithm {alg}"))?;
     let input = format!(
         "{}.{}",
         URL_RAW.encode(headers.as_bytes()),
@@ -444,60 +445,118 @@ fn sign_compact(headers: &str, payload: &str, jwk: &str) -> Result<Value> {
     )))
 }
 
-/// `alg` ("unsupported" when unknown, "" when absent) and `typ` of a JWS header text, which must
-/// be a JSON object whose standard fields have their standard types (OPA's jws.StandardHeaders).
-fn jws_header_fields(text: &str) -> Result<(String, String)> {
-    use serde_json::Value as Json;
-    let json: Json =
-        serde_json::from_str(text).map_err(|e| super::encoding::go_json_error(&e, text))?;
-    let o = match json {
-        Json::Object(o) => o,
-        Json::Null => serde_json::Map::new(),
-        _ => bail!(
-            "json: cannot unmarshal {} into Go value of type jws.StandardHeaders",
-            if json.is_array() { "array" } else { "value" }
-        ),
-    };
-    let lookup = |name: &str| {
-        o.get(name).or_else(|| {
-            o.iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v)
-        })
-    };
-    for name in ["cty", "jwk", "jku", "kid", "typ"] {
-        if !matches!(
-            lookup(name),
-            None | Some(Json::Null) | Some(Json::String(_))
-        ) {
-            bail!(
-                "json: cannot unmarshal into Go struct field StandardHeaders.{name} of type string"
-            );
+/// What OPA 1.2x reads of a header it signs (`jwsbb.HeaderParse` and `HeaderGetString`, on valyala's
+/// fastjson): the first `alg` and `typ` of a JSON object, nothing else, and no other checks.
+struct SigningHeader {
+    /// `None` when absent (or the text is not an object); `Err` names the JSON type of a non-string.
+    alg: Option<Result<String, &'static str>>,
+    /// `None` when absent or not a string.
+    typ: Option<String>,
+}
+
+impl SigningHeader {
+    /// Reads `text`, failing with fastjson's reasons where it cannot be read.
+    fn read(text: &str) -> Result<SigningHeader> {
+        const JSON_SPACE: &[char] = &[' ', '\t', '\n', '\r'];
+        let trimmed = text.trim_start_matches(JSON_SPACE);
+        if trimmed.trim_end_matches(JSON_SPACE).is_empty() {
+            bail!("cannot parse JSON: cannot parse empty string");
         }
+        let mut values = serde_json::Deserializer::from_str(trimmed).into_iter::<FirstFields>();
+        let fields = match values.next() {
+            Some(Ok(fields)) => fields,
+            // fastjson reads anything that starts like a number as one, without checking it.
+            Some(Err(_)) if trimmed.starts_with(|c: char| c == '-' || c.is_ascii_digit()) => {
+                let end = trimmed.find(|c: char| !(c.is_ascii_alphanumeric() || "+-.".contains(c))).unwrap_or(trimmed.len());
+                let tail = trimmed[end..].trim_matches(JSON_SPACE);
+                if !tail.is_empty() {
+                    bail!("unexpected tail: {}", super::args::go_quote(tail));
+                }
+                return Ok(SigningHeader { alg: None, typ: None });
+            }
+            Some(Err(e)) => bail!("cannot parse JSON: {e}"),
+            None => bail!("cannot parse JSON: cannot parse empty string"),
+        };
+        let tail = trimmed[values.byte_offset()..].trim_matches(JSON_SPACE);
+        if !tail.is_empty() {
+            bail!("unexpected tail: {}", super::args::go_quote(tail));
+        }
+        Ok(SigningHeader { alg: fields.alg, typ: fields.typ.and_then(Result::ok) })
     }
-    match lookup("crit") {
-        None | Some(Json::Null) => {}
-        Some(Json::Array(items)) if items.iter().all(|i| i.is_string() || i.is_null()) => {}
-        Some(_) => bail!(
-            "json: cannot unmarshal into Go struct field StandardHeaders.crit of type []string"
-        ),
+}
+
+/// The first `alg` and `typ` of a JSON value (fastjson's lookups find the first of a duplicated key); any
+/// other value has neither.
+#[derive(Default)]
+struct FirstFields {
+    alg: Option<Result<String, &'static str>>,
+    typ: Option<Result<String, &'static str>>,
+}
+
+impl<'de> serde::Deserialize<'de> for FirstFields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = FirstFields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FirstFields, A::Error> {
+                let mut fields = FirstFields::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    let value: serde_json::Value = map.next_value()?;
+                    let slot = match key.as_str() {
+                        "alg" => &mut fields.alg,
+                        "typ" => &mut fields.typ,
+                        _ => continue,
+                    };
+                    if slot.is_none() {
+                        *slot = Some(match value {
+                            serde_json::Value::String(s) => Ok(s),
+                            other => Err(fastjson_type(&other)),
+                        });
+                    }
+                }
+                Ok(fields)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<FirstFields, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(FirstFields::default())
+            }
+            fn visit_str<E>(self, _: &str) -> Result<FirstFields, E> {
+                Ok(FirstFields::default())
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<FirstFields, E> {
+                Ok(FirstFields::default())
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<FirstFields, E> {
+                Ok(FirstFields::default())
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<FirstFields, E> {
+                Ok(FirstFields::default())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<FirstFields, E> {
+                Ok(FirstFields::default())
+            }
+            fn visit_unit<E>(self) -> Result<FirstFields, E> {
+                Ok(FirstFields::default())
+            }
+        }
+        deserializer.deserialize_any(Visit)
     }
-    if !matches!(
-        lookup("privateParams"),
-        None | Some(Json::Null) | Some(Json::Object(_))
-    ) {
-        bail!("json: cannot unmarshal into Go struct field StandardHeaders.privateParams of type map[string]interface {{}}");
+}
+
+/// fastjson's name for the type of a JSON value.
+fn fastjson_type(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(true) => "true",
+        serde_json::Value::Bool(false) => "false",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
     }
-    let alg = match lookup("alg") {
-        None => String::new(),
-        Some(Json::String(s)) if algorithm(s).is_some() || s == "none" => s.clone(),
-        Some(_) => "unsupported".to_string(),
-    };
-    let typ = lookup("typ")
-        .and_then(|t| t.as_str())
-        .unwrap_or_default()
-        .to_string();
-    Ok((alg, typ))
 }
 
 #[cfg(test)]

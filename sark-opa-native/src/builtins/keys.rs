@@ -62,8 +62,16 @@ pub(super) enum Material {
     },
     /// A symmetric (`oct`) key; a JWK without `k` gives an empty one.
     Oct(Vec<u8>),
-    /// A key OPA reads but never verifies with: Ed25519, X25519, DSA, P-224, or a certificate's
-    /// key of an algorithm Go does not know.
+    /// An Ed25519 public key (32 bytes when valid).
+    Ed25519 {
+        x: Vec<u8>,
+    },
+    /// An Ed25519 private key: its 32-byte seed.
+    Ed25519Private {
+        d: Vec<u8>,
+    },
+    /// A key OPA reads but never verifies with: X25519, DSA, P-224, or a certificate's key of an
+    /// algorithm Go does not know.
     Unusable,
 }
 
@@ -76,6 +84,8 @@ impl Material {
             Material::Ec { .. } => "*ecdsa.PublicKey",
             Material::EcPrivate { .. } => "*ecdsa.PrivateKey",
             Material::Oct(_) => "[]uint8",
+            Material::Ed25519 { .. } => "ed25519.PublicKey",
+            Material::Ed25519Private { .. } => "ed25519.PrivateKey",
             Material::Unusable => "<nil>",
         }
     }
@@ -109,10 +119,15 @@ pub(super) enum Scheme {
     RsaPkcs1,
     RsaPss,
     Ecdsa,
+    /// Ed25519 (`EdDSA`), which hashes inside the signature scheme.
+    EdDsa,
 }
 
-/// The twelve JWS algorithms OPA signs and verifies with ("none" is not among them).
+/// The thirteen JWS algorithms OPA signs and verifies with ("none" is not among them).
 pub(super) fn algorithm(name: &str) -> Option<Algorithm> {
+    if name == "EdDSA" {
+        return Some(Algorithm { hash: Hash::Sha512, scheme: Scheme::EdDsa });
+    }
     let hash = match name.get(2..)? {
         "256" => Hash::Sha256,
         "384" => Hash::Sha384,
@@ -222,6 +237,7 @@ pub(super) fn verify(
             &alg.hash.digest(input),
             signature,
         )),
+        (Scheme::EdDsa, Material::Ed25519 { x }) => Ok(ed25519_verify(x, input, signature)),
         _ => bail!("incorrect public key type"),
     }
 }
@@ -296,9 +312,28 @@ fn ecdsa_verify(curve: Curve, x: &[u8], y: &[u8], digest: &[u8], signature: &[u8
 
 /// Signs `input` as OPA's `io.jwt.encode_sign*` do. RSA and ECDSA signatures are randomised (PSS
 /// salt, RSA blinding); ECDSA nonces follow RFC 6979, which verifiers cannot tell from Go's.
+/// A key that is not 32 bytes, or not a point of the curve, verifies nothing.
+fn ed25519_verify(x: &[u8], input: &[u8], signature: &[u8]) -> bool {
+    let (Ok(key), Ok(signature)) =
+        (ed25519_compact::PublicKey::from_slice(x), ed25519_compact::Signature::from_slice(signature))
+    else {
+        return false;
+    };
+    key.verify(input, &signature).is_ok()
+}
+
 pub(super) fn sign(alg: Algorithm, key: &Material, input: &[u8]) -> Result<Vec<u8>> {
     let wrong = |wanted: &str| anyhow!("invalid key type {}. {wanted} is required", key.go_type());
     match alg.scheme {
+        Scheme::EdDsa => {
+            let Material::Ed25519Private { d } = key else {
+                return Err(wrong("ed25519.PrivateKey"));
+            };
+            let seed = ed25519_compact::Seed::from_slice(d)
+                .map_err(|_| anyhow!("ed25519: bad private key length: {}", d.len()))?;
+            let pair = ed25519_compact::KeyPair::from_seed(seed);
+            Ok(pair.sk.sign(input, None).to_vec())
+        }
         Scheme::Hmac => match key {
             Material::Oct(secret) if secret.is_empty() => {
                 bail!("missing key while signing payload")
@@ -459,7 +494,10 @@ fn spki_material(info: &SubjectPublicKeyInfoOwned) -> Result<Material> {
             y: bits[1 + size..].to_vec(),
         });
     }
-    if oid == DSA || oid == ED25519 || oid == X25519 {
+    if oid == ED25519 {
+        return Ok(Material::Ed25519 { x: bits.to_vec() });
+    }
+    if oid == DSA || oid == X25519 {
         return Ok(Material::Unusable);
     }
     bail!("x509: unknown public key algorithm")
@@ -571,7 +609,7 @@ impl RawKey {
         raw.kid = text("kid")?.unwrap_or_default();
         raw.kty = match field(o, "kty") {
             None => String::new(),
-            Some(Json::String(s)) if matches!(s.as_str(), "EC" | "oct" | "RSA") => s.clone(),
+            Some(Json::String(s)) if matches!(s.as_str(), "EC" | "oct" | "RSA" | "OKP") => s.clone(),
             Some(Json::String(_)) | Some(_) => bail!("unknown signature algorithm"),
         };
         text("use")?;
@@ -680,6 +718,16 @@ impl RawKey {
                 }
             }
             "oct" => Material::Oct(take("k").unwrap_or_default()),
+            "OKP" => {
+                let (x, d) = (take("x"), take("d"));
+                match (self.crv.as_str(), x, d) {
+                    ("Ed25519", _, Some(d)) => Material::Ed25519Private { d },
+                    ("Ed25519", Some(x), None) => Material::Ed25519 { x },
+                    ("Ed25519", None, None) => bail!("failed to generate key from JWK: missing mandatory key parameter X"),
+                    // X25519 keys agree on secrets; they sign nothing.
+                    _ => Material::Unusable,
+                }
+            }
             _ => bail!("unrecognized key type"),
         };
         Ok(Key {
@@ -737,6 +785,25 @@ mod tests {
             "a secret is no RSA key"
         );
         assert!(sign(alg, &Material::Oct(Vec::new()), b"a.b").is_err());
+    }
+
+    #[test]
+    fn eddsa_signs_and_verifies_with_okp_jwks() {
+        // RFC 8037's example key (A.1): the seed `d` and its public key `x`.
+        let private = parse_jwk_set(r#"{"kty":"OKP","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#).unwrap();
+        let public = parse_jwk_set(r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#).unwrap();
+        let alg = algorithm("EdDSA").unwrap();
+        let input = b"eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc";
+        let signature = sign(alg, &private[0].material, input).unwrap();
+        // RFC 8037 A.4's signature of this input.
+        assert_eq!(URL_RAW.encode(&signature), "hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg");
+        assert!(verify(alg, &public[0].material, input, &signature).unwrap());
+        let mut tampered = signature.clone();
+        tampered[0] ^= 1;
+        assert!(!verify(alg, &public[0].material, input, &tampered).unwrap());
+        let short_key = Material::Ed25519 { x: vec![1; 31] };
+        assert!(!verify(alg, &short_key, input, &signature).unwrap());
+        assert!(sign(alg, &public[0].material, input).unwrap_err().to_string().contains("ed25519.PrivateKey is required"));
     }
 
     #[test]
