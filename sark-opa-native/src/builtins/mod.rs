@@ -45,6 +45,7 @@ mod random;
 mod strings;
 mod uri;
 mod validity;
+mod x509;
 
 use anyhow::{anyhow, Result};
 use regorus::{Engine, Value};
@@ -89,6 +90,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(aws::BUILTINS)
         .chain(durations::BUILTINS)
         .chain(graphql::BUILTINS)
+        .chain(x509::BUILTINS)
 }
 
 /// regorus builtins this module replaces, and why. regorus looks extensions up before its own

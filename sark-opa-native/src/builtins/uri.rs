@@ -20,15 +20,21 @@ use super::Builtin;
 pub(super) const BUILTINS: &[(&str, u8, Builtin)] =
     &[("uri.parse", 1, parse), ("uri.is_valid", 1, is_valid)];
 
-/// The parts of a URL that `uri.parse` reports, decoded.
+/// A URL as Go's `url.URL` holds it (its parts decoded; `uri.parse` reports some of them).
 #[derive(Debug, Default, PartialEq)]
 struct Url {
     scheme: String,
+    opaque: String,
+    /// Whether a `userinfo@` was given (Go's `User` is then non-nil).
+    has_user: bool,
     host: String,
     path: String,
     raw_path: String,
+    omit_host: bool,
+    force_query: bool,
     raw_query: String,
     fragment: String,
+    raw_fragment: String,
 }
 
 /// Go's `net/url` escaping contexts that change what `%XX` and bare characters may be.
@@ -78,7 +84,30 @@ fn go_parse(text: &str) -> Result<Url> {
     let (rest, fragment) = text.split_once('#').unwrap_or((text, ""));
     let mut url = parse_without_fragment(rest)?;
     url.fragment = unescape(fragment, Mode::Fragment)?;
+    if escape(&url.fragment, Mode::Fragment) != fragment {
+        url.raw_fragment = fragment.to_string();
+    }
     Ok(url)
+}
+
+/// `text` parsed by Go's `url.Parse`, as Go marshals the `url.URL` to JSON (certificates' URIs).
+pub(super) fn go_url_struct(text: &str) -> Result<Value> {
+    let url = go_parse(text)?;
+    let user = if url.has_user { Value::from(BTreeMap::<Value, Value>::new()) } else { Value::Null };
+    let fields = [
+        ("Scheme", Value::from(url.scheme)),
+        ("Opaque", Value::from(url.opaque)),
+        ("User", user),
+        ("Host", Value::from(url.host)),
+        ("Path", Value::from(url.path)),
+        ("RawPath", Value::from(url.raw_path)),
+        ("OmitHost", Value::from(url.omit_host)),
+        ("ForceQuery", Value::from(url.force_query)),
+        ("RawQuery", Value::from(url.raw_query)),
+        ("Fragment", Value::from(url.fragment)),
+        ("RawFragment", Value::from(url.raw_fragment)),
+    ];
+    Ok(Value::from(fields.into_iter().map(|(k, v)| (Value::from(k), v)).collect::<BTreeMap<_, _>>()))
 }
 
 fn parse_without_fragment(text: &str) -> Result<Url> {
@@ -92,17 +121,23 @@ fn parse_without_fragment(text: &str) -> Result<Url> {
     }
     let (scheme, rest) = split_scheme(text)?;
     url.scheme = scheme.to_ascii_lowercase();
-    // Go keeps the query as written (a lone trailing '?' is its ForceQuery, an empty query).
-    let rest = match rest.split_once('?') {
-        Some((before, query)) => {
-            url.raw_query = query.to_string();
-            before
+    // Go keeps the query as written; a lone trailing '?' is its ForceQuery (an empty query).
+    let rest = if rest.ends_with('?') && rest.matches('?').count() == 1 {
+        url.force_query = true;
+        &rest[..rest.len() - 1]
+    } else {
+        match rest.split_once('?') {
+            Some((before, query)) => {
+                url.raw_query = query.to_string();
+                before
+            }
+            None => rest,
         }
-        None => rest,
     };
     if !rest.starts_with('/') {
         if !url.scheme.is_empty() {
-            return Ok(url); // opaque, as in "mailto:user@example.com"
+            url.opaque = rest.to_string(); // as in "mailto:user@example.com"
+            return Ok(url);
         }
         let first_segment = rest.split('/').next().unwrap_or("");
         if first_segment.contains(':') {
@@ -110,12 +145,14 @@ fn parse_without_fragment(text: &str) -> Result<Url> {
         }
     }
     let mut path = rest;
-    if let Some(after) = rest.strip_prefix("//") {
-        if !url.scheme.is_empty() || !rest.starts_with("///") {
+    match rest.strip_prefix("//") {
+        Some(after) if !url.scheme.is_empty() || !rest.starts_with("///") => {
             let end = after.find('/').unwrap_or(after.len());
+            url.has_user = after[..end].contains('@');
             url.host = parse_authority(&after[..end])?;
             path = &after[end..];
         }
+        _ => url.omit_host = !url.scheme.is_empty() && rest.starts_with('/'),
     }
     url.path = unescape(path, Mode::Path)?;
     if escape_path(&url.path) != path {
@@ -307,9 +344,14 @@ fn escaped_byte(text: &str, i: usize, mode: Mode) -> Result<u8> {
 
 /// Go's `escape(path, encodePath)`, to tell whether a path round-trips.
 fn escape_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
-        if should_escape(b, Mode::Path) {
+    escape(path, Mode::Path)
+}
+
+/// Go's `escape(text, mode)`: the bytes that need it as `%XX`.
+fn escape(text: &str, mode: Mode) -> String {
+    let mut out = String::with_capacity(text.len());
+    for &b in text.as_bytes() {
+        if should_escape(b, mode) {
             out.push_str(&format!("%{b:02X}"));
         } else {
             out.push(b as char);
