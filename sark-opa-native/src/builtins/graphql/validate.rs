@@ -563,23 +563,21 @@ impl<'a> Walker<'a> {
                         );
                     }
                 }
-                if definition.directives.iter().any(|d| d.name == "oneOf") {
-                    if self.operation.is_some() {
-                        for child in value.children.iter().filter_map(|c| c.value.as_ref()) {
-                            let var = self.variables.get(child.raw.as_str());
-                            if let (ValueKind::Variable, Some(var)) = (child.kind, var) {
-                                if !var.ty.non_null {
-                                    return fail(
-                                        var.position,
-                                        format!(
-                                            "Variable \"${}\" is of type \"{}\" but must be non-nullable to be used for \
-                                             OneOf Input Object \"{}\".",
-                                            child.raw,
-                                            var.ty.render(),
-                                            definition.name
-                                        ),
-                                    );
-                                }
+                if definition.directives.iter().any(|d| d.name == "oneOf") && self.operation.is_some() {
+                    for child in value.children.iter().filter_map(|c| c.value.as_ref()) {
+                        let var = self.variables.get(child.raw.as_str());
+                        if let (ValueKind::Variable, Some(var)) = (child.kind, var) {
+                            if !var.ty.non_null {
+                                return fail(
+                                    var.position,
+                                    format!(
+                                        "Variable \"${}\" is of type \"{}\" but must be non-nullable to be used for \
+                                         OneOf Input Object \"{}\".",
+                                        child.raw,
+                                        var.ty.render(),
+                                        definition.name
+                                    ),
+                                );
                             }
                         }
                     }

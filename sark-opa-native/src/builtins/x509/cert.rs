@@ -12,15 +12,15 @@ use regorus::Value;
 use super::der::*;
 use crate::builtins::encoding::STD_PADDED;
 
-fn s(text: &str) -> Value {
+pub(super) fn s(text: &str) -> Value {
     Value::from(text)
 }
 
-fn n(number: i64) -> Value {
+pub(super) fn n(number: i64) -> Value {
     Value::from(number)
 }
 
-fn b64(bytes: &[u8]) -> Value {
+pub(super) fn b64(bytes: &[u8]) -> Value {
     Value::from(STD_PADDED.encode(bytes))
 }
 
@@ -29,7 +29,7 @@ fn list(items: Option<Vec<Value>>) -> Value {
     items.map_or(Value::Null, Value::from)
 }
 
-fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
+pub(super) fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
     Value::from(fields.into_iter().map(|(k, v)| (Value::from(k), v)).collect::<BTreeMap<_, _>>())
 }
 
@@ -42,7 +42,7 @@ fn oid_text(arcs: &[u64]) -> String {
 }
 
 /// A big integer from its two's-complement bytes, as a number of any size.
-fn big(bytes: &[u8]) -> Value {
+pub(super) fn big(bytes: &[u8]) -> Value {
     let negative = bytes.first().is_some_and(|b| b & 0x80 != 0);
     let magnitude = if negative {
         // Two's complement back to the magnitude.
@@ -99,7 +99,7 @@ fn asn1_string(tag: u8, value: &[u8]) -> Result<String> {
         }
         0x0c => text(),
         0x1e => {
-            if value.len() % 2 != 0 {
+            if !value.len().is_multiple_of(2) {
                 bail!("invalid BMPString");
             }
             let mut units: Vec<u16> = value.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
@@ -718,6 +718,15 @@ pub fn certificates(mut der: &[u8]) -> Result<Vec<Value>> {
         der = &der[used..];
     }
     Ok(certs)
+}
+
+/// Go's `ParseCertificate`: exactly one certificate.
+pub fn certificate_alone(der: &[u8]) -> Result<Value> {
+    let (cert, used) = certificate(der)?;
+    if used != der.len() {
+        bail!("x509: trailing data");
+    }
+    Ok(cert)
 }
 
 /// One certificate at the start of `der`, and the bytes it took.

@@ -75,3 +75,29 @@ fn corrupted_certificates_never_panic() {
         }
     }
 }
+
+/// A P-256 key in SEC 1 form, and the JWK OPA v1.22.4 gave for it (its public point is computed).
+const EC_KEY: &str = "-----BEGIN EC PRIVATE KEY-----
+MHcCAQEEIJtgE5AMz9femn/st/6PFgufNVG9AEiu/q+KVY5zkZAhoAoGCCqGSM49
+AwEHoUQDQgAE7tdgChlB9DtKTSHSkXFQwN8C8avHGb5c5kvyvOckonywwN90rtV/
+RLwlkydvidJ+GmIf8gkNj1eF7jAYFSX6vQ==
+-----END EC PRIVATE KEY-----
+";
+
+#[test]
+fn private_keys_read_as_opa_reads_them() {
+    let keys = super::keys::from_pem_data(EC_KEY).unwrap();
+    assert_eq!(keys.len(), 1);
+    let expected = crate::json::parse(
+        r#"{"crv":"P-256","d":"m2ATkAzP196af-y3_o8WC581Ub0ASK7-r4pVjnORkCE","kty":"EC",
+            "x":"7tdgChlB9DtKTSHSkXFQwN8C8avHGb5c5kvyvOckonw","y":"sMDfdK7Vf0S8JZMnb4nSfhpiH_IJDY9Xhe4wGBUl-r0"}"#,
+    )
+    .unwrap();
+    assert_eq!(keys[0].jwk(), expected);
+    // Other blocks are skipped; base64 of the PEM reads the same.
+    let with_other = format!("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n{EC_KEY}");
+    assert_eq!(super::keys::from_pem_data(&with_other).unwrap().len(), 1);
+    let encoded = STD_PADDED.encode(EC_KEY.as_bytes());
+    assert_eq!(super::keys::from_pem_data(&encoded).unwrap()[0].jwk(), expected);
+    assert!(super::keys::from_pem_data("nope").unwrap().is_empty());
+}
