@@ -679,6 +679,14 @@ const VALUE_RECURSING: &[&str] = &[
     "object.remove",
     "json.match_schema",
     "json.verify_schema",
+    // GraphQL documents are parsed and checked by recursion (nesting up to 1,000 levels, fragment spreads
+    // followed deeper), and their ASTs are values as deep.
+    "graphql.parse_query",
+    "graphql.parse_schema",
+    "graphql.schema_is_valid",
+    "graphql.is_valid",
+    "graphql.parse_and_verify",
+    "graphql.parse",
 ];
 
 /// What a call of a [`VALUE_RECURSING`] builtin costs: more than [`INLINE_BUDGET`], so the evaluation

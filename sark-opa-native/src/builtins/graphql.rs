@@ -16,6 +16,7 @@
 
 mod ast;
 mod lexer;
+mod overlap;
 mod parser;
 mod schema;
 #[cfg(test)]
@@ -85,12 +86,6 @@ fn parse_and_verify(args: &[Value]) -> Result<Value> {
 }
 
 fn parse(args: &[Value]) -> Result<Value> {
-    for (index, operand) in args.iter().enumerate() {
-        if !matches!(operand, Value::String(_) | Value::Object(_)) {
-            // OPA numbers these two operands from 0 (its builtin passes the index as it is).
-            bail!("operand {index} must be one of {{string, object}} but got {}", type_name(operand));
-        }
-    }
     match verify(args) {
         Ok((query, schema)) => Ok(Value::from(vec![query, schema])),
         Err(Failure::Limit(e) | Failure::Invalid(e)) => Err(e),
@@ -131,9 +126,8 @@ fn verify(args: &[Value]) -> Result<(Value, Value), Failure> {
     let query_ast = to_value(&query).map_err(Failure::Limit)?;
     let schema_doc = schema_document(&args[1])?;
     let schema_ast = to_value(&schema_doc).map_err(Failure::Limit)?;
-    let schema = schema::validate(schema_doc)
-        .map_err(|e| anyhow!("Error in gqlparser SchemaDocument to Schema conversion: {}", e.message))?;
-    validate::validate(&schema, &query).map_err(gql_error)?;
+    let schema = schema::validate(schema_doc).map_err(schema_error)?;
+    validate::validate(&schema, &query).map_err(validation_error)?;
     Ok((query_ast, schema_ast))
 }
 
@@ -141,6 +135,7 @@ fn query_document(operand: &Value) -> Result<ast::QueryDocument, Failure> {
     match operand {
         Value::String(text) => Ok(parse_text(text, parser::parse_query).map_err(limit_or_invalid)?),
         Value::Object(_) => from_object(operand),
+        // OPA numbers these two operands from 0 (its builtins pass the index as it is).
         other => Err(Failure::Invalid(anyhow!("operand 0 must be one of {{string, object}} but got {}", type_name(other)))),
     }
 }
@@ -206,15 +201,48 @@ fn count_tokens(text: &str) -> u128 {
     tokens
 }
 
-/// An error as OPA words gqlparser's: "<message> in GraphQL string at location <line>:<column>".
+/// A parse error as OPA words gqlparser's ([`opa_error`]).
 fn gql_error(error: Error) -> anyhow::Error {
+    opa_error(&gqlparser_text(&error))
+}
+
+/// A query validation error: gqlparser returns a list, whose text ends each error with a line break.
+fn validation_error(error: Error) -> anyhow::Error {
+    opa_error(&format!("{}\n", gqlparser_text(&error)))
+}
+
+/// gqlparser's text of an error: "input:<line>:<column>: <message>", or "input: <message>" for a node
+/// without a position (read from an AST object).
+fn gqlparser_text(error: &Error) -> String {
     match error.pos {
-        Some(pos) => {
-            let message = error.message.strip_suffix(".\n").unwrap_or(&error.message);
-            anyhow!("{message} in GraphQL string at location {}:{}", pos.line, pos.column)
-        }
-        None => anyhow!("GraphQL parse error: {}", error.message),
+        Some(pos) if pos.line > 0 => format!("input:{}:{}: {}", pos.line, pos.column, error.message),
+        _ => format!("input: {}", error.message),
     }
+}
+
+/// OPA's `formatGqlParserError`: "<message> in GraphQL string at location <line>:<column>" when the text
+/// starts with a line and column that read as unsigned numbers (the message loses a final ".\n"), else
+/// "GraphQL parse error: <text>".
+fn opa_error(text: &str) -> anyhow::Error {
+    let parts: Vec<&str> = text.splitn(4, ':').collect();
+    if let [_, line, column, message] = parts.as_slice() {
+        if let (Ok(line), Ok(column)) = (line.parse::<u64>(), column.parse::<u64>()) {
+            let message = message.trim_start_matches(' ');
+            let message = message.strip_suffix(".\n").unwrap_or(message);
+            return anyhow!("{message} in GraphQL string at location {line}:{column}");
+        }
+    }
+    anyhow!("GraphQL parse error: {text}")
+}
+
+/// A schema error as OPA wraps it; a definition read from an AST object has no position, which
+/// gqlparser prints as -1:-1.
+fn schema_error(error: Error) -> anyhow::Error {
+    let (line, column) = match error.pos {
+        Some(pos) if pos.line > 0 => (pos.line as i64, pos.column as i64),
+        _ => (-1, -1),
+    };
+    anyhow!("Error in gqlparser SchemaDocument to Schema conversion: input:{line}:{column}: {}", error.message)
 }
 
 /// The pruned AST as a policy value.

@@ -290,6 +290,9 @@ pub struct Definition {
     pub end_of_definition_comment: Option<CommentGroup>,
     #[serde(skip)]
     pub position: Position,
+    /// Where each of a union's `types` is named (gqlparser's `TypePositions`, for its errors).
+    #[serde(skip)]
+    pub type_positions: Vec<Position>,
 }
 
 pub const SCALAR: &str = "SCALAR";

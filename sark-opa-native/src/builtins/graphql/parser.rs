@@ -530,7 +530,7 @@ impl<'a> Parser<'a> {
             "union" => {
                 def.kind = UNION.to_string();
                 def.directives = self.directives(true)?;
-                def.types = self.union_member_types()?;
+                (def.types, def.type_positions) = self.union_member_types()?;
             }
             "enum" => {
                 def.kind = ENUM.to_string();
@@ -646,16 +646,19 @@ impl<'a> Parser<'a> {
         Ok(arguments)
     }
 
-    fn union_member_types(&mut self) -> Parse<Vec<String>> {
-        let mut types = Vec::new();
+    /// A union's member types and where each is named.
+    fn union_member_types(&mut self) -> Parse<(Vec<String>, Vec<Position>)> {
+        let (mut types, mut positions) = (Vec::new(), Vec::new());
         if self.skip(Kind::Equals)? {
             self.skip(Kind::Pipe)?;
+            positions.push(self.peek_pos());
             types.push(self.name()?);
             while self.skip(Kind::Pipe)? {
+                positions.push(self.peek_pos());
                 types.push(self.name()?);
             }
         }
-        Ok(types)
+        Ok((types, positions))
     }
 
     fn enum_values_definition(&mut self) -> Parse<(Vec<EnumValueDefinition>, Option<CommentGroup>)> {
@@ -709,7 +712,7 @@ impl<'a> Parser<'a> {
                     "union" => {
                         def.kind = UNION.to_string();
                         def.directives = self.directives(true)?;
-                        def.types = self.union_member_types()?;
+                        (def.types, def.type_positions) = self.union_member_types()?;
                         def.directives.is_empty() && def.types.is_empty()
                     }
                     "enum" => {

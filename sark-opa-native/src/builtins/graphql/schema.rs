@@ -167,6 +167,7 @@ pub fn validate(document: SchemaDocument) -> Result<Schema, Error> {
         def.interfaces.extend(ext.interfaces);
         def.fields.extend(ext.fields);
         def.types.extend(ext.types);
+        def.type_positions.extend(ext.type_positions);
         def.enum_values.extend(ext.enum_values);
     }
     for name in &order {
@@ -278,10 +279,26 @@ fn check_name(pos: Position, name: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// The first name seen twice, if any.
-fn first_duplicate<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let mut seen = HashSet::new();
-    names.into_iter().find(|name| !seen.insert(*name))
+/// The duplicate gqlparser reports (it compares each name with every later one): of the names given
+/// twice, the one whose first occurrence comes first, at its second occurrence. Its index, in one pass.
+fn duplicate<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<usize> {
+    let mut first: HashMap<&str, Option<usize>> = HashMap::new(); // name -> index, until seen twice
+    let mut best: Option<(usize, usize)> = None;
+    for (j, name) in names.into_iter().enumerate() {
+        match first.get_mut(name) {
+            None => {
+                first.insert(name, Some(j));
+            }
+            Some(slot) => {
+                if let Some(i) = slot.take() {
+                    if best.is_none_or(|(bi, _)| i < bi) {
+                        best = Some((i, j));
+                    }
+                }
+            }
+        }
+    }
+    best.map(|(_, j)| j)
 }
 
 fn check_definition(schema: &Schema, def: &Definition) -> Result<(), Error> {
@@ -291,9 +308,9 @@ fn check_definition(schema: &Schema, def: &Definition) -> Result<(), Error> {
         check_name(field.position, &field.name)?;
         check_type_ref(schema, &field.ty)?;
         check_input_field_names(field.default_value.as_ref())?;
-        if let Some(dup) = first_duplicate(field.arguments.iter().map(|a| a.name.as_str())) {
-            let arg = field.arguments.iter().rev().find(|a| a.name == dup).expect("a duplicate");
-            return error(arg.position, format!("Argument {}.{}({dup}:) can only be defined once.", def.name, field.name));
+        if let Some(j) = duplicate(field.arguments.iter().map(|a| a.name.as_str())) {
+            let arg = &field.arguments[j];
+            return error(arg.position, format!("Argument {}.{}({}:) can only be defined once.", def.name, field.name, arg.name));
         }
         check_arguments(schema, &field.arguments, None)?;
         check_directives(schema, &field.directives, field_location, None, true)?;
@@ -361,16 +378,18 @@ fn check_definition(schema: &Schema, def: &Definition) -> Result<(), Error> {
         };
         return error(def.position, format!("{} {}: must define one or more {what}.", def.kind, def.name));
     }
-    if let Some(dup) = first_duplicate(def.fields.iter().map(|f| f.name.as_str())) {
-        let field = def.fields.iter().rev().find(|f| f.name == dup).expect("a duplicate");
-        return error(field.position, format!("Field {}.{dup} can only be defined once.", def.name));
+    if let Some(j) = duplicate(def.fields.iter().map(|f| f.name.as_str())) {
+        let field = &def.fields[j];
+        return error(field.position, format!("Field {}.{} can only be defined once.", def.name, field.name));
     }
-    if let Some(dup) = first_duplicate(def.enum_values.iter().map(|v| v.name.as_str())) {
-        let value = def.enum_values.iter().rev().find(|v| v.name == dup).expect("a duplicate");
-        return error(value.position, format!("Enum value {}.{dup} can only be defined once.", def.name));
+    if let Some(j) = duplicate(def.enum_values.iter().map(|v| v.name.as_str())) {
+        let value = &def.enum_values[j];
+        return error(value.position, format!("Enum value {}.{} can only be defined once.", def.name, value.name));
     }
-    if let Some(dup) = first_duplicate(def.types.iter().map(String::as_str)) {
-        return error(def.position, format!("Union type {} can only include type {dup} once.", def.name));
+    if let Some(j) = duplicate(def.types.iter().map(String::as_str)) {
+        // Placed at that naming of the type when every member's place is known.
+        let pos = def.type_positions.get(j).filter(|_| def.type_positions.len() == def.types.len()).copied();
+        return error(pos.unwrap_or(def.position), format!("Union type {} can only include type {} once.", def.name, def.types[j]));
     }
     if !def.built_in {
         check_name(def.position, &def.name)?;
@@ -476,9 +495,9 @@ fn check_input_field_names(value: Option<&Value>) -> Result<(), Error> {
 
 fn check_directive_definition(schema: &Schema, def: &DirectiveDefinition) -> Result<(), Error> {
     check_name(def.position, &def.name)?;
-    if let Some(dup) = first_duplicate(def.arguments.iter().map(|a| a.name.as_str())) {
-        let arg = def.arguments.iter().rev().find(|a| a.name == dup).expect("a duplicate");
-        return error(arg.position, format!("Argument @{}({dup}:) can only be defined once.", def.name));
+    if let Some(j) = duplicate(def.arguments.iter().map(|a| a.name.as_str())) {
+        let arg = &def.arguments[j];
+        return error(arg.position, format!("Argument @{}({}:) can only be defined once.", def.name, arg.name));
     }
     check_directives(schema, &def.directives, "DIRECTIVE_DEFINITION", Some(def), true)?;
     check_arguments(schema, &def.arguments, Some(def))

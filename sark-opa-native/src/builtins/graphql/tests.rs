@@ -104,7 +104,7 @@ fn queries_are_checked_against_the_schema() {
         ("{ user(id: 1) { id { __typename } } }", "Field \"id\" must not have a selection since type \"ID\" has no subfields."),
         ("query ($x: Int) { user(id: 1) { id } }", "Variable \"$x\" is never used."),
         ("{ user(id: $y) { id } }", "Variable \"$y\" is not defined."),
-        ("{ users(first: \"x\") { id } }", "Expected value of type \"Int\", found \"x\"."),
+        ("{ users(first: \"x\") { id } }", "Int cannot represent non-integer value: \"x\""),
         ("{ ...F }", "Unknown fragment \"F\"."),
         ("{ user(id: 1) { ...F } } fragment F on User { ...G } fragment G on User { ...F }", "Cannot spread fragment \"F\" within itself via \"G\"."),
         ("mutation { x }", "Schema does not support operation type \"mutation\""),
@@ -127,4 +127,45 @@ fn long_fragment_chains_are_refused() {
     query.push_str("fragment F50000 on Query { a }\n");
     let error = valid(&query, schema).expect_err("too deep");
     assert!(error.contains("nested more than"), "{error}");
+}
+
+#[test]
+fn fields_of_one_response_name_must_merge() {
+    let schema = "type Query { a: Int b: Int s: String u(id: ID): U pet: Pet } type U { id: ID name: String }
+                  union Pet = Cat | Dog type Cat { name: String meows: Boolean } type Dog { name: String barks: Boolean }";
+    for query in [
+        "{ a a }",
+        "{ x: a x: a }",
+        "{ u(id: 1) { id } u(id: 1) { name } }",
+        "{ pet { ... on Cat { v: meows } ... on Dog { v: barks } } }", // parents that exclude each other
+        "{ ...F ...F } fragment F on Query { a }",
+    ] {
+        assert_eq!(valid(query, schema), Ok(()), "{query}");
+    }
+    for (query, reason) in [
+        ("{ x: a x: b }", "\"a\" and \"b\" are different fields"),
+        ("{ u(id: 1) { id } u(id: 2) { id } }", "they have differing arguments"),
+        ("{ x: a ...F } fragment F on Query { x: s }", "\"a\" and \"s\" are different fields"),
+        ("{ u { x: id } u { x: name } }", "subfields \"x\" conflict because \"id\" and \"name\" are different fields"),
+    ] {
+        let error = valid(query, schema).expect_err(query);
+        assert!(error.contains(reason) && error.starts_with("Fields \""), "{query}: {error}");
+    }
+}
+
+#[test]
+fn long_fragment_chains_are_walked_once_from_their_definitions() {
+    on_eval_stack(|| {
+        // gqlparser walks the whole chain again from every definition, and compares every pair of its
+        // 4,000 identical fields.
+        let mut query = String::from("{ ...F0 }\n");
+        for i in 0..4_000 {
+            query.push_str(&format!("fragment F{i} on Query {{ a ...F{} }}\n", i + 1));
+        }
+        query.push_str("fragment F4000 on Query { a }\n");
+        assert_eq!(valid(&query, "type Query { a: Int }"), Ok(()));
+        // A conflict at the chain's end is still found from the operation.
+        let conflicting = query.replace("fragment F4000 on Query { a }", "fragment F4000 on Query { a: b }");
+        assert!(valid(&conflicting, "type Query { a: Int b: Int }").is_err());
+    });
 }
