@@ -16,6 +16,7 @@
 
 mod ast;
 mod lexer;
+mod object_keys;
 mod overlap;
 mod parser;
 mod schema;
@@ -134,7 +135,7 @@ fn verify(args: &[Value]) -> Result<(Value, Value), Failure> {
 fn query_document(operand: &Value) -> Result<ast::QueryDocument, Failure> {
     match operand {
         Value::String(text) => Ok(parse_text(text, parser::parse_query).map_err(limit_or_invalid)?),
-        Value::Object(_) => from_object(operand),
+        Value::Object(_) => from_object(operand, object_keys::Shape::QueryDocument),
         // OPA numbers these two operands from 0 (its builtins pass the index as it is).
         other => Err(Failure::Invalid(anyhow!("operand 0 must be one of {{string, object}} but got {}", type_name(other)))),
     }
@@ -143,14 +144,16 @@ fn query_document(operand: &Value) -> Result<ast::QueryDocument, Failure> {
 fn schema_document(operand: &Value) -> Result<ast::SchemaDocument, Failure> {
     match operand {
         Value::String(text) => Ok(parse_text(text, parser::parse_schema).map_err(limit_or_invalid)?),
-        Value::Object(_) => from_object(operand),
+        Value::Object(_) => from_object(operand, object_keys::Shape::SchemaDocument),
         other => Err(Failure::Invalid(anyhow!("operand 1 must be one of {{string, object}} but got {}", type_name(other)))),
     }
 }
 
-/// A document given as an AST object, read as gqlparser reads its JSON (missing keys are empty).
-fn from_object<T: DeserializeOwned>(operand: &Value) -> Result<T, Failure> {
+/// A document given as an AST object, read as gqlparser reads its JSON ([`object_keys`]; missing
+/// members are empty).
+fn from_object<T: DeserializeOwned>(operand: &Value, shape: object_keys::Shape) -> Result<T, Failure> {
     let json = serde_json::to_value(operand).map_err(|e| Failure::Invalid(e.into()))?;
+    let json = object_keys::normalize(json, shape).map_err(|e| Failure::Invalid(anyhow!("{e}")))?;
     serde_json::from_value(json).map_err(|e| Failure::Invalid(anyhow!("GraphQL AST object: {e}")))
 }
 

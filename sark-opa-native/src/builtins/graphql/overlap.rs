@@ -143,8 +143,9 @@ impl<'a> Overlap<'a> {
                         continue;
                     }
                     let found = Found { field, parent, definition: self.fields.definition(parent, &field.name) };
-                    let slot = *index.entry(field.alias.as_str()).or_insert_with(|| {
-                        grouped.push((field.alias.as_str(), Vec::new()));
+                    let name = response_name(field);
+                    let slot = *index.entry(name).or_insert_with(|| {
+                        grouped.push((name, Vec::new()));
                         grouped.len() - 1
                     });
                     grouped[slot].1.push(found);
@@ -186,7 +187,7 @@ impl<'a> Overlap<'a> {
                 && a.definition.is_some()
                 && b.definition.is_some());
         let conflict = |reason: Reason| {
-            Ok(Some(Conflict { response_name: a.field.alias.clone(), reason, position: b.field.position }))
+            Ok(Some(Conflict { response_name: response_name(a.field).to_string(), reason, position: b.field.position }))
         };
         if !exclusive {
             if a.field.name != b.field.name {
@@ -246,9 +247,20 @@ impl<'a> Overlap<'a> {
     }
 }
 
+/// The name a field's value has in the response: its alias, or its name without one (a field read from an
+/// AST object may have no alias).
+fn response_name(field: &Field) -> &str {
+    if field.alias.is_empty() {
+        &field.name
+    } else {
+        &field.alias
+    }
+}
+
 /// What decides whether two leaf fields merge: response name, field name, parent type and arguments.
 fn leaf_signature(field: &Field, parent: Option<&Definition>) -> String {
-    let mut signature = format!("{}\u{0}{}\u{0}{}", field.alias, field.name, parent.map_or("", |p| p.name.as_str()));
+    let mut signature =
+        format!("{}\u{0}{}\u{0}{}", response_name(field), field.name, parent.map_or("", |p| p.name.as_str()));
     for argument in &field.arguments {
         signature.push('\u{0}');
         signature.push_str(&argument.name);

@@ -147,7 +147,8 @@ impl<'a> Walker<'a> {
             return fail(operation.position, "This anonymous operation must be the only defined operation.".to_string());
         }
         for var in &operation.variable_definitions {
-            if !self.used_variables.contains(var.variable.as_str()) {
+            // `Used` can only come from an AST object; gqlparser never clears it.
+            if !var.used && !self.used_variables.contains(var.variable.as_str()) {
                 let message = if operation.name.is_empty() {
                     format!("Variable \"${}\" is never used.", var.variable)
                 } else {
@@ -846,6 +847,12 @@ fn literal_readable(value: &Value) -> bool {
         match value.kind {
             ValueKind::Int if value.raw.parse::<i64>().is_err() => return false,
             ValueKind::Float if !value.raw.parse::<f64>().is_ok_and(f64::is_finite) => return false,
+            // Go's strconv.ParseBool (a parsed document only ever has `true` and `false` here).
+            ValueKind::Boolean
+                if !matches!(value.raw.as_str(), "1" | "t" | "T" | "TRUE" | "true" | "True" | "0" | "f" | "F" | "FALSE" | "false" | "False") =>
+            {
+                return false
+            }
             ValueKind::List | ValueKind::Object => pending.extend(value.children.iter().filter_map(|c| c.value.as_ref())),
             _ => {}
         }
