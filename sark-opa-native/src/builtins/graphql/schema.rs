@@ -604,7 +604,7 @@ fn is_covariant(schema: &Schema, required: &Type, actual: &Type) -> bool {
 }
 
 /// gqlparser's `Type.IsCompatible`: the same named type, lists alike, non-null where `other` is.
-fn is_compatible(ty: &Type, other: &Type) -> bool {
+pub fn is_compatible(ty: &Type, other: &Type) -> bool {
     let (mut ty, mut other) = (ty, other);
     loop {
         if ty.named_type != other.named_type || (other.non_null && !ty.non_null) {

@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use super::ast::*;
 use super::lexer::{Error, Position};
 use super::overlap::{FieldResolver, Overlap};
-use super::schema::Schema;
+use super::schema::{is_compatible, Schema};
 
 /// Nesting, through selection sets, fragment spreads and values, that the walk follows at most: measured,
 /// the release build walks 40,000 levels within the 32 MiB evaluation stack.
@@ -825,20 +825,6 @@ fn unexpected_type(value: &Value, ty: &Type, definition: &Definition, found: &st
     }
 }
 
-/// gqlparser's `Type.IsCompatible`.
-fn is_compatible(ty: &Type, other: &Type) -> bool {
-    let (mut ty, mut other) = (ty, other);
-    loop {
-        if ty.named_type != other.named_type || (other.non_null && !ty.non_null) {
-            return false;
-        }
-        match (&ty.elem, &other.elem) {
-            (Some(a), Some(b)) => (ty, other) = (a, b),
-            (Some(_), None) => return false,
-            _ => return true,
-        }
-    }
-}
 
 /// Whether gqlparser's `Value.Value` reads the literal: integers within 64 bits, floats within range.
 fn literal_readable(value: &Value) -> bool {
