@@ -28,7 +28,7 @@ use anyhow::{anyhow, bail, Result};
 use regorus::Value;
 use serde::de::DeserializeOwned;
 
-use super::args::type_name;
+use super::args::{string, type_name};
 use super::limits::claim;
 use super::Builtin;
 use lexer::{Error, Kind, Lexer};
@@ -48,13 +48,13 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
 const BYTES_PER_TOKEN: u128 = 2048;
 
 fn parse_query(args: &[Value]) -> Result<Value> {
-    let text = string_operand(args, 0)?;
+    let text = string(args, 0)?;
     let document = parse_text(text, parser::parse_query)?;
     to_value(&document)
 }
 
 fn parse_schema(args: &[Value]) -> Result<Value> {
-    let text = string_operand(args, 0)?;
+    let text = string(args, 0)?;
     let document = parse_text(text, parser::parse_schema)?;
     to_value(&document)
 }
@@ -176,12 +176,6 @@ impl std::fmt::Display for LimitError {
 
 impl std::error::Error for LimitError {}
 
-fn string_operand(args: &[Value], index: usize) -> Result<&str> {
-    match &args[index] {
-        Value::String(s) => Ok(s),
-        other => bail!("operand {} must be string but got {}", index + 1, type_name(other)),
-    }
-}
 
 /// Parses `text` after claiming the memory its AST may take.
 fn parse_text<T>(text: &str, parse: fn(&str) -> Result<T, Error>) -> Result<T> {
