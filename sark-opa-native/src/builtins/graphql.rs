@@ -24,7 +24,7 @@ mod schema;
 mod tests;
 mod validate;
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use regorus::Value;
 use serde::de::DeserializeOwned;
 
