@@ -47,6 +47,14 @@ pub(super) const BUILTINS: &[(&str, u8, Builtin)] = &[
 /// fields 1.2 KB a token, a list of 250,000 one-digit integers 1.8 KB a token, the densest shapes.
 const BYTES_PER_TOKEN: u128 = 2048;
 
+/// Memory an AST object's copy takes per value (its JSON and the document read from it), on top of its
+/// text's size.
+const BYTES_PER_OBJECT_VALUE: u128 = 256;
+
+/// The deepest AST object read: well beyond what `graphql.parse_query` returns (its nesting bound is 1,000
+/// selections, each two levels), and far inside the evaluation stack for the copy's recursion.
+const MAX_OBJECT_DEPTH: usize = 10_000;
+
 fn parse_query(args: &[Value]) -> Result<Value> {
     let text = string(args, 0)?;
     let document = parse_text(text, parser::parse_query)?;
@@ -150,8 +158,19 @@ fn schema_document(operand: &Value) -> Result<ast::SchemaDocument, Failure> {
 }
 
 /// A document given as an AST object, read as gqlparser reads its JSON ([`object_keys`]; missing
-/// members are empty).
+/// members are empty). The object is copied out whole, so it is measured first: a value whose parts are
+/// shared (a million references to one big object) is small in memory and huge once copied, and the copy
+/// recurses once per level.
 fn from_object<T: DeserializeOwned>(operand: &Value, shape: object_keys::Shape) -> Result<T, Failure> {
+    let measure = crate::json::measure(operand);
+    if measure.depth as usize > MAX_OBJECT_DEPTH {
+        return Err(Failure::Limit(anyhow!(
+            "a GraphQL AST object nested {} levels deep, more than {MAX_OBJECT_DEPTH}",
+            measure.depth
+        )));
+    }
+    let bytes = measure.values.saturating_mul(BYTES_PER_OBJECT_VALUE).saturating_add(measure.bytes);
+    claim(bytes, || format!("a GraphQL AST object of {} values", measure.values)).map_err(Failure::Limit)?;
     let json = serde_json::to_value(operand).map_err(|e| Failure::Invalid(e.into()))?;
     let json = object_keys::normalize(json, shape).map_err(|e| Failure::Invalid(anyhow!("{e}")))?;
     serde_json::from_value(json).map_err(|e| Failure::Invalid(anyhow!("GraphQL AST object: {e}")))

@@ -169,3 +169,17 @@ fn long_fragment_chains_are_walked_once_from_their_definitions() {
         assert!(valid(&conflicting, "type Query { a: Int b: Int }").is_err());
     });
 }
+
+#[test]
+fn ast_objects_of_shared_parts_are_measured_before_they_are_copied() {
+    // A million references to one object of 1,000 fields: small in memory, about 10 GB once copied.
+    let field: std::collections::BTreeMap<Value, Value> =
+        (0..1000).map(|i| (Value::from(format!("k{i}")), Value::from("v"))).collect();
+    let shared = Value::from(field);
+    let selections = Value::from(vec![shared; 1_000_000]);
+    let operation = Value::from(std::collections::BTreeMap::from([(Value::from("SelectionSet"), selections)]));
+    let document = Value::from(std::collections::BTreeMap::from([(Value::from("Operations"), Value::from(vec![operation]))]));
+    let error = super::super::limits::with_memory_limit(1 << 30, || is_valid(&[document, Value::from("type Query { a: Int }")]))
+        .expect_err("refused");
+    assert!(error.to_string().contains("memory limit"), "{error}");
+}
