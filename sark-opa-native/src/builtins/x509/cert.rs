@@ -912,7 +912,8 @@ fn attribute_value(attribute: &[u8]) -> Option<Value> {
             let value = match tag {
                 BOOLEAN => Value::from(Der(&[BOOLEAN, 1, *contents.first()?][..]).boolean()?),
                 OCTET_STRING => b64(contents),
-                INTEGER => big(contents),
+                INTEGER if contents.len() <= MAX_INTEGER_BYTES => big(contents),
+                INTEGER => return None,
                 _ => s(&asn1_string(tag, contents).ok()?),
             };
             pairs.push(object([("Type", oid_value(&pair_oid)), ("Value", value)]));

@@ -13,6 +13,11 @@ pub const GENERALIZED_TIME: u8 = 0x18;
 pub const SEQUENCE: u8 = 0x30;
 pub const SET: u8 = 0x31;
 
+/// The longest INTEGER read: twice Go's largest RSA key (16,384 bits). Go reads serial numbers of any
+/// length, but printing an integer in decimal takes time that grows with the square of its length, and a
+/// megabyte-long serial would hold the thread for minutes.
+pub const MAX_INTEGER_BYTES: usize = 4096;
+
 /// A context-specific tag `[n]`, primitive.
 pub const fn context(n: u8) -> u8 {
     0x80 | n
@@ -88,9 +93,12 @@ impl<'a> Der<'a> {
         }
     }
 
-    /// An INTEGER's two's-complement bytes (minimal, as DER requires).
+    /// An INTEGER's two's-complement bytes (minimal, as DER requires), of at most [`MAX_INTEGER_BYTES`].
     pub fn integer_bytes(&mut self, tag: u8) -> Option<&'a [u8]> {
         let Der(bytes) = self.read(tag)?;
+        if bytes.len() > MAX_INTEGER_BYTES {
+            return None;
+        }
         let minimal = match bytes {
             [] => false,
             [0, next, ..] => next & 0x80 != 0,
