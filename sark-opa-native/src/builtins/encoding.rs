@@ -171,6 +171,10 @@ pub(super) fn pem_decode(text: &str) -> Option<(Pem, &str)> {
     const END: &str = "\n-----END ";
     const DASHES: &str = "-----";
     let mut rest = text;
+    // Where the next END line after a candidate starts (an offset into `text`): candidates only move
+    // forward, so each END is searched for once (text of many BEGIN lines was quadratic: 80,000 took 38 s).
+    let mut next_end: Option<usize> = None;
+    let offset_of = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
     loop {
         // A BEGIN line starts the input or follows a newline.
         rest = if let Some(after) = rest.strip_prefix(BEGIN) {
@@ -200,10 +204,17 @@ pub(super) fn pem_decode(text: &str) -> Option<(Pem, &str)> {
         let (end_at, trailer_at) = if !has_headers && body.starts_with(&END[1..]) {
             (0, END.len() - 1)
         } else {
-            match body.find(END) {
-                Some(at) => (at, at + END.len()),
-                None => continue,
-            }
+            let start = offset_of(body);
+            let end = match next_end {
+                Some(end) if end >= start => end,
+                _ => {
+                    // No END after this candidate means none after any later one either.
+                    let end = start + body.find(END)?;
+                    next_end = Some(end);
+                    end
+                }
+            };
+            (end - start, end - start + END.len())
         };
         let trailer = &body[trailer_at..];
         let expected = label.len() + DASHES.len();

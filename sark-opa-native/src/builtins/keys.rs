@@ -331,7 +331,8 @@ pub(super) fn sign(alg: Algorithm, key: &Material, input: &[u8]) -> Result<Vec<u
             };
             let seed = ed25519_compact::Seed::from_slice(d)
                 .map_err(|_| anyhow!("ed25519: bad private key length: {}", d.len()))?;
-            let pair = ed25519_compact::KeyPair::from_seed(seed);
+            let pair = ed25519_compact::KeyPair::try_from_seed(seed)
+                .map_err(|_| anyhow!("ed25519: an all-zero seed is not supported here"))?;
             Ok(pair.sk.sign(input, None).to_vec())
         }
         Scheme::Hmac => match key {

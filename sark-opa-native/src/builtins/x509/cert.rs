@@ -301,8 +301,8 @@ fn public_key(spki: Der) -> Result<(i64, Value)> {
             let mut p = need(Der(&params).read(SEQUENCE), "x509: invalid DSA parameters")?;
             let (pp, q, g) = (p.integer_bytes(INTEGER), p.integer_bytes(INTEGER), p.integer_bytes(INTEGER));
             let (Some(pp), Some(q), Some(g)) = (pp, q, g) else { bail!("x509: invalid DSA parameters") };
-            let parameters = object([("P", big(pp)), ("Q", big(q)), ("G", big(g))]);
-            Ok((2, object([("Parameters", parameters), ("Y", big(y))])))
+            // Go's dsa.PublicKey embeds its Parameters, so JSON flattens them.
+            Ok((2, object([("P", big(pp)), ("Q", big(q)), ("G", big(g)), ("Y", big(y))])))
         }
         _ => Ok((0, Value::Null)),
     }
@@ -322,7 +322,9 @@ fn on_curve(curve: &[u64], point: &[u8]) -> bool {
 /// A UTCTime or GeneralizedTime as Go marshals a `time.Time` (RFC 3339, in the zone written).
 fn time(der: &mut Der) -> Result<String> {
     let (tag, _, value) = need(der.any(), "x509: malformed validity")?;
-    let text = std::str::from_utf8(value).map_err(|_| anyhow!("x509: malformed UTCTime"))?;
+    let text = std::str::from_utf8(value).ok().filter(|t| t.is_ascii()).ok_or_else(|| {
+        anyhow!("x509: malformed {}", if tag == GENERALIZED_TIME { "GeneralizedTime" } else { "UTCTime" })
+    })?;
     let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
     let (year, rest) = match tag {
         UTC_TIME if text.len() >= 11 && digits(&text[..10]) => {
@@ -349,12 +351,15 @@ fn time(der: &mut Der) -> Result<String> {
     }
     let offset = match zone {
         "Z" => "Z".to_string(),
-        z if z.len() == 5 && (z.starts_with('+') || z.starts_with('-')) && digits(&z[1..]) => {
-            if &z[1..] == "0000" {
-                "Z".to_string()
-            } else {
-                format!("{}{}:{}", &z[..1], &z[1..3], &z[3..])
-            }
+        // Go refuses a zero offset written as one, and hours or minutes out of range.
+        z if z.len() == 5
+            && (z.starts_with('+') || z.starts_with('-'))
+            && digits(&z[1..])
+            && &z[1..] != "0000"
+            && z[1..3] < *"24"
+            && z[3..] < *"60" =>
+        {
+            format!("{}{}:{}", &z[..1], &z[1..3], &z[3..])
         }
         _ => bail!("x509: malformed time"),
     };
@@ -467,7 +472,8 @@ impl Extensions {
         if !unhandled_critical.is_empty() {
             self.set("UnhandledCriticalExtensions", Value::from(unhandled_critical));
         }
-        self.list = Some(list);
+        // Go appends to a nil slice: an empty list of extensions stays null.
+        self.list = (!list.is_empty()).then_some(list);
         Ok(())
     }
 

@@ -138,7 +138,20 @@ impl<'a> Der<'a> {
         if unused > 7 || (data.is_empty() && unused != 0) || data.last().is_some_and(|last| last & ((1 << unused) - 1) != 0) {
             return None;
         }
-        Some((data.to_vec(), data.len() * 8 - usize::from(unused)))
+        // Right-aligned: the unused low bits shifted out, as Go's RightAlign does.
+        let shift = u32::from(unused);
+        let aligned = if shift == 0 {
+            data.to_vec()
+        } else {
+            let mut out = Vec::with_capacity(data.len());
+            let mut carry = 0u8;
+            for &byte in data {
+                out.push(carry | byte >> shift);
+                carry = byte << (8 - shift);
+            }
+            out
+        };
+        Some((aligned, data.len() * 8 - usize::from(unused)))
     }
 }
 

@@ -78,7 +78,8 @@ fn pkcs8(der: &[u8]) -> Result<PrivateKey> {
         [1, 3, 101, 112] => {
             let seed = need(Der(key).read(OCTET_STRING), "x509: invalid Ed25519 private key")?.0;
             let seed = ed25519_compact::Seed::from_slice(seed).map_err(|_| anyhow!("x509: invalid Ed25519 private key length: {}", seed.len()))?;
-            let pair = ed25519_compact::KeyPair::from_seed(seed);
+            let pair = ed25519_compact::KeyPair::try_from_seed(seed)
+                .map_err(|_| anyhow!("x509: an all-zero Ed25519 seed is not supported here"))?;
             Ok(PrivateKey::Ed25519 { seed: seed.to_vec(), public: pair.pk.to_vec() })
         }
         _ => bail!("x509: PKCS#8 wrapping contained private key with unknown algorithm: {}", oid.iter().map(u64::to_string).collect::<Vec<_>>().join(".")),

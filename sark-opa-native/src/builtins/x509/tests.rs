@@ -101,3 +101,23 @@ fn private_keys_read_as_opa_reads_them() {
     assert_eq!(super::keys::from_pem_data(&encoded).unwrap()[0].jwk(), expected);
     assert!(super::keys::from_pem_data("nope").unwrap().is_empty());
 }
+
+#[test]
+fn pem_text_of_many_begin_lines_reads_as_nothing() {
+    // Each BEGIN line without a later END used to search the rest of the text again.
+    let text = "-----BEGIN CERTIFICATE-----\n".repeat(80_000);
+    assert!(super::pem_certificates(&text).unwrap().is_empty());
+    let with_far_end = format!("{text}-----END OTHER-----\n");
+    assert!(super::pem_certificates(&with_far_end).unwrap().is_empty());
+}
+
+#[test]
+fn corrupted_times_and_zero_seeds_are_errors_not_panics() {
+    let mut der = STD_PADDED.decode(P384_CERT).unwrap();
+    // The first UTCTime's tenth byte becomes the start of a two-byte character.
+    let at = der.windows(2).position(|w| w == [0x17, 0x0d]).unwrap() + 2 + 9;
+    der[at] = 0xc3;
+    assert!(certificates(&der).is_err());
+    let zero_seed = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n";
+    assert!(super::keys::from_pem_data(zero_seed).is_err());
+}
