@@ -62,6 +62,11 @@ pub(super) fn big(bytes: &[u8]) -> Value {
     crate::json::parse(&text).unwrap_or(Value::Null)
 }
 
+/// A big integer from its unsigned big-endian bytes.
+pub(super) fn unsigned(bytes: &[u8]) -> Value {
+    big(&[&[0u8][..], bytes].concat())
+}
+
 /// An unsigned big-endian number in decimal.
 pub(super) fn decimal(magnitude: &[u8]) -> String {
     let mut limbs: Vec<u32> = Vec::new(); // base 2^32, most significant first
@@ -283,8 +288,7 @@ fn public_key(spki: Der) -> Result<(i64, Value)> {
             if key.len() != 1 + 2 * size || key[0] != 4 || !on_curve(&curve, &key) {
                 bail!("x509: failed to unmarshal elliptic curve point");
             }
-            let coordinate = |bytes: &[u8]| big(&[&[0u8][..], bytes].concat());
-            let point = (coordinate(&key[1..1 + size]), coordinate(&key[1 + size..]));
+            let point = (unsigned(&key[1..1 + size]), unsigned(&key[1 + size..]));
             Ok((3, object([("Curve", Value::from(BTreeMap::<Value, Value>::new())), ("X", point.0), ("Y", point.1)])))
         }
         [1, 3, 101, 112] => {
@@ -786,7 +790,8 @@ fn certificate(der: &[u8]) -> Result<(Value, usize)> {
             }
         }
     }
-    let (signature, _) = need(cert.bit_string(), "x509: malformed signature")?;
+    let (signature, bits) = need(cert.bit_string(), "x509: malformed signature")?;
+    let signature = right_align(&signature, bits);
 
     let extension_list = extensions.list.take();
     let mut out: BTreeMap<Value, Value> = BTreeMap::new();
@@ -836,7 +841,8 @@ pub fn certificate_request(der: &[u8]) -> Result<Value> {
     let mut attributes_der = tbs.read(context_constructed(0)).ok_or_else(|| structure("malformed attributes"))?;
     let ai = csr.read(SEQUENCE).ok_or_else(|| structure("malformed signature algorithm"))?;
     let (sig_oid, sig_params) = algorithm_identifier(ai)?;
-    let (signature, _) = csr.bit_string().ok_or_else(|| structure("malformed signature"))?;
+    let (signature, bits) = csr.bit_string().ok_or_else(|| structure("malformed signature"))?;
+    let signature = right_align(&signature, bits);
     let (public_key_algorithm, public_key) = public_key(Der(spki))?;
 
     let mut attributes = Vec::new();

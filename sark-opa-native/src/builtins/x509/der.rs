@@ -131,28 +131,31 @@ impl<'a> Der<'a> {
         oid_arcs(self.read(OID)?.0)
     }
 
-    /// A BIT STRING's bytes, right-aligned as Go's `BitString.RightAlign` gives them, and its bit length.
+    /// A BIT STRING's bytes as written (bit 0 is the first byte's high bit) and its length in bits.
     pub fn bit_string(&mut self) -> Option<(Vec<u8>, usize)> {
         let Der(bytes) = self.read(BIT_STRING)?;
         let (&unused, data) = bytes.split_first()?;
         if unused > 7 || (data.is_empty() && unused != 0) || data.last().is_some_and(|last| last & ((1 << unused) - 1) != 0) {
             return None;
         }
-        // Right-aligned: the unused low bits shifted out, as Go's RightAlign does.
-        let shift = u32::from(unused);
-        let aligned = if shift == 0 {
-            data.to_vec()
-        } else {
-            let mut out = Vec::with_capacity(data.len());
-            let mut carry = 0u8;
-            for &byte in data {
-                out.push(carry | byte >> shift);
-                carry = byte << (8 - shift);
-            }
-            out
-        };
-        Some((aligned, data.len() * 8 - usize::from(unused)))
+        Some((data.to_vec(), data.len() * 8 - usize::from(unused)))
     }
+}
+
+/// A BIT STRING's bytes right-aligned, as Go's `BitString.RightAlign` gives them (the unused low bits of
+/// the last byte shifted out): how Go stores a signature.
+pub fn right_align(bytes: &[u8], bits: usize) -> Vec<u8> {
+    let shift = (bytes.len() * 8 - bits) as u32;
+    if shift == 0 {
+        return bytes.to_vec();
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut carry = 0u8;
+    for &byte in bytes {
+        out.push(carry | byte >> shift);
+        carry = byte << (8 - shift);
+    }
+    out
 }
 
 /// The arcs of an OID's contents, or `None` when malformed.

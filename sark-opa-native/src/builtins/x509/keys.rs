@@ -6,7 +6,7 @@
 use anyhow::{anyhow, bail, Result};
 use regorus::Value;
 
-use super::cert::{b64, big, n, object, s};
+use super::cert::{b64, n, object, s, unsigned};
 use super::der::*;
 use crate::builtins::encoding::{pem_decode, STD_PADDED, URL_RAW};
 
@@ -125,9 +125,6 @@ pub fn any_der(der: &[u8]) -> Result<PrivateKey> {
     pkcs1(der).or_else(|_| pkcs8(der)).or_else(|_| sec1(der, None)).map_err(|_| anyhow!("tls: failed to parse private key"))
 }
 
-fn unsigned(bytes: &[u8]) -> Value {
-    big(&[&[0u8][..], bytes].concat())
-}
 
 impl PrivateKey {
     /// The key as Go's `json.Marshal` writes it.

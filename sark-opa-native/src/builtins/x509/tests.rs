@@ -20,6 +20,16 @@ fn der_lengths_must_be_minimal_and_definite() {
     assert_eq!(Der(&[0x02, 0x01, 0xff]).int64(0x02), Some(-1));
 }
 
+#[test]
+fn bit_strings_read_as_written_and_right_align_for_signatures() {
+    // A key usage of digitalSignature only: one bit, written as 0x80 with 7 unused bits.
+    let (bytes, bits) = Der(&[0x03, 0x02, 0x07, 0x80]).bit_string().unwrap();
+    assert_eq!((bytes.as_slice(), bits), (&[0x80u8][..], 1));
+    assert_eq!(super::der::right_align(&bytes, bits), vec![0x01]);
+    assert_eq!(super::der::right_align(&[0xab, 0xc0], 10), vec![0x02, 0xaf]);
+    assert!(Der(&[0x03, 0x02, 0x07, 0x81]).bit_string().is_none(), "unused bits must be zero");
+}
+
 /// A P-384 certificate (made with Python's cryptography) whose fields OPA v1.22.4 reported as below.
 const P384_CERT: &str = "MIICPzCCAcWgAwIBAgICBNIwCgYIKoZIzj0EAwMweDELMAkGA1UEBhMCVVMxDjAMBgNVBAoMBU9yZyBBMQ4wDAYDVQQKDAVPcmcgQjEPMA0GA1UEAwwGSXNzdWVyMRIwEAYDVQQJDAkxIE1haW4gU3QxDjAMBgNVBBEMBTEyMzQ1MRQwEgYJKoZIhvcNAQkBFgVhQGIuYzAeFw0yMDAxMDIwMzA0MDVaFw00OTEyMzEyMzU5NTlaMA8xDTALBgNVBAMMBHAzODQwdjAQBgcqhkjOPQIBBgUrgQQAIgNiAAQiZ8g8zmJBW7HrMsX12RrDsDCwQAJS1lXvbVHY+zqslPPsExP9qsjyk+evULRARnNDGJAEXI2u4KMj2BEMXx/+q47Gg0Fj8TEpMgykMga/U/zw0jHURmPRwL/Q2iW+fTejgYowgYcwgYQGA1UdEQR9MHuCDWEuZXhhbXBsZS5jb22BDm1lQGV4YW1wbGUuY29thwQKAQIDhxAgAQ24AAAAAAAAAAAAAAABhi9odHRwczovL3VzZXJAZXhhbXBsZS5jb206ODQ0My9wL2ElMjB0aD9xPTEjZnJhZ4YRdXJuOmV4YW1wbGU6dGhpbmcwCgYIKoZIzj0EAwMDaAAwZQIxAORxExBxqlnJKaRMW3xLRn0YvBWTidiCmePM08Q9cn2CuH1rSXWkOC6UneIRNeQy2wIwXq0dG43kWtmFAD7P2E72XUPmni8m0Xid+7d/16DpBAEUUHCozJKXkGo9kFXOw12q";
 
