@@ -57,13 +57,13 @@ const MAX_OBJECT_DEPTH: usize = 10_000;
 
 fn parse_query(args: &[Value]) -> Result<Value> {
     let text = string(args, 0)?;
-    let document = parse_text(text, parser::parse_query)?;
+    let document = parse_text(text, parser::parse_query).map_err(Failure::into_error)?;
     to_value(&document)
 }
 
 fn parse_schema(args: &[Value]) -> Result<Value> {
     let text = string(args, 0)?;
-    let document = parse_text(text, parser::parse_schema)?;
+    let document = parse_text(text, parser::parse_schema).map_err(Failure::into_error)?;
     to_value(&document)
 }
 
@@ -78,7 +78,7 @@ fn schema_is_valid(args: &[Value]) -> Result<Value> {
 }
 
 fn is_valid(args: &[Value]) -> Result<Value> {
-    Ok(Value::from(match verify(args) {
+    Ok(Value::from(match verify(args, false) {
         Ok(_) => true,
         Err(Failure::Limit(e)) => return Err(e),
         Err(Failure::Invalid(_)) => false,
@@ -87,17 +87,18 @@ fn is_valid(args: &[Value]) -> Result<Value> {
 
 fn parse_and_verify(args: &[Value]) -> Result<Value> {
     let empty = || Value::from(std::collections::BTreeMap::<Value, Value>::new());
-    Ok(match verify(args) {
-        Ok((query, schema)) => Value::from(vec![Value::from(true), query, schema]),
+    Ok(match verify(args, true) {
+        Ok(Some((query, schema))) => Value::from(vec![Value::from(true), query, schema]),
+        Ok(None) => unreachable!("asked for the ASTs"),
         Err(Failure::Limit(e)) => return Err(e),
         Err(Failure::Invalid(_)) => Value::from(vec![Value::from(false), empty(), empty()]),
     })
 }
 
 fn parse(args: &[Value]) -> Result<Value> {
-    match verify(args) {
-        Ok((query, schema)) => Ok(Value::from(vec![query, schema])),
-        Err(Failure::Limit(e) | Failure::Invalid(e)) => Err(e),
+    match verify(args, true).map_err(Failure::into_error)? {
+        Some((query, schema)) => Ok(Value::from(vec![query, schema])),
+        None => unreachable!("asked for the ASTs"),
     }
 }
 
@@ -107,6 +108,14 @@ enum Failure {
     /// answer cut short is not one).
     Limit(anyhow::Error),
     Invalid(anyhow::Error),
+}
+
+impl Failure {
+    fn into_error(self) -> anyhow::Error {
+        match self {
+            Failure::Limit(e) | Failure::Invalid(e) => e,
+        }
+    }
 }
 
 impl From<anyhow::Error> for Failure {
@@ -129,20 +138,21 @@ fn on_time(pos: lexer::Position) -> Result<(), Error> {
     Ok(())
 }
 
-/// The query and schema ASTs of a query that is valid against the schema.
-fn verify(args: &[Value]) -> Result<(Value, Value), Failure> {
+/// Checks the query against the schema; with `asts`, also gives their ASTs (made in OPA's order, before
+/// the checks; `graphql.is_valid` needs no AST and makes none).
+fn verify(args: &[Value], asts: bool) -> Result<Option<(Value, Value)>, Failure> {
     let query = query_document(&args[0])?;
-    let query_ast = to_value(&query).map_err(Failure::Limit)?;
+    let query_ast = asts.then(|| to_value(&query)).transpose().map_err(Failure::Limit)?;
     let schema_doc = schema_document(&args[1])?;
-    let schema_ast = to_value(&schema_doc).map_err(Failure::Limit)?;
+    let schema_ast = asts.then(|| to_value(&schema_doc)).transpose().map_err(Failure::Limit)?;
     let schema = schema::validate(schema_doc).map_err(schema_error)?;
     validate::validate(&schema, &query).map_err(validation_error)?;
-    Ok((query_ast, schema_ast))
+    Ok(query_ast.zip(schema_ast))
 }
 
 fn query_document(operand: &Value) -> Result<ast::QueryDocument, Failure> {
     match operand {
-        Value::String(text) => Ok(parse_text(text, parser::parse_query).map_err(limit_or_invalid)?),
+        Value::String(text) => parse_text(text, parser::parse_query),
         Value::Object(_) => from_object(operand, object_keys::Shape::QueryDocument),
         // OPA numbers these two operands from 0 (its builtins pass the index as it is).
         other => Err(Failure::Invalid(anyhow!("operand 0 must be one of {{string, object}} but got {}", type_name(other)))),
@@ -151,7 +161,7 @@ fn query_document(operand: &Value) -> Result<ast::QueryDocument, Failure> {
 
 fn schema_document(operand: &Value) -> Result<ast::SchemaDocument, Failure> {
     match operand {
-        Value::String(text) => Ok(parse_text(text, parser::parse_schema).map_err(limit_or_invalid)?),
+        Value::String(text) => parse_text(text, parser::parse_schema),
         Value::Object(_) => from_object(operand, object_keys::Shape::SchemaDocument),
         other => Err(Failure::Invalid(anyhow!("operand 1 must be one of {{string, object}} but got {}", type_name(other)))),
     }
@@ -176,32 +186,11 @@ fn from_object<T: DeserializeOwned>(operand: &Value, shape: object_keys::Shape) 
     serde_json::from_value(json).map_err(|e| Failure::Invalid(anyhow!("GraphQL AST object: {e}")))
 }
 
-fn limit_or_invalid(e: anyhow::Error) -> Failure {
-    if e.is::<LimitError>() {
-        Failure::Limit(e)
-    } else {
-        Failure::Invalid(e)
-    }
-}
-
-#[derive(Debug)]
-struct LimitError(anyhow::Error);
-
-impl std::fmt::Display for LimitError {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl std::error::Error for LimitError {}
-
-
 /// Parses `text` after claiming the memory its AST may take.
-fn parse_text<T>(text: &str, parse: fn(&str) -> Result<T, Error>) -> Result<T> {
+fn parse_text<T>(text: &str, parse: fn(&str) -> Result<T, Error>) -> Result<T, Failure> {
     let tokens = count_tokens(text);
-    claim(tokens * BYTES_PER_TOKEN, || format!("a GraphQL document of {tokens} tokens"))
-        .map_err(|e| anyhow::Error::new(LimitError(e)))?;
-    parse(text).map_err(gql_error)
+    claim(tokens * BYTES_PER_TOKEN, || format!("a GraphQL document of {tokens} tokens")).map_err(Failure::Limit)?;
+    parse(text).map_err(|e| Failure::Invalid(gql_error(e)))
 }
 
 /// How many tokens `text` holds, up to its first error.
