@@ -3,8 +3,9 @@
 //! Measured with regorus 0.5.0 (x86_64, release profile), and why each guard exists:
 //! - Its parser has no depth limit: every nesting level (`(`, `f(`, `a[b[`, `- -`) takes ~3.6 KiB
 //!   of stack and a comprehension ~6.7 KiB, so a few thousand brackets overflow any Java thread.
-//!   It also parses every `[` and `{` twice (as a comprehension, then as a literal), so parsing
-//!   time doubles with each level (regorus 0.14: 12 levels ~0.6 s, 15 ~7-11 s). Evaluation recurses once
+//!   It also parses the first element of every `[` and `{` twice (as a comprehension's term, then as
+//!   an element), so parsing time doubles with each level nested in first elements (regorus 0.14:
+//!   `[[...], 2]` 14 levels 0.3 s, `[{"a": ...}]` 10 levels 45 s). Evaluation recurses once
 //!   per link of an operator or reference chain (`1 + 1 + ...`, `a.b.c...`). [`scan`] bounds
 //!   nesting, operator chains and reference chains in the text before regorus sees it.
 //! - It does not reject recursive functions (`f(x) := f(x)` recurses until the stack is gone) and
@@ -25,21 +26,22 @@ use crate::walk::{self, Node};
 /// Largest policy text accepted (as regorus' later releases do by default): with nesting bounded,
 /// this bounds parse time too.
 pub const MAX_POLICY_BYTES: usize = 1 << 20;
-/// Deepest bracket nesting accepted in policy and query text (bounds parse time and stack).
-pub const MAX_NESTING: usize = 16;
-/// Most binary or unary operators along one expression path (a chain is a left-deep tree).
+/// Deepest bracket nesting accepted in policy and query text (bounds the parser's stack: ~3.6 KiB a
+/// level, on the compile thread or, for queries, counted in [`Shape::query_cost`]).
+pub const MAX_NESTING: usize = 32;
+/// Most operators or reference links along one expression path (a chain is a left-deep tree).
 pub const MAX_OPERATORS: usize = 64;
-/// Deepest nesting of arrays, sets and objects (`[`, `{`) in policy and query text. regorus 0.14
-/// parses each such level twice (first as a comprehension, then as a literal) and clones its
-/// parser state at each, so parsing time grows ~2.2x per level: 8 levels cost ~30 ms, 12 ~0.6 s,
-/// 15 ~7-11 s (measured on the CI machine).
-pub const MAX_COLLECTION_NESTING: usize = 8;
-/// Parsing work allowed per byte of text, where an array, set or object at collection depth `d`
-/// costs `2^d` (see [`MAX_COLLECTION_NESTING`]): ordinary policies stay far below it, while many
-/// deep literals, each within the depth limit, can no longer add up to minutes.
+/// Deepest chain of arrays, sets and objects each inside the *first* element of the one around it
+/// (`[[[1]]]`, `[{"a": [{"b": 1}]}]`; for an object its first key and first value). regorus 0.14 tries
+/// that first element as a comprehension's term before it parses it as an element, so the text in it
+/// is parsed twice per such level: 14 levels of `[[...], 2]` took 0.3 s, 10 levels of `[{"a": ...}]`
+/// (20 replaying levels) 45 s. Elements after the first are parsed once, however deep they nest.
+pub const MAX_REPLAYED_NESTING: usize = 12;
+/// Parsing work allowed per byte of text, where each token costs `2^r` for the `r` replaying levels
+/// around it (see [`MAX_REPLAYED_NESTING`]); a unit is about 3 us of regorus' parser (release build).
 pub const PARSE_WORK_PER_BYTE: u64 = 1;
-/// Parsing work every text may use, whatever its size.
-pub const PARSE_WORK_BASE: u64 = 1024;
+/// Parsing work every text may use, whatever its size (about 0.2 s).
+pub const PARSE_WORK_BASE: u64 = 1 << 16;
 /// Most statements in one body (a rule body, a comprehension, an `every` or `some ... in` body, a
 /// query). regorus orders a body's statements by their dependencies at first evaluation in time
 /// that grows with the square of their number (measured with the release build: 2,000 statements
@@ -75,6 +77,9 @@ pub struct Shape {
     /// Statements outside any bracket: each `;` and each line that starts a new token there. For a
     /// query, an upper bound of its statements (a line continuing an expression counts too).
     pub statements: usize,
+    /// Estimated work of regorus' parser: `2^r` per token inside `r` replaying groups (see
+    /// [`MAX_REPLAYED_NESTING`]).
+    pub parse_work: u64,
 }
 
 impl Shape {
@@ -154,7 +159,11 @@ pub fn scan(text: &str, file: &str) -> Result<Shape, String> {
                 chain.close();
                 false
             }
-            ',' | ';' => {
+            ',' => {
+                chain.next_element();
+                continue;
+            }
+            ';' => {
                 chain.separate();
                 continue;
             }
@@ -193,12 +202,13 @@ pub fn scan(text: &str, file: &str) -> Result<Shape, String> {
         check(&mut chain, line, col, operator)?;
     }
     let allowed = PARSE_WORK_BASE.saturating_add(PARSE_WORK_PER_BYTE.saturating_mul(text.len() as u64));
-    if chain.parse_work > allowed {
+    if chain.shape.parse_work > allowed {
         return Err(format!(
             "{file}: arrays, sets and objects nested so deeply, so often, that parsing would take too long \
-             (estimated work {} for a budget of {allowed}: each level is parsed twice); flatten the \
-             literals, or load deep values as data (addData/putData)",
-            chain.parse_work
+             (estimated work {} for a budget of {allowed}: the first element of an array, set or object \
+             is parsed twice); flatten the literals, put short elements first, or load deep values as data \
+             (addData/putData)",
+            chain.shape.parse_work
         ));
     }
     Ok(chain.shape)
@@ -214,10 +224,11 @@ struct Chain {
     operators: usize,
     last_was_operator: bool,
     pending_newline: bool,
-    /// For each enclosing group: whether it is an array, set or object (not parentheses).
-    collections: Vec<bool>,
-    /// Estimated parsing work so far: `2^d` per array, set or object at collection depth `d`.
-    parse_work: u64,
+    /// For each enclosing group: whether regorus parses what it holds so far twice (an array, set
+    /// or object still in its first element; never parentheses).
+    replaying: Vec<bool>,
+    /// How many of `replaying` are `true`.
+    replayed_depth: usize,
 }
 
 impl Chain {
@@ -225,17 +236,18 @@ impl Chain {
         if self.enclosing.len() == MAX_NESTING {
             return Err(format!("brackets nested deeper than {MAX_NESTING} levels"));
         }
+        self.charge();
         if collection {
-            let depth = self.collections.iter().filter(|&&c| c).count();
-            if depth == MAX_COLLECTION_NESTING {
+            if self.replayed_depth == MAX_REPLAYED_NESTING {
                 return Err(format!(
-                    "arrays, sets and objects nested deeper than {MAX_COLLECTION_NESTING} levels \
-                     (each level doubles the parsing time); load deep values as data (addData/putData)"
+                    "arrays, sets and objects nested deeper than {MAX_REPLAYED_NESTING} levels, each in the first \
+                     element of the one around it (each such level doubles the parsing time); put a short element \
+                     first, or load deep values as data (addData/putData)"
                 ));
             }
-            self.parse_work = self.parse_work.saturating_add(1u64 << depth);
+            self.replayed_depth += 1;
         }
-        self.collections.push(collection);
+        self.replaying.push(collection);
         self.enclosing.push(self.operators);
         self.shape.nesting = self.shape.nesting.max(self.enclosing.len());
         self.operators = 0;
@@ -245,8 +257,24 @@ impl Chain {
     }
 
     fn close(&mut self) {
-        self.collections.pop();
+        if self.replaying.pop() == Some(true) {
+            self.replayed_depth -= 1;
+        }
         self.operators = self.enclosing.pop().unwrap_or(0);
+    }
+
+    /// A `,`: the group's first element is over, and what follows in it is parsed once.
+    fn next_element(&mut self) {
+        if let Some(replaying) = self.replaying.last_mut() {
+            if std::mem::take(replaying) {
+                self.replayed_depth -= 1;
+            }
+        }
+        self.separate();
+    }
+
+    fn charge(&mut self) {
+        self.shape.parse_work = self.shape.parse_work.saturating_add(1u64 << self.replayed_depth);
     }
 
     fn separate(&mut self) {
@@ -256,6 +284,7 @@ impl Chain {
     }
 
     fn token(&mut self, operator: bool) -> Result<(), String> {
+        self.charge();
         // A newline ends a statement unless an operator ends the line or starts the next one.
         if self.pending_newline && !operator && !self.last_was_operator {
             self.operators = 0;

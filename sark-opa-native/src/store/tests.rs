@@ -729,7 +729,7 @@ fn a_deeply_nested_query_is_refused_before_anything_parses_it() {
     // Found by the query_compile fuzz target: with a name of SARK's builtins in it, the out-parameter
     // rewrite parsed the text with regorus before the nesting guard saw it, for more than 10 s.
     let store = v1();
-    for query in ["[[[[[[[[[[[[[[[[[[[[ in numbers.range(1", "x := [[[[[[[[[[[[1]]]]]]]]]]]]; uri.parse(\"a\", y)"] {
+    for query in ["[[[[[[[[[[[[[[[[[[[[ in numbers.range(1", "x := [[[[[[[[[[[[[[1]]]]]]]]]]]]]]; uri.parse(\"a\", y)"] {
         match store.evaluate_json(query, None) {
             Err(StoreError::Evaluation(message)) => assert!(message.contains("nested"), "{query}: {message}"),
             other => panic!("{query}: expected a nesting error, got {other:?}"),

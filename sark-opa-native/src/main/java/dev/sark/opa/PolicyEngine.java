@@ -26,7 +26,8 @@ import java.util.TreeSet;
  * every call after {@link #close()} throws {@link IllegalStateException}.
  *
  * <p>Limits that keep native code from overflowing the thread's stack or parsing for minutes: Rego
- * nested deeper than 16 brackets, with more than 64 operators or reference links in one expression, or
+ * nested deeper than 32 brackets (or 12 arrays, sets and objects each in the first element of the one around
+ * it, which regorus parses twice), with more than 64 operators or reference links in one expression, or
  * larger than 1 MiB is rejected; JSON nested deeper than 128 levels is a {@link PolicyException};
  * recursive rules and functions are rejected at load time, as OPA does. Evaluation runs on the calling
  * thread (which should have the JVM's default stack, 1 MiB on 64-bit platforms, or at least 512 KiB);
