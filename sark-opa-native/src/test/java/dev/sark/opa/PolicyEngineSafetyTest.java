@@ -101,7 +101,7 @@ class PolicyEngineSafetyTest {
             String eightDeep = nested("[", "]", 8, "1");
             assertEquals(eightDeep, engine.evaluate(eightDeep, null), "within the limit: the right answer");
             // Deep values in later elements are parsed once per level: no limit but the bracket depth.
-            String deepLater = nested("[0, ", "]", 30, "1");
+            String deepLater = nested("[0,", "]", 30, "1");
             assertEquals(deepLater, engine.evaluate(deepLater, null), "nested in later elements: the right answer");
 
             StringBuilder many = new StringBuilder("package many\n");
