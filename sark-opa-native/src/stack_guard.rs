@@ -716,6 +716,8 @@ const VALUE_RECURSING: &[&str] = &[
     "graphql.is_valid",
     "graphql.parse_and_verify",
     "graphql.parse",
+    // Compares two globs by recursion, one level per token of either (see builtins/globs.rs).
+    "regex.globs_match",
 ];
 
 /// What a call of a [`VALUE_RECURSING`] builtin costs: more than [`INLINE_BUDGET`], so the evaluation

@@ -3,7 +3,7 @@
 //! Families (one file each): `io.jwt.*` (jwt.rs, with keys.rs for JWK/PEM keys and signatures),
 //! `crypto.md5/sha1/sha256` and `crypto.hmac.*` (crypto.rs), `net.cidr_intersects`,
 //! `net.cidr_contains_matches` and `net.cidr_merge` (net.rs), `strings.split_n` (strings.rs),
-//! `array.flatten` (arrays.rs), `uri.parse` and `uri.is_valid` (uri.rs),
+//! `array.flatten` (arrays.rs), `uri.parse` and `uri.is_valid` (uri.rs), `regex.globs_match` (globs.rs),
 //! `providers.aws.sign_req` (aws.rs), day, week and year units in `time.parse_duration_ns`
 //! (durations.rs), and the deprecated
 //! builtins of Rego v0 (deprecated.rs). encoding.rs and args.rs hold what they share: Go's
@@ -30,6 +30,7 @@ mod crypto;
 mod deprecated;
 mod durations;
 mod encoding;
+mod globs;
 mod graph;
 mod graphql;
 pub mod integers;
@@ -91,6 +92,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(durations::BUILTINS)
         .chain(graphql::BUILTINS)
         .chain(x509::BUILTINS)
+        .chain(globs::BUILTINS)
 }
 
 /// regorus builtins this module replaces, and why. regorus looks extensions up before its own

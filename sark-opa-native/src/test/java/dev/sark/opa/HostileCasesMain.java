@@ -95,6 +95,13 @@ public final class HostileCasesMain {
             // regorus' own followed the graph by recursion: SIGSEGV
             cases.put("graph.reachable_paths along a chain of 200,000 vertices", () -> answer(
                     engine.evaluate("count(graph.reachable_paths(input.g, {\"n0\"}))", chainInput), "1"));
+            // OPA's glob comparison tries each starred token at every later position, each try starring again: 8
+            // pairs of `a*[ab]*` ran for minutes in OPA's Go module. Remembered steps answer 20 pairs at once; the
+            // big pair is cut off by the timeout or the memory limit.
+            cases.put("regex.globs_match of 20 starred pairs", () -> answer(engine.evaluate("regex.globs_match(input.a, input.b)",
+                    "{\"a\": \"" + "a*[ab]*".repeat(20) + "b\", \"b\": \"" + "a".repeat(40) + "xb\"}"), "false"));
+            cases.put("regex.globs_match of 5,000 starred pairs", () -> strict.evaluate("regex.globs_match(input.a, input.b)",
+                    "{\"a\": \"" + "a*[ab]*".repeat(5000) + "b\", \"b\": \"" + "a".repeat(10_000) + "xb\"}"));
             cases.put("print of them", () -> answer(engine.evaluate("print(" + millionRefs + ")", hundredKb), "true"));
             cases.put("pretty JSON indented by 100 KB a line", () -> strict.evaluate(
                     "count(json.marshal_with_options(numbers.range(1, 100000), {\"pretty\": true, \"indent\": input.s}))", hundredKb));
