@@ -294,7 +294,7 @@ impl<'a> Walk<'a> {
     /// Counts a unit of work: every so often, a look at the deadline and the memory the steps hold.
     fn tick(&mut self) -> Result<()> {
         self.work += 1;
-        if self.work % DEADLINE_EVERY == 0 {
+        if self.work.is_multiple_of(DEADLINE_EVERY) {
             if execution_clock::past_deadline() {
                 return Err(execution_clock::give_up("regex.globs_match"));
             }
@@ -369,9 +369,9 @@ impl<'a> Walk<'a> {
             let (g, h) = (walk.glob(side), walk.glob(side.other()));
             let starred = &g[i].atom;
             let next = g.get(i + 1).map(|t| &t.atom);
-            for k in j..h.len() {
+            for (k, token) in h.iter().enumerate().skip(j) {
                 walk.tick()?;
-                let token = &h[k].atom;
+                let token = &token.atom;
                 if next.is_some_and(|next| atoms_meet(token, next)) && walk.normal(side, i + 1, k)? {
                     return Ok(true);
                 }
