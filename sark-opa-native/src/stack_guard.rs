@@ -718,6 +718,8 @@ const VALUE_RECURSING: &[&str] = &[
     "graphql.parse",
     // Compares two globs by recursion, one level per token of either (see builtins/globs.rs).
     "regex.globs_match",
+    // Copies, prints and drops the template variables by recursion (see builtins/template.rs).
+    "strings.render_template",
 ];
 
 /// What a call of a [`VALUE_RECURSING`] builtin costs: more than [`INLINE_BUDGET`], so the evaluation

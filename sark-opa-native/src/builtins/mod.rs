@@ -4,6 +4,7 @@
 //! `crypto.md5/sha1/sha256` and `crypto.hmac.*` (crypto.rs), `net.cidr_intersects`,
 //! `net.cidr_contains_matches` and `net.cidr_merge` (net.rs), `strings.split_n` (strings.rs),
 //! `array.flatten` (arrays.rs), `uri.parse` and `uri.is_valid` (uri.rs), `regex.globs_match` (globs.rs),
+//! `strings.render_template` (template.rs),
 //! `providers.aws.sign_req` (aws.rs), day, week and year units in `time.parse_duration_ns`
 //! (durations.rs), and the deprecated
 //! builtins of Rego v0 (deprecated.rs). encoding.rs and args.rs hold what they share: Go's
@@ -44,6 +45,7 @@ mod own;
 pub mod out_params;
 mod random;
 mod strings;
+mod template;
 mod uri;
 mod validity;
 mod x509;
@@ -93,6 +95,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, u8, Builtin)> {
         .chain(graphql::BUILTINS)
         .chain(x509::BUILTINS)
         .chain(globs::BUILTINS)
+        .chain(template::BUILTINS)
 }
 
 /// regorus builtins this module replaces, and why. regorus looks extensions up before its own

@@ -102,6 +102,13 @@ public final class HostileCasesMain {
                     "{\"a\": \"" + "a*[ab]*".repeat(20) + "b\", \"b\": \"" + "a".repeat(40) + "xb\"}"), "false"));
             cases.put("regex.globs_match of 5,000 starred pairs", () -> strict.evaluate("regex.globs_match(input.a, input.b)",
                     "{\"a\": \"" + "a*[ab]*".repeat(5000) + "b\", \"b\": \"" + "a".repeat(10_000) + "xb\"}"));
+            cases.put("strings.render_template doubling a string 40 times", () -> strict.evaluate(
+                    "strings.render_template(`{{$x := \"abcdefgh\"}}{{range .l}}{{$x = print $x $x}}{{end}}{{len $x}}`, {\"l\": numbers.range(1, 40)})",
+                    null));
+            cases.put("strings.render_template of a million references to 100 KB", () -> strict.evaluate(
+                    "strings.render_template(\"{{.l}}\", {\"l\": " + millionRefs + "})", hundredKb));
+            cases.put("strings.render_template of nested ranges over 100,000 items", () -> strict.evaluate(
+                    "strings.render_template(\"{{range .l}}{{range $.l}}{{end}}{{end}}\", {\"l\": numbers.range(1, 100000)})", null));
             cases.put("print of them", () -> answer(engine.evaluate("print(" + millionRefs + ")", hundredKb), "true"));
             cases.put("pretty JSON indented by 100 KB a line", () -> strict.evaluate(
                     "count(json.marshal_with_options(numbers.range(1, 100000), {\"pretty\": true, \"indent\": input.s}))", hundredKb));
