@@ -331,6 +331,8 @@ impl<'a> Parser<'a> {
     /// `if`, `range` or `with` after its keyword: pipeline, body, and `else` branch. Variables it declares
     /// are in scope until its `end`.
     fn control(&mut self, keyword: &str) -> Result<Node> {
+        // Each `else if` is a control inside the one before it: counted, so a long chain is bounded too.
+        self.deeper()?;
         let scope = self.variables.len();
         let pipeline = self.pipeline(false)?;
         if keyword != "range" && pipeline.variables.len() > 1 {
@@ -357,6 +359,7 @@ impl<'a> Parser<'a> {
             },
         };
         self.variables.truncate(scope);
+        self.depth -= 1;
         Ok(match keyword {
             "if" => Node::If(pipeline, body, otherwise),
             "range" => Node::Range(pipeline, body, otherwise),
@@ -1185,6 +1188,10 @@ mod tests {
     fn nesting_is_bounded() {
         let deep = "{{if true}}".repeat(10_000) + &"{{end}}".repeat(10_000);
         assert!(render(&deep, "{}").unwrap_err().to_string().contains("nested deeper"));
+        let chain = "{{if false}}".to_string() + &"{{else if false}}".repeat(10_000) + "{{end}}";
+        assert!(render(&chain, "{}").unwrap_err().to_string().contains("nested deeper"));
+        let chain = "{{if false}}".to_string() + &"{{else if false}}".repeat(40) + "{{else}}x{{end}}";
+        assert_eq!(render(&chain, "{}").unwrap(), "x");
         let parens = "{{".to_string() + &"(".repeat(10_000) + "1" + &")".repeat(10_000) + "}}";
         assert!(render(&parens, "{}").unwrap_err().to_string().contains("nested deeper"));
     }
