@@ -176,7 +176,7 @@ impl Datum {
     }
 }
 
-/// How a list of nodes ended inside a range.
+/// How running a list of nodes ended: at its end, or at a `break` or `continue` for the enclosing `range`.
 enum Flow {
     Normal,
     Break,
@@ -187,7 +187,7 @@ struct Run {
     out: String,
     /// Variables in scope, innermost last (`$` first).
     variables: Vec<(String, Datum)>,
-    /// Output length and iterations at the last deadline and memory check.
+    /// Output bytes and loop iterations since the last deadline and memory check.
     checked: usize,
 }
 
