@@ -276,14 +276,13 @@ impl Run {
         for (key, item) in items {
             self.check(1)?;
             self.variables.truncate(scope);
-            let names: &[String] = &pipeline.variables;
-            let values = match names.len() {
-                0 => vec![],
-                1 => vec![item.clone()],
-                _ => vec![key, item.clone()],
-            };
-            for (name, value) in names.iter().zip(values) {
-                self.bind(name, value, true)?;
+            match pipeline.variables.as_slice() {
+                [] => {}
+                [element] => self.bind(element, item.clone(), true)?,
+                [index, element, ..] => {
+                    self.bind(index, key, true)?;
+                    self.bind(element, item.clone(), true)?;
+                }
             }
             if let Flow::Break = self.nodes(body, &item)? {
                 break;
